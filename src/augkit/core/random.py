@@ -1,0 +1,71 @@
+"""Random generators: reproducible with a seed, independent across processes without one.
+
+A generator is created lazily in the process that uses it. That is what keeps PyTorch
+DataLoader workers from repeating each other: a transform built in the main process and
+copied into workers re-creates its generator in each worker, seeded from fresh OS entropy
+(no seed) or from ``(seed, worker id)`` (seed given), so seeded runs stay reproducible
+while workers still differ.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+
+def torch_worker_id() -> int | None:
+    """The PyTorch DataLoader worker id of this process, or None outside a worker."""
+    torch = sys.modules.get("torch")  # only if the user already imported torch
+    if torch is None:
+        return None
+    info = torch.utils.data.get_worker_info()
+    return None if info is None else int(info.id)
+
+
+def new_generator(seed: int | None) -> np.random.Generator:
+    if seed is None:
+        return np.random.default_rng()
+    worker = torch_worker_id()
+    if worker is None:
+        return np.random.default_rng(seed)
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(worker,)))
+
+
+class ProcessLocalGenerator:
+    """Holds one generator per process, created on first use in that process."""
+
+    __slots__ = ("seed", "_pid", "_generator")
+
+    def __init__(self, seed: int | None):
+        self.seed = seed
+        self._pid = -1
+        self._generator: np.random.Generator | None = None
+
+    def get(self) -> np.random.Generator:
+        pid = os.getpid()
+        if self._generator is None or pid != self._pid:
+            self._generator = new_generator(self.seed)
+            self._pid = pid
+        return self._generator
+
+    def __getstate__(self):  # a copy sent to another process starts its own stream
+        return {"seed": self.seed}
+
+    def __setstate__(self, state):
+        self.__init__(state["seed"])
+
+
+def resolve(seed: int | None, rng: np.random.Generator | None,
+            fallback: ProcessLocalGenerator) -> np.random.Generator:
+    """The generator one call uses: an explicit rng, a per-call seed, or the transform's own."""
+    if rng is not None and seed is not None:
+        raise ValueError("pass either 'seed' or 'rng', not both")
+    if rng is not None:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"'rng' must be a numpy.random.Generator; got {type(rng).__name__}")
+        return rng
+    if seed is not None:
+        return np.random.default_rng(seed)
+    return fallback.get()

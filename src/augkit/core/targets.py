@@ -1,0 +1,54 @@
+"""Target adapters: how a modality turns call keywords into working state and back.
+
+A call such as ``aug(image=img, bboxes=boxes, labels=labels)`` is first *prepared* by the
+adapter of the transform's modality (inputs checked, boxes converted to an internal format),
+then every transform works on that state, then the adapter *finalizes* it (boxes filtered and
+converted back). Core knows only this protocol; each modality registers its own adapter.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+
+class TargetAdapter:
+    """Adapter for data that needs no preparation: keywords pass through unchanged.
+
+    ``options`` are call-level settings that are not data (for images: the box format and
+    box filtering thresholds). They can be given per call or stored on a ``Compose``.
+    """
+
+    modality = "any"
+    option_defaults: Mapping[str, Any] = {}
+
+    def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(options) - set(self.option_defaults)
+        if unknown:
+            allowed = ", ".join(sorted(self.option_defaults)) or "none"
+            raise ValueError(
+                f"unknown {self.modality} target option(s) {sorted(unknown)}; allowed: {allowed}"
+            )
+        return {**self.option_defaults, **options}
+
+    def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        if not data:
+            raise ValueError("no data given: pass the data by keyword, e.g. aug(image=img)")
+        return dict(data)
+
+    def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        return state
+
+
+_ADAPTERS: dict[str, TargetAdapter] = {"any": TargetAdapter()}
+
+
+def register_adapter(adapter: TargetAdapter) -> TargetAdapter:
+    _ADAPTERS[adapter.modality] = adapter
+    return adapter
+
+
+def get_adapter(modality: str) -> TargetAdapter:
+    try:
+        return _ADAPTERS[modality]
+    except KeyError:
+        raise ValueError(f"no target adapter registered for modality {modality!r}") from None

@@ -1,0 +1,117 @@
+"""The transform contract.
+
+Every augmentation is two steps:
+
+1. ``sample(rng, state)`` draws concrete parameters (plain Python numbers and lists) from a
+   ``numpy.random.Generator`` and what is known about the input. Nothing is changed yet.
+2. ``apply(state, params)`` is pure: it hands the data and those parameters to kernels that
+   contain no randomness, so the same parameters always give the same output.
+
+The split gives reproducibility, replay records, aligned targets (one parameter set applied to
+image, mask, boxes, ...) and policies, with one mechanism.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar
+
+import numpy as np
+
+from augkit.core import registry
+from augkit.core.random import ProcessLocalGenerator, resolve
+from augkit.core.record import Record, Step
+from augkit.core.serialize import to_jsonable
+from augkit.core.targets import get_adapter
+from augkit.core.validate import check_probability
+
+Params = dict[str, Any]
+State = dict[str, Any]
+
+
+class Transform:
+    """Base class of every augkit transform.
+
+    Subclasses set ``modality``, store each ``__init__`` argument under its own name (that is
+    what ``to_dict`` reads back), and implement ``sample`` and ``apply``. Subclasses are
+    registered by class name; pass ``register=False`` in the class statement for base classes.
+    """
+
+    modality: ClassVar[str] = "any"
+
+    def __init_subclass__(cls, register: bool = True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if register:
+            registry.register(cls)
+
+    def __init__(self, p: float = 1.0):
+        self.p = check_probability(self, "p", p)
+        self._rng = ProcessLocalGenerator(None)
+
+    # -- the contract -----------------------------------------------------------------------
+    def sample(self, rng: np.random.Generator, state: State) -> Params:
+        """Draw concrete parameters for one application. Default: none."""
+        return {}
+
+    def apply(self, state: State, params: Params) -> State:
+        """Apply ``params`` to every target in ``state``; pure."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement apply()")
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, state: State, rng: np.random.Generator, steps: list[Step] | None) -> State:
+        """Apply with probability ``p``, appending what was applied to ``steps``."""
+        if self.p < 1.0 and not rng.random() < self.p:
+            return state
+        params = self.sample(rng, state)
+        if steps is not None:
+            steps.append(Step(self.to_dict(), params))
+        return self.apply(state, params)
+
+    @property
+    def target_options(self) -> dict[str, Any]:
+        """Call-level options stored on the transform (see ``Compose(targets=...)``)."""
+        return {}
+
+    def __call__(self, *, seed: int | None = None, rng: np.random.Generator | None = None,
+                 return_record: bool = False, **data: Any) -> dict[str, Any]:
+        """Augment the data given by keyword; returns a dict with the same keys.
+
+        ``seed`` makes this one call deterministic; ``rng`` uses a generator you own; with
+        neither, the transform's own generator is used (seeded by ``Compose(seed=...)``, else
+        fresh per process). With ``return_record=True`` the result also holds ``"record"``,
+        a :class:`~augkit.core.record.Record` that replays the call on other data.
+        """
+        adapter = get_adapter(self.modality)
+        given = {k: data.pop(k) for k in list(data) if k in adapter.option_defaults}
+        options = adapter.check_options({**self.target_options, **given})
+        state = adapter.prepare(data, options)
+        steps: list[Step] | None = [] if return_record else None
+        state = self.run(state, resolve(seed, rng, self._rng), steps)
+        out = adapter.finalize(state, options)
+        if return_record:
+            out["record"] = Record(steps, self.modality, options)
+        return out
+
+    # -- configuration ----------------------------------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments as stored on the instance."""
+        sig = inspect.signature(type(self).__init__)
+        names = [
+            n for n, prm in sig.parameters.items()
+            if n != "self" and prm.kind not in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD)
+        ]
+        return {n: getattr(self, n) for n in names}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able config; ``augkit.from_dict`` rebuilds an equal transform."""
+        return {"type": type(self).__name__, **to_jsonable(self.get_config())}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)

@@ -1,0 +1,53 @@
+"""Image augmentation with aligned targets (masks, boxes, keypoints).
+
+>>> import numpy as np
+>>> from augkit import Compose
+>>> from augkit import image as A
+>>> aug = Compose([A.HorizontalFlip(p=1.0)], targets={"bbox_format": "coco"})
+>>> out = aug(image=np.zeros((10, 20, 3), np.uint8), bboxes=[[2, 3, 4, 5]], labels=["cat"])
+>>> out["bboxes"].tolist(), out["labels"]
+([[14.0, 3.0, 4.0, 5.0]], ['cat'])
+"""
+
+from augkit.image.base import GeometricTransform, ImageTransform
+from augkit.image.blur_noise import GaussianBlur, GaussianNoise, SaltAndPepper
+from augkit.image.color import (
+    AutoContrast,
+    Brightness,
+    BrightnessContrast,
+    ColorJitter,
+    Contrast,
+    Equalize,
+    Gamma,
+    Grayscale,
+    HueSaturationValue,
+    Invert,
+    Posterize,
+    Sharpness,
+    Solarize,
+)
+from augkit.image.geometric import (
+    Affine,
+    CenterCrop,
+    HorizontalFlip,
+    Pad,
+    RandomCrop,
+    RandomResizedCrop,
+    RandomRotate90,
+    Resize,
+    Rotate,
+    Transpose,
+    VerticalFlip,
+    Zoom,
+)
+from augkit.image.occlusion import Cutout, RandomErasing
+from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
+
+__all__ = [
+    "BOX_FORMATS", "Affine", "AutoContrast", "Brightness", "BrightnessContrast", "CenterCrop",
+    "ColorJitter", "Contrast", "Cutout", "Equalize", "Gamma", "GaussianBlur", "GaussianNoise",
+    "GeometricTransform", "Grayscale", "HorizontalFlip", "HueSaturationValue", "ImageTransform",
+    "Invert", "Pad", "Posterize", "RandomCrop", "RandomErasing", "RandomResizedCrop",
+    "RandomRotate90", "Resize", "Rotate", "SaltAndPepper", "Sharpness", "Solarize", "Transpose",
+    "VerticalFlip", "Zoom", "boxes_from_xyxy", "boxes_to_xyxy",
+]

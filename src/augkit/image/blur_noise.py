@@ -1,0 +1,64 @@
+"""Noise and blur transforms (pixels only)."""
+
+from __future__ import annotations
+
+from augkit.core.validate import check_number, check_range
+from augkit.image.base import ImageTransform
+from augkit.image.functional import blur_noise as B
+
+_SEED_MAX = 2**63 - 1
+
+
+class GaussianNoise(ImageTransform):
+    """Add Gaussian noise with a standard deviation drawn from ``std_range`` (fraction of full
+    scale); ``per_channel=False`` adds the same noise to every channel."""
+
+    def __init__(self, std_range: tuple[float, float] = (0.02, 0.08), mean: float = 0.0,
+                 per_channel: bool = True, p: float = 0.5):
+        super().__init__(p=p)
+        self.std_range = check_range(self, "std_range", std_range, 0, 1)
+        self.mean = check_number(self, "mean", mean, -1, 1)
+        if not isinstance(per_channel, bool):
+            raise TypeError(f"GaussianNoise: argument 'per_channel' got {per_channel!r}; "
+                            "expected True or False")
+        self.per_channel = per_channel
+
+    def sample(self, rng, state):
+        return {"std": float(rng.uniform(*self.std_range)),
+                "noise_seed": int(rng.integers(0, _SEED_MAX))}
+
+    def apply_image(self, image, params):
+        return B.gaussian_noise(image, params["std"], self.mean, self.per_channel,
+                                params["noise_seed"])
+
+
+class SaltAndPepper(ImageTransform):
+    """Set a fraction of pixels (drawn from ``amount``) to white or black."""
+
+    def __init__(self, amount: tuple[float, float] = (0.01, 0.05), salt_vs_pepper: float = 0.5,
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.amount = check_range(self, "amount", amount, 0, 1)
+        self.salt_vs_pepper = check_number(self, "salt_vs_pepper", salt_vs_pepper, 0, 1)
+
+    def sample(self, rng, state):
+        return {"amount": float(rng.uniform(*self.amount)),
+                "noise_seed": int(rng.integers(0, _SEED_MAX))}
+
+    def apply_image(self, image, params):
+        return B.salt_and_pepper(image, params["amount"], self.salt_vs_pepper,
+                                 params["noise_seed"])
+
+
+class GaussianBlur(ImageTransform):
+    """Gaussian blur with sigma drawn from ``sigma`` (pixels); kernel size 2*ceil(3 sigma)+1."""
+
+    def __init__(self, sigma: float | tuple[float, float] = (0.5, 1.5), p: float = 0.5):
+        super().__init__(p=p)
+        self.sigma = check_range(self, "sigma", sigma, 1e-3, 100)
+
+    def sample(self, rng, state):
+        return {"sigma": float(rng.uniform(*self.sigma))}
+
+    def apply_image(self, image, params):
+        return B.gaussian_blur(image, params["sigma"])

@@ -1,0 +1,226 @@
+"""Colour transforms. Masks, boxes and keypoints are never touched.
+
+Amounts are given in fractions of the full scale (255 for uint8, 1.0 for float32), so one
+config means the same thing for both dtypes.
+"""
+
+from __future__ import annotations
+
+from augkit.core.validate import check_number, check_range
+from augkit.image.base import ImageTransform
+from augkit.image.functional import color as C
+
+
+class Brightness(ImageTransform):
+    """Add a value drawn from ``limit`` (fraction of full scale) to every pixel.
+
+    >>> import numpy as np
+    >>> Brightness(limit=(0.2, 0.2), p=1.0)(image=np.full((1, 2), 100, np.uint8))["image"]
+    array([[151, 151]], dtype=uint8)
+    """
+
+    def __init__(self, limit: float | tuple[float, float] = 0.2, p: float = 0.5):
+        super().__init__(p=p)
+        self.limit = check_range(self, "limit", limit, -1, 1, symmetric=True)
+
+    def sample(self, rng, state):
+        return {"beta": float(rng.uniform(*self.limit))}
+
+    def apply_image(self, image, params):
+        return C.brightness_contrast(image, params["beta"], 1.0)
+
+
+class Contrast(ImageTransform):
+    """Scale the distance from the mean grey level by ``1 + x``, x drawn from ``limit``."""
+
+    def __init__(self, limit: float | tuple[float, float] = 0.2, p: float = 0.5):
+        super().__init__(p=p)
+        self.limit = check_range(self, "limit", limit, -1, 10, symmetric=True)
+
+    def sample(self, rng, state):
+        return {"alpha": 1.0 + float(rng.uniform(*self.limit))}
+
+    def apply_image(self, image, params):
+        return C.brightness_contrast(image, 0.0, params["alpha"])
+
+
+class BrightnessContrast(ImageTransform):
+    """Brightness and contrast in one lookup table (see :class:`Brightness`, :class:`Contrast`)."""
+
+    def __init__(self, brightness_limit: float | tuple[float, float] = 0.2,
+                 contrast_limit: float | tuple[float, float] = 0.2, p: float = 0.5):
+        super().__init__(p=p)
+        self.brightness_limit = check_range(self, "brightness_limit", brightness_limit, -1, 1,
+                                            symmetric=True)
+        self.contrast_limit = check_range(self, "contrast_limit", contrast_limit, -1, 10,
+                                          symmetric=True)
+
+    def sample(self, rng, state):
+        return {"beta": float(rng.uniform(*self.brightness_limit)),
+                "alpha": 1.0 + float(rng.uniform(*self.contrast_limit))}
+
+    def apply_image(self, image, params):
+        return C.brightness_contrast(image, params["beta"], params["alpha"])
+
+
+class Gamma(ImageTransform):
+    """Raise values in [0, 1] to a power drawn from ``gamma_limit`` (<1 brightens)."""
+
+    def __init__(self, gamma_limit: tuple[float, float] = (0.8, 1.25), p: float = 0.5):
+        super().__init__(p=p)
+        self.gamma_limit = check_range(self, "gamma_limit", gamma_limit, 1e-3, 100)
+
+    def sample(self, rng, state):
+        return {"gamma": float(rng.uniform(*self.gamma_limit))}
+
+    def apply_image(self, image, params):
+        return C.gamma(image, params["gamma"])
+
+
+class HueSaturationValue(ImageTransform):
+    """Shift hue (degrees), saturation and value (fractions of full scale). RGB input only."""
+
+    def __init__(self, hue_shift_limit: float | tuple[float, float] = 20.0,
+                 sat_shift_limit: float | tuple[float, float] = 0.12,
+                 val_shift_limit: float | tuple[float, float] = 0.08, p: float = 0.5):
+        super().__init__(p=p)
+        self.hue_shift_limit = check_range(self, "hue_shift_limit", hue_shift_limit, -180, 180,
+                                           symmetric=True)
+        self.sat_shift_limit = check_range(self, "sat_shift_limit", sat_shift_limit, -1, 1,
+                                           symmetric=True)
+        self.val_shift_limit = check_range(self, "val_shift_limit", val_shift_limit, -1, 1,
+                                           symmetric=True)
+
+    def sample(self, rng, state):
+        C.require_rgb(state["image"], type(self).__name__)
+        return {"hue_shift": float(rng.uniform(*self.hue_shift_limit)),
+                "sat_shift": float(rng.uniform(*self.sat_shift_limit)),
+                "val_shift": float(rng.uniform(*self.val_shift_limit))}
+
+    def apply_image(self, image, params):
+        C.require_rgb(image, type(self).__name__)
+        return C.hue_saturation_value(image, params["hue_shift"], params["sat_shift"],
+                                      params["val_shift"])
+
+
+class ColorJitter(ImageTransform):
+    """Brightness, contrast, saturation and hue changes in a random order (torchvision
+    semantics): factors drawn from [max(0, 1 - x), 1 + x]; hue shift in [-hue, hue] turns.
+    Saturation and hue need RGB input; set them to 0 for other channel counts.
+    """
+
+    _OPS = ("brightness", "contrast", "saturation", "hue")
+
+    def __init__(self, brightness: float = 0.2, contrast: float = 0.2, saturation: float = 0.2,
+                 hue: float = 0.05, p: float = 0.5):
+        super().__init__(p=p)
+        self.brightness = check_number(self, "brightness", brightness, 0, 10)
+        self.contrast = check_number(self, "contrast", contrast, 0, 10)
+        self.saturation = check_number(self, "saturation", saturation, 0, 10)
+        self.hue = check_number(self, "hue", hue, 0, 0.5)
+
+    def sample(self, rng, state):
+        if self.saturation or self.hue:
+            C.require_rgb(state["image"], type(self).__name__)
+        def factor(x):
+            return float(rng.uniform(max(0.0, 1 - x), 1 + x))
+        return {"order": [self._OPS[i] for i in rng.permutation(4)],
+                "brightness": factor(self.brightness), "contrast": factor(self.contrast),
+                "saturation": factor(self.saturation),
+                "hue": float(rng.uniform(-self.hue, self.hue))}
+
+    def apply_image(self, image, params):
+        out = image
+        for op in params["order"]:
+            value = params[op]
+            if op == "brightness" and value != 1.0:
+                out = C.multiply(out, value)
+            elif op == "contrast" and value != 1.0:
+                out = C.brightness_contrast(out, 0.0, value)
+            elif op == "saturation" and value != 1.0:
+                out = C.saturation(out, value)
+            elif op == "hue" and value != 0.0:
+                out = C.hue_saturation_value(out, value * 360.0, 0.0, 0.0)
+        return out if out is not image else image.copy()
+
+
+class Grayscale(ImageTransform):
+    """Replace colour by luminance, keeping the channel count (1-channel input is unchanged)."""
+
+    def __init__(self, p: float = 0.5):
+        super().__init__(p=p)
+
+    def apply_image(self, image, params):
+        return C.to_gray_rgb(image)
+
+
+class Invert(ImageTransform):
+    """Full scale minus the pixel value."""
+
+    def __init__(self, p: float = 0.5):
+        super().__init__(p=p)
+
+    def apply_image(self, image, params):
+        return C.invert(image)
+
+
+class Solarize(ImageTransform):
+    """Invert pixels at or above a threshold drawn from ``threshold`` (fraction of full scale)."""
+
+    def __init__(self, threshold: float | tuple[float, float] = (0.5, 1.0), p: float = 0.5):
+        super().__init__(p=p)
+        self.threshold = check_range(self, "threshold", threshold, 0, 1)
+
+    def sample(self, rng, state):
+        return {"threshold": float(rng.uniform(*self.threshold))}
+
+    def apply_image(self, image, params):
+        return C.solarize(image, params["threshold"])
+
+
+class Posterize(ImageTransform):
+    """Keep a number of most significant bits (drawn from ``bits``) of each 8-bit level."""
+
+    def __init__(self, bits: int | tuple[int, int] = (4, 8), p: float = 0.5):
+        super().__init__(p=p)
+        self.bits = check_range(self, "bits", bits, 1, 8, integer=True)
+
+    def sample(self, rng, state):
+        return {"bits": int(rng.integers(self.bits[0], self.bits[1] + 1))}
+
+    def apply_image(self, image, params):
+        return C.posterize(image, params["bits"])
+
+
+class Equalize(ImageTransform):
+    """Histogram equalisation, per channel."""
+
+    def __init__(self, p: float = 0.5):
+        super().__init__(p=p)
+
+    def apply_image(self, image, params):
+        return C.equalize(image)
+
+
+class AutoContrast(ImageTransform):
+    """Stretch each channel to the full range."""
+
+    def __init__(self, p: float = 0.5):
+        super().__init__(p=p)
+
+    def apply_image(self, image, params):
+        return C.autocontrast(image)
+
+
+class Sharpness(ImageTransform):
+    """Sharpen (factor > 1) or soften (factor < 1); factor drawn from ``factor``."""
+
+    def __init__(self, factor: float | tuple[float, float] = (0.5, 2.0), p: float = 0.5):
+        super().__init__(p=p)
+        self.factor = check_range(self, "factor", factor, 0, 20)
+
+    def sample(self, rng, state):
+        return {"factor": float(rng.uniform(*self.factor))}
+
+    def apply_image(self, image, params):
+        return C.sharpness(image, params["factor"])

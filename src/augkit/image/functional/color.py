@@ -1,0 +1,188 @@
+"""Colour kernels.
+
+Point operations are written once, as a function on values scaled to [0, 1]. For uint8 that
+function is evaluated on the 256 possible values and applied as a lookup table (the image
+never leaves uint8); for float32 it is evaluated on the pixels directly. Both paths therefore
+mean the same thing, and float32 images are taken to be in [0, 1].
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import cv2
+import numpy as np
+
+_LEVELS = np.arange(256, dtype=np.float64) / 255.0
+RGB_WEIGHTS = np.array([0.299, 0.587, 0.114])
+
+
+def max_value(img: np.ndarray) -> float:
+    return 255.0 if img.dtype == np.uint8 else 1.0
+
+
+def lut_from(fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    return np.clip(np.rint(fn(_LEVELS) * 255.0), 0, 255).astype(np.uint8)
+
+
+def apply_lut(img: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    out = cv2.LUT(img, lut)
+    return out[:, :, None] if img.ndim == 3 and out.ndim == 2 else out
+
+
+def point_op(img: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Apply ``fn`` (on [0, 1] values) to every pixel, clipped to the valid range."""
+    if img.dtype == np.uint8:
+        return apply_lut(img, lut_from(fn))
+    return np.clip(fn(img), 0.0, 1.0).astype(np.float32, copy=False)
+
+
+def per_channel_point_op(img: np.ndarray, fns: list) -> np.ndarray:
+    """Like :func:`point_op` with one function per channel."""
+    if img.ndim == 2:
+        return point_op(img, fns[0])
+    return np.stack([point_op(np.ascontiguousarray(img[:, :, c]), fn)
+                     for c, fn in enumerate(fns)], axis=2)
+
+
+def gray(img: np.ndarray) -> np.ndarray:
+    """Luminance as float in [0, 1] (ITU-R 601 weights for 3 channels, else the mean)."""
+    scaled = img.astype(np.float32) / np.float32(max_value(img))
+    if img.ndim == 2:
+        return scaled
+    if img.shape[2] == 3:
+        return scaled @ RGB_WEIGHTS.astype(np.float32)
+    return scaled.mean(axis=2)
+
+
+def mean_gray(img: np.ndarray) -> float:
+    if img.ndim == 3 and img.shape[2] == 3:
+        channel_means = np.asarray(cv2.mean(img)[:3])
+        return float(channel_means @ RGB_WEIGHTS) / max_value(img)
+    return float(img.mean()) / max_value(img)
+
+
+def brightness_contrast(img: np.ndarray, beta: float, alpha: float) -> np.ndarray:
+    """Contrast ``alpha`` around the mean grey level, then add ``beta`` (fraction of max)."""
+    m = mean_gray(img) if alpha != 1.0 else 0.0
+    return point_op(img, lambda x: (x - m) * alpha + m + beta)
+
+
+def multiply(img: np.ndarray, factor: float) -> np.ndarray:
+    return point_op(img, lambda x: x * factor)
+
+
+def gamma(img: np.ndarray, value: float) -> np.ndarray:
+    return point_op(img, lambda x: np.power(x, value))
+
+
+def invert(img: np.ndarray) -> np.ndarray:
+    return point_op(img, lambda x: 1.0 - x)
+
+
+def solarize(img: np.ndarray, threshold: float) -> np.ndarray:
+    return point_op(img, lambda x: np.where(x >= threshold, 1.0 - x, x))
+
+
+def posterize(img: np.ndarray, bits: int) -> np.ndarray:
+    """Keep the ``bits`` most significant bits of each 8-bit level."""
+    mask = (0xFF << (8 - bits)) & 0xFF
+    return point_op(img, lambda x: (np.clip(np.floor(x * 255.0 + 1e-6), 0, 255).astype(
+        np.int64) & mask) / 255.0)
+
+
+def _channels(img: np.ndarray) -> list[np.ndarray]:
+    return [img] if img.ndim == 2 else [img[:, :, c] for c in range(img.shape[2])]
+
+
+def _levels(channel: np.ndarray) -> np.ndarray:
+    if channel.dtype == np.uint8:
+        return channel
+    return np.clip(np.rint(channel * 255.0), 0, 255).astype(np.uint8)
+
+
+def equalize(img: np.ndarray) -> np.ndarray:
+    """Histogram equalisation per channel (float images via 256 levels)."""
+    fns = []
+    for channel in _channels(img):
+        hist = np.bincount(_levels(channel).ravel(), minlength=256)
+        cdf = np.cumsum(hist).astype(np.float64)
+        nonzero = cdf[hist > 0]
+        lo, total = (nonzero[0] if nonzero.size else 0.0), cdf[-1]
+        table = (cdf - lo) / max(total - lo, 1.0)
+        if total == lo:  # a constant channel stays as it is
+            table = _LEVELS
+        fns.append(lambda x, t=table: np.interp(x, _LEVELS, t))
+    return per_channel_point_op(img, fns)
+
+
+def autocontrast(img: np.ndarray) -> np.ndarray:
+    """Stretch each channel so its darkest pixel is 0 and its brightest is the maximum."""
+    top = max_value(img)
+    fns = []
+    for channel in _channels(img):
+        lo, hi = float(channel.min()) / top, float(channel.max()) / top
+        if hi > lo:
+            fns.append(lambda x, lo=lo, hi=hi: (x - lo) / (hi - lo))
+        else:
+            fns.append(lambda x: x)
+    return per_channel_point_op(img, fns)
+
+
+def require_rgb(img: np.ndarray, owner: str) -> None:
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise ValueError(f"{owner}: needs an RGB image (HxWx3); got shape {img.shape}")
+
+
+def to_gray_rgb(img: np.ndarray) -> np.ndarray:
+    """Luminance, repeated to keep the channel count (1-channel images are unchanged)."""
+    if img.ndim == 2 or img.shape[2] == 1:
+        return img.copy()
+    g = gray(img) * max_value(img)
+    g = np.clip(np.rint(g), 0, 255).astype(np.uint8) if img.dtype == np.uint8 else g
+    return np.repeat(g[:, :, None], img.shape[2], axis=2)
+
+
+def saturation(img: np.ndarray, factor: float) -> np.ndarray:
+    """Blend with the greyscale image: 0 gives grey, 1 the original, >1 more saturated."""
+    grey = to_gray_rgb(img).astype(np.float32)
+    out = grey + (img.astype(np.float32) - grey) * np.float32(factor)
+    return _back(out, img)
+
+
+def _back(values: np.ndarray, like: np.ndarray) -> np.ndarray:
+    if like.dtype == np.uint8:
+        return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+    return np.clip(values, 0.0, 1.0).astype(np.float32)
+
+
+def hue_saturation_value(img: np.ndarray, hue_shift: float, sat_shift: float,
+                         val_shift: float) -> np.ndarray:
+    """Shift hue (degrees) and add to saturation and value (fractions of full scale)."""
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    h, s, v = cv2.split(hsv)
+    if img.dtype == np.uint8:  # OpenCV stores 8-bit hue as degrees / 2
+        shift = hue_shift / 2.0
+        h = cv2.LUT(h, (np.rint(np.arange(256) + shift) % 180).astype(np.uint8))
+        s = apply_lut(s, lut_from(lambda x: x + sat_shift))
+        v = apply_lut(v, lut_from(lambda x: x + val_shift))
+    else:
+        h = np.mod(h + hue_shift, 360.0).astype(np.float32)
+        s = np.clip(s + sat_shift, 0, 1).astype(np.float32)
+        v = np.clip(v + val_shift, 0, 1).astype(np.float32)
+    return cv2.cvtColor(cv2.merge([h, s, v]), cv2.COLOR_HSV2RGB)
+
+
+_SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], dtype=np.float32) / 13.0
+
+
+def sharpness(img: np.ndarray, factor: float) -> np.ndarray:
+    """Blend with a smoothed copy: 0 smooths, 1 is the original, 2 sharpens (PIL semantics;
+    the one-pixel border is left unchanged)."""
+    src = img.astype(np.float32)
+    blurred = cv2.filter2D(src, -1, _SMOOTH, borderType=cv2.BORDER_REPLICATE)
+    if blurred.ndim == 2 and src.ndim == 3:
+        blurred = blurred[:, :, None]
+    out = blurred + (src - blurred) * np.float32(factor)
+    out[0, :], out[-1, :], out[:, 0], out[:, -1] = src[0, :], src[-1, :], src[:, 0], src[:, -1]
+    return _back(out, img)

@@ -1,0 +1,146 @@
+"""Geometric kernels for images, masks and points.
+
+Images and masks go through OpenCV (any channel count; an HxWx1 input stays HxWx1). Points
+are in continuous pixel coordinates (image corner at (0, 0), far corner at (width, height));
+affine matrices are written in that frame and converted once for OpenCV, whose frame puts
+pixel centres on integers.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+INTERPOLATIONS = {
+    "nearest": cv2.INTER_NEAREST,
+    "linear": cv2.INTER_LINEAR,
+    "cubic": cv2.INTER_CUBIC,
+    "area": cv2.INTER_AREA,
+    "lanczos": cv2.INTER_LANCZOS4,
+}
+BORDER_MODES = {
+    "constant": cv2.BORDER_CONSTANT,
+    "reflect": cv2.BORDER_REFLECT,
+    "reflect101": cv2.BORDER_REFLECT_101,
+    "replicate": cv2.BORDER_REPLICATE,
+    "wrap": cv2.BORDER_WRAP,
+}
+_CV_MAX_BORDER_CHANNELS = 4  # OpenCV border values hold at most 4 numbers
+
+
+def keep_shape(out: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """OpenCV drops a trailing channel axis of size 1; put it back."""
+    if like.ndim == 3 and out.ndim == 2:
+        return out[:, :, None]
+    return out
+
+
+def hflip(img: np.ndarray) -> np.ndarray:
+    return keep_shape(cv2.flip(img, 1), img)
+
+
+def vflip(img: np.ndarray) -> np.ndarray:
+    return keep_shape(cv2.flip(img, 0), img)
+
+
+def transpose(img: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(img.swapaxes(0, 1))
+
+
+def rot90(img: np.ndarray, k: int) -> np.ndarray:
+    """Rotate by k quarter turns counter-clockwise (as displayed)."""
+    return np.ascontiguousarray(np.rot90(img, k % 4))
+
+
+def crop(img: np.ndarray, top: int, left: int, height: int, width: int) -> np.ndarray:
+    return img[top:top + height, left:left + width].copy()
+
+
+def resize(img: np.ndarray, height: int, width: int, interpolation: str = "linear") -> np.ndarray:
+    if img.shape[:2] == (height, width):
+        return img.copy()
+    return keep_shape(cv2.resize(img, (width, height), interpolation=INTERPOLATIONS[interpolation]),
+                      img)
+
+
+def _fill_value(fill: float, img: np.ndarray):
+    return (float(fill),) * _CV_MAX_BORDER_CHANNELS
+
+
+def _by_channel_groups(fn, img: np.ndarray, fill: float) -> np.ndarray:
+    """Run ``fn`` on groups of <= 4 channels when a non-zero border fill must reach them all."""
+    if img.ndim == 2 or img.shape[2] <= _CV_MAX_BORDER_CHANNELS or fill == 0:
+        return keep_shape(fn(img), img)
+    parts = [keep_shape(fn(np.ascontiguousarray(img[:, :, i:i + 4])), img[:, :, i:i + 4])
+             for i in range(0, img.shape[2], 4)]
+    return np.concatenate(parts, axis=2)
+
+
+def pad(img: np.ndarray, top: int, bottom: int, left: int, right: int,
+        border_mode: str = "constant", fill: float = 0) -> np.ndarray:
+    mode = BORDER_MODES[border_mode]
+    return _by_channel_groups(
+        lambda a: cv2.copyMakeBorder(a, top, bottom, left, right, mode,
+                                     value=_fill_value(fill, a)), img, fill)
+
+
+def to_opencv_matrix(matrix: np.ndarray) -> np.ndarray:
+    """Continuous-frame 2x3 affine -> OpenCV's frame (pixel centres on integers)."""
+    out = np.array(matrix, dtype=np.float64, copy=True)
+    out[:, 2] = matrix[:, :2] @ np.array([0.5, 0.5]) + matrix[:, 2] - 0.5
+    return out
+
+
+def warp_affine(img: np.ndarray, matrix: np.ndarray, height: int, width: int,
+                interpolation: str = "linear", border_mode: str = "constant",
+                fill: float = 0) -> np.ndarray:
+    """Warp with a continuous-frame 2x3 ``matrix`` mapping input points to output points."""
+    cv_matrix = to_opencv_matrix(np.asarray(matrix, dtype=np.float64))
+    flags = INTERPOLATIONS[interpolation]
+    mode = BORDER_MODES[border_mode]
+    return _by_channel_groups(
+        lambda a: cv2.warpAffine(a, cv_matrix, (width, height), flags=flags, borderMode=mode,
+                                 borderValue=_fill_value(fill, a)), img, fill)
+
+
+def affine_points(xy: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    m = np.asarray(matrix, dtype=np.float64)
+    return xy @ m[:, :2].T + m[:, 2]
+
+
+def affine_matrix(height: int, width: int, *, angle: float = 0.0, scale: float = 1.0,
+                  translate: tuple[float, float] = (0.0, 0.0),
+                  shear: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """Continuous-frame affine about the image centre.
+
+    ``angle`` in degrees, counter-clockwise as displayed (y points down); ``translate`` in
+    pixels (x, y); ``shear`` in degrees along x and y.
+    """
+    cx, cy = width / 2.0, height / 2.0
+    a = np.deg2rad(angle)
+    rotation = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])
+    shear_m = np.array([[1.0, np.tan(np.deg2rad(shear[0]))], [np.tan(np.deg2rad(shear[1])), 1.0]])
+    linear = rotation @ shear_m * scale
+    center = np.array([cx, cy])
+    offset = center + np.asarray(translate, dtype=np.float64) - linear @ center
+    return np.column_stack([linear, offset])
+
+
+def hflip_points(xy: np.ndarray, width: int) -> np.ndarray:
+    return np.column_stack([width - xy[:, 0], xy[:, 1]])
+
+
+def vflip_points(xy: np.ndarray, height: int) -> np.ndarray:
+    return np.column_stack([xy[:, 0], height - xy[:, 1]])
+
+
+def transpose_points(xy: np.ndarray) -> np.ndarray:
+    return xy[:, ::-1].copy()
+
+
+def rot90_points(xy: np.ndarray, k: int, height: int, width: int) -> np.ndarray:
+    out = xy.copy()
+    for _ in range(k % 4):  # one counter-clockwise quarter turn: (x, y) -> (y, W - x)
+        out = np.column_stack([out[:, 1], width - out[:, 0]])
+        height, width = width, height
+    return out

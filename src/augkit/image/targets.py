@@ -1,0 +1,238 @@
+"""Image targets: box formats, the internal box/keypoint state, and the image adapter.
+
+Coordinates are continuous pixel coordinates: the top-left corner of the image is (0, 0) and
+the bottom-right corner is (width, height); a pixel with index (row r, column c) covers
+[c, c + 1) x [r, r + 1). In that frame a pascal_voc box [10, 5, 20, 15] covers exactly the
+mask pixels ``mask[5:15, 10:20]``, and geometric ops move boxes and masks identically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
+
+import numpy as np
+
+from augkit.core.targets import TargetAdapter, register_adapter
+
+BOX_FORMATS = ("pascal_voc", "coco", "yolo", "normalized_xyxy")
+IMAGE_KEYS = ("image", "mask", "masks", "bboxes", "labels", "keypoints")
+
+
+def boxes_to_xyxy(boxes: np.ndarray, fmt: str, height: int, width: int) -> np.ndarray:
+    """Convert (N, 4) boxes of ``fmt`` to pixel x_min, y_min, x_max, y_max."""
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    if fmt == "pascal_voc":
+        return b.copy()
+    if fmt == "coco":  # x_min, y_min, width, height in pixels
+        return np.column_stack([b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]])
+    scale = np.array([width, height, width, height], dtype=np.float64)
+    if fmt == "normalized_xyxy":
+        return b * scale
+    if fmt == "yolo":  # normalized x_center, y_center, width, height
+        half_w, half_h = b[:, 2] / 2, b[:, 3] / 2
+        xyxy = np.column_stack([b[:, 0] - half_w, b[:, 1] - half_h,
+                                b[:, 0] + half_w, b[:, 1] + half_h])
+        return xyxy * scale
+    raise ValueError(f"bbox_format {fmt!r} is not one of {BOX_FORMATS}")
+
+
+def boxes_from_xyxy(xyxy: np.ndarray, fmt: str, height: int, width: int) -> np.ndarray:
+    """Inverse of :func:`boxes_to_xyxy`."""
+    b = np.asarray(xyxy, dtype=np.float64).reshape(-1, 4)
+    if fmt == "pascal_voc":
+        return b.copy()
+    if fmt == "coco":
+        return np.column_stack([b[:, 0], b[:, 1], b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]])
+    scale = np.array([width, height, width, height], dtype=np.float64)
+    n = b / scale
+    if fmt == "normalized_xyxy":
+        return n
+    if fmt == "yolo":
+        return np.column_stack([(n[:, 0] + n[:, 2]) / 2, (n[:, 1] + n[:, 3]) / 2,
+                                n[:, 2] - n[:, 0], n[:, 3] - n[:, 1]])
+    raise ValueError(f"bbox_format {fmt!r} is not one of {BOX_FORMATS}")
+
+
+def box_areas(xyxy: np.ndarray) -> np.ndarray:
+    return np.clip(xyxy[:, 2] - xyxy[:, 0], 0, None) * np.clip(xyxy[:, 3] - xyxy[:, 1], 0, None)
+
+
+@dataclass(frozen=True)
+class BoxState:
+    """Boxes while a pipeline runs: pixel xyxy, the visible fraction so far, input indices."""
+
+    xyxy: np.ndarray  # (N, 4) float64
+    visibility: np.ndarray  # (N,) fraction of each box still inside the image
+    index: np.ndarray  # (N,) position of each box in the caller's input
+
+    def moved(self, corners_to: np.ndarray, height: int, width: int) -> BoxState:
+        """Boxes whose 4 corners went to ``corners_to`` (N, 4, 2), clipped to the new image."""
+        if len(self.xyxy) == 0:
+            return self
+        lo, hi = corners_to.min(axis=1), corners_to.max(axis=1)
+        unclipped = np.column_stack([lo, hi])
+        clipped = clip_boxes(unclipped, height, width)
+        whole, kept = box_areas(unclipped), box_areas(clipped)
+        ratio = np.divide(kept, whole, out=np.zeros_like(kept), where=whole > 0)
+        return replace(self, xyxy=clipped, visibility=self.visibility * ratio)
+
+    def corners(self) -> np.ndarray:
+        """(N, 4, 2) corner points in order TL, TR, BR, BL."""
+        x0, y0, x1, y1 = self.xyxy.T
+        return np.stack([np.column_stack([x0, y0]), np.column_stack([x1, y0]),
+                         np.column_stack([x1, y1]), np.column_stack([x0, y1])], axis=1)
+
+
+def clip_boxes(xyxy: np.ndarray, height: int, width: int) -> np.ndarray:
+    limits = np.array([width, height, width, height], dtype=np.float64)
+    return np.clip(xyxy, 0.0, limits)
+
+
+@dataclass(frozen=True)
+class KeypointState:
+    """Keypoints while a pipeline runs. Points are never removed or renumbered; a point that
+    leaves the image is marked not visible and keeps its (outside) coordinates."""
+
+    xy: np.ndarray  # (K, 2) float64, x then y
+    visible: np.ndarray  # (K,) bool
+
+    def moved(self, xy: np.ndarray, height: int, width: int) -> KeypointState:
+        inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
+        return KeypointState(xy=xy, visible=self.visible & inside)
+
+
+def _error(key: str, value: Any, allowed: str, exc=ValueError):
+    shown = f"array of shape {value.shape} and dtype {value.dtype}" if isinstance(
+        value, np.ndarray) else repr(value)[:80]
+    raise exc(f"image targets: '{key}' got {shown}; {allowed}")
+
+
+def check_image(image: Any, key: str = "image") -> np.ndarray:
+    allowed = "expected an HxW or HxWxC numpy array of dtype uint8 or float32"
+    if not isinstance(image, np.ndarray):
+        _error(key, image, allowed, TypeError)
+    if image.ndim not in (2, 3) or image.size == 0 or (image.ndim == 3 and image.shape[2] == 0):
+        _error(key, image, allowed)
+    if image.dtype not in (np.uint8, np.float32):
+        _error(key, image, allowed + " (convert with .astype(np.float32))", TypeError)
+    return image
+
+
+class ImageAdapter(TargetAdapter):
+    """Keyword targets for images, in the vocabulary CV users know.
+
+    ``image`` (required), ``mask`` (HxW[xC]), ``masks`` (list of HxW or (M, H, W) array),
+    ``bboxes`` (N, 4) in ``bbox_format`` with optional per-box ``labels``, and ``keypoints``
+    (K, 2) as x, y pixels. Output adds ``bbox_indices`` (which input boxes survived) and
+    ``keypoints_visible`` when those targets are given.
+    """
+
+    modality = "image"
+    option_defaults = {"bbox_format": "pascal_voc", "min_area": 0.0, "min_visibility": 0.0}
+
+    def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        merged = super().check_options(options)
+        if merged["bbox_format"] not in BOX_FORMATS:
+            raise ValueError(f"image targets: 'bbox_format' got {merged['bbox_format']!r}; "
+                             f"expected one of {list(BOX_FORMATS)}")
+        for key, hi in (("min_area", np.inf), ("min_visibility", 1.0)):
+            value = merged[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    0 <= value <= hi):
+                raise ValueError(f"image targets: '{key}' got {value!r}; "
+                                 f"expected a number in [0, {hi}]")
+        return merged
+
+    def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(data) - set(IMAGE_KEYS)
+        if unknown:
+            raise ValueError(f"image targets: unknown keyword(s) {sorted(unknown)}; "
+                             f"allowed: {', '.join(IMAGE_KEYS)}")
+        if "image" not in data:
+            raise ValueError("image targets: 'image' is required, e.g. aug(image=img)")
+        image = check_image(data["image"])
+        height, width = image.shape[:2]
+        state: dict[str, Any] = {"image": image}
+        if "mask" in data:
+            state["mask"] = self._check_mask("mask", data["mask"], height, width)
+        if "masks" in data:
+            masks = data["masks"]
+            if not isinstance(masks, (list, tuple, np.ndarray)):
+                _error("masks", masks, "expected a list of HxW arrays or an (M, H, W) array",
+                       TypeError)
+            state["masks"] = [self._check_mask("masks", m, height, width) for m in masks]
+            state["_masks_type"] = "array" if isinstance(masks, np.ndarray) else "list"
+        if "bboxes" in data:
+            state["bboxes"] = self._prepare_boxes(data, options, height, width)
+            if "labels" in data:
+                state["labels"] = data["labels"]
+        elif "labels" in data:
+            raise ValueError("image targets: 'labels' given without 'bboxes'")
+        if "keypoints" in data:
+            xy = np.asarray(data["keypoints"], dtype=np.float64)
+            if xy.size == 0:
+                xy = xy.reshape(0, 2)
+            if xy.ndim != 2 or xy.shape[1] != 2 or not np.isfinite(xy).all():
+                _error("keypoints", data["keypoints"], "expected finite (K, 2) x, y pixels")
+            inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
+            state["keypoints"] = KeypointState(xy=xy, visible=inside)
+        return state
+
+    @staticmethod
+    def _check_mask(key: str, mask: Any, height: int, width: int) -> np.ndarray:
+        allowed = f"expected a numpy array with height and width ({height}, {width})"
+        if not isinstance(mask, np.ndarray):
+            _error(key, mask, allowed, TypeError)
+        if mask.ndim not in (2, 3) or mask.shape[:2] != (height, width):
+            _error(key, mask, allowed)
+        return mask
+
+    @staticmethod
+    def _prepare_boxes(data, options, height: int, width: int) -> BoxState:
+        fmt = options["bbox_format"]
+        raw = np.asarray(data["bboxes"], dtype=np.float64)
+        if raw.size == 0:
+            raw = raw.reshape(0, 4)
+        if raw.ndim != 2 or raw.shape[1] != 4 or not np.isfinite(raw).all():
+            _error("bboxes", data["bboxes"], f"expected finite (N, 4) boxes in {fmt} format")
+        xyxy = boxes_to_xyxy(raw, fmt, height, width)
+        bad = np.flatnonzero((xyxy[:, 2] < xyxy[:, 0]) | (xyxy[:, 3] < xyxy[:, 1]))
+        if bad.size:
+            raise ValueError(f"image targets: 'bboxes' row {int(bad[0])} {raw[bad[0]].tolist()} "
+                             f"has max < min in {fmt} format")
+        if "labels" in data and len(data["labels"]) != len(raw):
+            raise ValueError(f"image targets: 'labels' has {len(data['labels'])} entries for "
+                             f"{len(raw)} boxes; give one label per box")
+        whole = box_areas(xyxy)
+        clipped = clip_boxes(xyxy, height, width)
+        visibility = np.divide(box_areas(clipped), whole, out=np.ones_like(whole),
+                               where=whole > 0)
+        return BoxState(xyxy=clipped, visibility=visibility, index=np.arange(len(raw)))
+
+    def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in state.items() if not k.startswith("_") and k != "labels"}
+        height, width = state["image"].shape[:2]
+        if "masks" in state and state.get("_masks_type") == "array":
+            out["masks"] = np.stack(state["masks"]) if state["masks"] else np.asarray(
+                state["masks"])
+        if "bboxes" in state:
+            boxes: BoxState = state["bboxes"]
+            areas = box_areas(boxes.xyxy)
+            keep = (areas > 0) & (areas >= options["min_area"]) & (
+                boxes.visibility >= options["min_visibility"])
+            out["bboxes"] = boxes_from_xyxy(boxes.xyxy[keep], options["bbox_format"],
+                                            height, width)
+            out["bbox_indices"] = boxes.index[keep]
+            labels = state.get("labels")
+            if labels is not None:
+                picked = [labels[i] for i in boxes.index[keep]]
+                out["labels"] = np.asarray(picked, dtype=np.asarray(labels).dtype) if isinstance(
+                    labels, np.ndarray) else picked
+        if "keypoints" in state:
+            kp: KeypointState = state["keypoints"]
+            out["keypoints"], out["keypoints_visible"] = kp.xy, kp.visible
+        return out
+
+
+register_adapter(ImageAdapter())

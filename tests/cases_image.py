@@ -1,0 +1,116 @@
+"""Conformance cases for image transforms, and the image output rules they are checked by."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from augkit import image as A
+from augkit.image.base import GeometricTransform
+
+from tests.conformance_cases import Case, add
+
+BOX = [10.0, 8.0, 22.0, 20.0]  # pascal_voc; covers mask[8:20, 10:22]
+EXACT = {"HorizontalFlip", "VerticalFlip", "Transpose", "RandomRotate90", "RandomCrop",
+         "CenterCrop", "Pad"}
+
+
+def image_data(rng: np.random.Generator) -> dict:
+    image = rng.integers(0, 256, size=(40, 48, 3), dtype=np.uint8)
+    mask = np.zeros((40, 48), np.uint8)
+    mask[8:20, 10:22] = 1
+    return {"image": image, "mask": mask, "bboxes": [BOX], "labels": ["box"],
+            "keypoints": [[16.0, 14.0], [1.0, 1.0]]}
+
+
+def mask_box(mask: np.ndarray) -> np.ndarray | None:
+    rows, cols = np.nonzero(mask)
+    if rows.size == 0:
+        return None
+    return np.array([cols.min(), rows.min(), cols.max() + 1, rows.max() + 1], dtype=float)
+
+
+def check_image_output(name: str):
+    geometric = issubclass(getattr(A, name), GeometricTransform)
+
+    def check(inp: dict, out: dict) -> None:
+        image, result = inp["image"], out["image"]
+        assert result.dtype == image.dtype and result.ndim == image.ndim
+        assert result.shape[2:] == image.shape[2:], "channel count changed"
+        assert out["mask"].shape == result.shape[:2], "mask and image sizes differ"
+        assert out["mask"].dtype == inp["mask"].dtype
+        assert set(np.unique(out["mask"])) <= {0, 1}, "mask values were interpolated"
+        if not geometric:
+            np.testing.assert_array_equal(out["mask"], inp["mask"])
+            np.testing.assert_array_equal(out["bboxes"], [BOX])
+            np.testing.assert_array_equal(out["keypoints"], inp["keypoints"])
+            return
+        # a box drawn into the mask is still the box after the transform
+        assert len(out["bboxes"]) == len(out["labels"]) == len(out["bbox_indices"])
+        drawn = mask_box(out["mask"])
+        if len(out["bboxes"]):
+            assert drawn is not None, "box kept but its mask region vanished"
+            tolerance = 1e-9 if name in EXACT else 1.6
+            np.testing.assert_allclose(out["bboxes"][0], drawn, atol=tolerance)
+        # keypoints keep their number and order; a visible one still sits on the mask
+        assert out["keypoints"].shape == (2, 2) and out["keypoints_visible"].shape == (2,)
+        x, y = out["keypoints"][0]
+        if out["keypoints_visible"][0]:
+            assert out["mask"][int(y), int(x)] == 1, "keypoint left its region"
+
+    return check
+
+
+def _add(name: str, build, bad_args, random: bool = True) -> None:
+    add(name, Case(build=build, data=image_data, bad_args=bad_args,
+                   check=check_image_output(name), random=random))
+
+
+BAD_P = [({"p": -0.1}, ValueError, "'p'")]
+_add("HorizontalFlip", lambda: A.HorizontalFlip(p=1.0), BAD_P, random=False)
+_add("VerticalFlip", lambda: A.VerticalFlip(p=1.0), BAD_P, random=False)
+_add("Transpose", lambda: A.Transpose(p=1.0), BAD_P, random=False)
+_add("RandomRotate90", lambda: A.RandomRotate90(p=1.0), BAD_P)
+_add("Rotate", lambda: A.Rotate(limit=40, p=1.0),
+     [({"limit": "x"}, TypeError, "'limit'"), ({"border_mode": "mirror"}, ValueError,
+                                                "'border_mode'"),
+      ({"interpolation": "bilinear"}, ValueError, "'interpolation'")])
+_add("Affine", lambda: A.Affine(p=1.0),
+     [({"scale": (2.0, 1.0)}, ValueError, "'scale'"), ({"shear": 95}, ValueError, "'shear'")])
+_add("Zoom", lambda: A.Zoom(scale=(0.6, 1.6), p=1.0),
+     [({"scale": 0}, ValueError, "'scale'")])
+_add("Resize", lambda: A.Resize(30, 36), [({"height": 0}, ValueError, "'height'"),
+                                          ({"width": 2.5}, TypeError, "'width'")], random=False)
+_add("RandomCrop", lambda: A.RandomCrop(24, 30), [({"height": -1}, ValueError, "'height'")])
+_add("CenterCrop", lambda: A.CenterCrop(24, 30), [({"width": None}, TypeError, "'width'")],
+     random=False)
+_add("RandomResizedCrop", lambda: A.RandomResizedCrop(32, 32, scale=(0.3, 1.0)),
+     [({"scale": (0.5, 2.0)}, ValueError, "'scale'")])
+_add("Pad", lambda: A.Pad((2, 3, 4, 5), fill=7),
+     [({"padding": (1, 2, 3)}, ValueError, "'padding'"), ({"padding": -1}, ValueError,
+                                                         "'padding'")], random=False)
+_add("Brightness", lambda: A.Brightness(p=1.0), [({"limit": (0.5, 2)}, ValueError, "'limit'")])
+_add("Contrast", lambda: A.Contrast(p=1.0), [({"limit": "a"}, TypeError, "'limit'")])
+_add("BrightnessContrast", lambda: A.BrightnessContrast(p=1.0),
+     [({"brightness_limit": 3}, ValueError, "'brightness_limit'")])
+_add("Gamma", lambda: A.Gamma(p=1.0), [({"gamma_limit": (0, 1)}, ValueError, "'gamma_limit'")])
+_add("HueSaturationValue", lambda: A.HueSaturationValue(p=1.0),
+     [({"hue_shift_limit": 200}, ValueError, "'hue_shift_limit'")])
+_add("ColorJitter", lambda: A.ColorJitter(p=1.0), [({"hue": 0.7}, ValueError, "'hue'")])
+_add("Grayscale", lambda: A.Grayscale(p=1.0), BAD_P, random=False)
+_add("Invert", lambda: A.Invert(p=1.0), BAD_P, random=False)
+_add("Solarize", lambda: A.Solarize(p=1.0), [({"threshold": 1.5}, ValueError, "'threshold'")])
+_add("Posterize", lambda: A.Posterize(bits=(1, 6), p=1.0),
+     [({"bits": 9}, ValueError, "'bits'"), ({"bits": 2.5}, TypeError, "'bits'")])
+_add("Equalize", lambda: A.Equalize(p=1.0), BAD_P, random=False)
+_add("AutoContrast", lambda: A.AutoContrast(p=1.0), BAD_P, random=False)
+_add("Sharpness", lambda: A.Sharpness(p=1.0), [({"factor": -1}, ValueError, "'factor'")])
+_add("GaussianNoise", lambda: A.GaussianNoise(p=1.0),
+     [({"std_range": (0.1, 0.01)}, ValueError, "'std_range'"),
+      ({"per_channel": "yes"}, TypeError, "'per_channel'")])
+_add("SaltAndPepper", lambda: A.SaltAndPepper(p=1.0),
+     [({"salt_vs_pepper": 2}, ValueError, "'salt_vs_pepper'")])
+_add("GaussianBlur", lambda: A.GaussianBlur(p=1.0), [({"sigma": 0}, ValueError, "'sigma'")])
+_add("Cutout", lambda: A.Cutout(num_holes=(2, 4), p=1.0),
+     [({"num_holes": (3, 1)}, ValueError, "'num_holes'")])
+_add("RandomErasing", lambda: A.RandomErasing(p=1.0),
+     [({"scale": (0.2, 0.1)}, ValueError, "'scale'")])

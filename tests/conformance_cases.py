@@ -1,0 +1,34 @@
+"""Cases for the shared conformance suite (tests/test_conformance.py).
+
+Every registered transform needs exactly one ``Case``: how to build it so that it certainly
+acts (p=1 and strong settings), example data for its modality, and arguments it must reject.
+Each modality keeps its cases in ``tests/cases_<modality>.py`` and adds them with ``add``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+
+@dataclass
+class Case:
+    build: Callable[[], Any]  # -> Transform, acting with certainty
+    data: Callable[[np.random.Generator], dict[str, Any]]  # -> keyword data for one call
+    # (kwargs, exception type, text that must appear in the message) for bad constructions
+    bad_args: list[tuple[dict[str, Any], type[Exception], str]] = field(default_factory=list)
+    # modality check of one output against its input: dtype, shape, target alignment rules
+    check: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
+    # seeds that must give different outputs (False for ops with no randomness)
+    random: bool = True
+
+
+CASES: dict[str, Case] = {}
+
+
+def add(name: str, case: Case) -> None:
+    if name in CASES:
+        raise ValueError(f"conformance case {name!r} defined twice")
+    CASES[name] = case
