@@ -6,7 +6,6 @@ import numpy as np
 
 from augkit import image as A
 from augkit.image.base import GeometricTransform
-
 from tests.conformance_cases import Case, add
 
 BOX = [10.0, 8.0, 22.0, 20.0]  # pascal_voc; covers mask[8:20, 10:22]

@@ -7,8 +7,9 @@ Each modality keeps its cases in ``tests/cases_<modality>.py`` and adds them wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

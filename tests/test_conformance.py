@@ -19,7 +19,6 @@ import augkit
 from augkit.core.compose import Container
 from augkit.core.serialize import to_jsonable
 from augkit.core.targets import get_adapter
-
 from tests.conformance_cases import CASES
 from tests.helpers import assert_same, without_record
 

@@ -8,8 +8,9 @@ mask pixels ``mask[5:15, 10:20]``, and geometric ops move boxes and masks identi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -8,7 +8,7 @@ mean the same thing, and float32 images are taken to be in [0, 1].
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import cv2
 import numpy as np

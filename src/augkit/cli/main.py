@@ -1,0 +1,70 @@
+"""Entry point of the ``augkit`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import augkit
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from augkit.cli.demo import run_image_demo
+
+    out_dir = Path(args.out).resolve()
+    written = run_image_demo(out_dir, seed=args.seed)
+    for extra in _optional_demos():
+        written.update(extra(out_dir, args.seed))
+    print(f"augkit demo wrote to {out_dir}:")
+    for what, path in written.items():
+        print(f"  {what:<22} {path.name}")
+    return 0
+
+
+def _optional_demos():
+    """Demo parts of other modalities, when their packages are present."""
+    try:
+        from augkit.timeseries.demo import write_figure
+    except ImportError:
+        return []
+    return [lambda out_dir, seed: {"time-series figure": write_figure(out_dir, seed=seed)}]
+
+
+def _list(args: argparse.Namespace) -> int:
+    for name, cls in augkit.registered().items():
+        if args.modality and cls.modality != args.modality:
+            continue
+        summary = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        print(f"{name:<28} {cls.modality:<11} {summary}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="augkit",
+        description="Data augmentation for images, text and time series.",
+    )
+    parser.add_argument("--version", action="version", version=f"augkit {augkit.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser("demo", help="augment bundled sample data and write the results")
+    demo.add_argument("--out", default="augkit-demo", help="output folder (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    demo.set_defaults(func=_demo)
+    listing = commands.add_parser("list", help="list registered transforms")
+    listing.add_argument("--modality", help="only this modality (image, text, timeseries)")
+    listing.set_defaults(func=_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

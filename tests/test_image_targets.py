@@ -1,0 +1,126 @@
+"""Boxes, labels, keypoints and masks stay aligned with the image."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import augkit
+from augkit import image as A
+from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
+
+IMAGE = np.zeros((50, 80, 3), np.uint8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 79), st.floats(0, 49), st.floats(0.5, 30),
+                          st.floats(0.5, 30)), min_size=1, max_size=5),
+       st.sampled_from(BOX_FORMATS))
+def test_box_formats_round_trip(raw, fmt):
+    xyxy = np.array([[x, y, x + w, y + h] for x, y, w, h in raw])
+    there = boxes_from_xyxy(xyxy, fmt, 50, 80)
+    np.testing.assert_allclose(boxes_to_xyxy(there, fmt, 50, 80), xyxy, atol=1e-9)
+
+
+@pytest.mark.parametrize("fmt, box, expected", [
+    ("pascal_voc", [10, 5, 30, 25], [50, 5, 70, 25]),
+    ("coco", [10, 5, 20, 20], [50, 5, 20, 20]),
+    ("yolo", [0.25, 0.3, 0.25, 0.4], [0.75, 0.3, 0.25, 0.4]),
+    ("normalized_xyxy", [0.125, 0.1, 0.375, 0.5], [0.625, 0.1, 0.875, 0.5]),
+])
+def test_flip_in_every_format(fmt, box, expected):
+    out = A.HorizontalFlip(p=1)(image=IMAGE, bboxes=[box], bbox_format=fmt)
+    np.testing.assert_allclose(out["bboxes"], [expected], atol=1e-9)
+
+
+def test_boxes_are_clipped_and_dropped_with_their_labels():
+    boxes = [[0, 0, 20, 20], [60, 10, 79, 30], [30, 30, 40, 40]]
+    labels = ["a", "b", "c"]
+    aug = augkit.Compose([A.CenterCrop(40, 60)], targets={"min_visibility": 0.5})
+    out = aug(image=IMAGE, bboxes=boxes, labels=labels)
+    # window: x 10..70, y 5..45. Box a keeps 10x15 of 20x20 (0.375 < 0.5): dropped.
+    # Box b keeps 10x19 of 19x20 (0.5 visible): kept, clipped. Box c is inside: kept.
+    assert out["labels"] == ["b", "c"]
+    assert out["bbox_indices"].tolist() == [1, 2]
+    np.testing.assert_allclose(out["bboxes"], [[50, 5, 60, 25], [20, 25, 30, 35]])
+
+
+def test_min_area_in_pixels_after_transform():
+    out = A.Resize(25, 40)(image=IMAGE, bboxes=[[0, 0, 4, 4], [0, 0, 20, 20]], labels=[1, 2],
+                           min_area=10)
+    # the first box becomes 2x2 = 4 px < 10 and is dropped
+    assert out["labels"] == [2]
+    np.testing.assert_allclose(out["bboxes"], [[0, 0, 10, 10]])
+
+
+def test_numpy_labels_stay_numpy():
+    out = A.HorizontalFlip(p=1)(image=IMAGE, bboxes=np.array([[1, 1, 5, 5]]),
+                                labels=np.array([7]))
+    assert isinstance(out["labels"], np.ndarray) and out["labels"].tolist() == [7]
+
+
+def test_empty_boxes_are_fine():
+    out = A.Rotate(p=1)(image=IMAGE, bboxes=np.zeros((0, 4)), labels=[])
+    assert out["bboxes"].shape == (0, 4) and out["labels"] == []
+
+
+def test_box_errors_name_the_problem():
+    with pytest.raises(ValueError, match="'labels' has 1 entries for 2 boxes"):
+        A.Invert()(image=IMAGE, bboxes=[[0, 0, 1, 1], [0, 0, 2, 2]], labels=["x"])
+    with pytest.raises(ValueError, match=r"row 0 .* max < min"):
+        A.Invert()(image=IMAGE, bboxes=[[5, 5, 1, 1]])
+    with pytest.raises(ValueError, match=r"'bboxes'.*\(N, 4\)"):
+        A.Invert()(image=IMAGE, bboxes=[[1, 2, 3]])
+    with pytest.raises(ValueError, match="'bbox_format'"):
+        A.Invert()(image=IMAGE, bboxes=[[0, 0, 1, 1]], bbox_format="xywh")
+    with pytest.raises(ValueError, match="'labels' given without 'bboxes'"):
+        A.Invert()(image=IMAGE, labels=[1])
+
+
+def test_keypoints_leaving_the_image_are_reported_not_renumbered():
+    points = [[5, 5], [70, 40], [40, 25]]
+    out = A.RandomCrop(30, 30)(image=IMAGE, keypoints=points, seed=0, return_record=True)
+    params = out["record"].steps[0].params
+    shifted = np.array(points, float) - [params["left"], params["top"]]
+    np.testing.assert_allclose(out["keypoints"], shifted)
+    inside = (shifted >= 0).all(axis=1) & (shifted < 30).all(axis=1)
+    np.testing.assert_array_equal(out["keypoints_visible"], inside)
+    assert len(out["keypoints"]) == 3
+
+
+def test_masks_list_and_array_are_both_moved():
+    masks = np.zeros((2, 50, 80), np.uint8)
+    masks[0, 10:20, 5:15] = 1
+    masks[1, 30:40, 60:70] = 1
+    out = A.HorizontalFlip(p=1)(image=IMAGE, masks=masks)
+    assert isinstance(out["masks"], np.ndarray)
+    np.testing.assert_array_equal(out["masks"], masks[:, :, ::-1])
+    listed = A.VerticalFlip(p=1)(image=IMAGE, masks=list(masks))["masks"]
+    assert isinstance(listed, list)
+    np.testing.assert_array_equal(listed[1], masks[1][::-1])
+
+
+@pytest.mark.parametrize("transform", [
+    A.Rotate(limit=(90, 90), p=1), A.RandomRotate90(p=1), A.Transpose(p=1),
+    A.Affine(p=1), A.Zoom(scale=(1.5, 1.5), p=1), A.RandomResizedCrop(40, 40),
+])
+def test_mask_and_box_agree_for_a_whole_pipeline(transform):
+    mask = np.zeros((50, 80), np.uint8)
+    mask[12:30, 20:44] = 1
+    aug = augkit.Compose([transform, A.HorizontalFlip(p=1)], seed=4)
+    out = aug(image=IMAGE, mask=mask, bboxes=[[20, 12, 44, 30]])
+    rows, cols = np.nonzero(out["mask"])
+    drawn = [cols.min(), rows.min(), cols.max() + 1, rows.max() + 1]
+    np.testing.assert_allclose(out["bboxes"][0], drawn, atol=1.6)
+
+
+def test_rotate_90_maps_keypoints_exactly():
+    img = np.zeros((40, 40), np.uint8)
+    img[5, 30] = 255  # pixel centre (30.5, 5.5)
+    out = A.Rotate(limit=(90, 90), interpolation="nearest", p=1)(image=img,
+                                                              keypoints=[[30.5, 5.5]])
+    rows, cols = np.nonzero(out["image"])
+    x, y = out["keypoints"][0]
+    assert (int(x), int(y)) == (cols[0], rows[0])
