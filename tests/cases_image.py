@@ -113,3 +113,24 @@ _add("Cutout", lambda: A.Cutout(num_holes=(2, 4), p=1.0),
      [({"num_holes": (3, 1)}, ValueError, "'num_holes'")])
 _add("RandomErasing", lambda: A.RandomErasing(p=1.0),
      [({"scale": (0.2, 0.1)}, ValueError, "'scale'")])
+
+# -- warps and resizing (augkit.image.distortion, augkit.image.resize) --------------------------
+_add("Perspective", lambda: A.Perspective(scale=(0.05, 0.15), p=1.0),
+     [({"scale": 0.6}, ValueError, "'scale'"), ({"fill": -1}, ValueError, "'fill'")])
+_add("ElasticTransform", lambda: A.ElasticTransform(alpha=0.06, sigma=0.08, p=1.0),
+     [({"sigma": 0}, ValueError, "'sigma'"), ({"alpha": "big"}, TypeError, "'alpha'")])
+_add("GridDistortion", lambda: A.GridDistortion(num_steps=4, distort_limit=0.4, p=1.0),
+     [({"num_steps": 0}, ValueError, "'num_steps'"), ({"distort_limit": 1.5}, ValueError,
+                                                      "'distort_limit'")])
+_add("OpticalDistortion", lambda: A.OpticalDistortion(distort_limit=0.3, p=1.0),
+     [({"distort_limit": (-0.5, 0.1)}, ValueError, "'distort_limit'")])
+_add("ShiftScaleRotate", lambda: A.ShiftScaleRotate(p=1.0),
+     [({"scale_limit": (-1.0, 0.1)}, ValueError, "'scale_limit'"),
+      ({"shift_limit": 2}, ValueError, "'shift_limit'")])
+_add("LongestMaxSize", lambda: A.LongestMaxSize([24, 60]),
+     [({"max_size": 0}, ValueError, "'max_size'"), ({"max_size": []}, ValueError, "'max_size'")])
+_add("SmallestMaxSize", lambda: A.SmallestMaxSize(30),
+     [({"max_size": 2.5}, TypeError, "'max_size'")], random=False)
+_add("RandomSizedBBoxSafeCrop", lambda: A.RandomSizedBBoxSafeCrop(32, 32),
+     [({"erosion_rate": 1.5}, ValueError, "'erosion_rate'"), ({"height": 0}, ValueError,
+                                                               "'height'")])

@@ -26,6 +26,13 @@ from augkit.image.color import (
     Sharpness,
     Solarize,
 )
+from augkit.image.distortion import (
+    ElasticTransform,
+    GridDistortion,
+    OpticalDistortion,
+    Perspective,
+    ShiftScaleRotate,
+)
 from augkit.image.geometric import (
     Affine,
     CenterCrop,
@@ -41,6 +48,7 @@ from augkit.image.geometric import (
     Zoom,
 )
 from augkit.image.occlusion import Cutout, RandomErasing
+from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
 
 __all__ = [
@@ -50,4 +58,7 @@ __all__ = [
     "Invert", "Pad", "Posterize", "RandomCrop", "RandomErasing", "RandomResizedCrop",
     "RandomRotate90", "Resize", "Rotate", "SaltAndPepper", "Sharpness", "Solarize", "Transpose",
     "VerticalFlip", "Zoom", "boxes_from_xyxy", "boxes_to_xyxy",
+    # warps, resizing (augkit.image.distortion, augkit.image.resize)
+    "ElasticTransform", "GridDistortion", "LongestMaxSize", "OpticalDistortion", "Perspective",
+    "RandomSizedBBoxSafeCrop", "ShiftScaleRotate", "SmallestMaxSize",
 ]

@@ -1,0 +1,219 @@
+"""Warps beyond rotation and scale: perspective, elastic, grid and lens distortion, and the
+classic shift-scale-rotate.
+
+Masks move with nearest-neighbour sampling, keypoints through the same mapping as the pixels,
+and boxes through points sampled about one pixel apart along their edges (a curved warp bends
+box edges, so corners alone would under-estimate the box). See
+:mod:`augkit.image.functional.distortion` for how each mapping is inverted for points and how
+accurate that is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from augkit.core.transform import Params, State
+from augkit.core.validate import check_number, check_range
+from augkit.image.base import GeometricTransform, WarpArgs
+from augkit.image.functional import distortion as D
+from augkit.image.functional import geometric as G
+from augkit.image.geometric import _AffineBase
+
+_SEED_MAX = 2**63 - 1
+
+
+class _CurvedWarp(WarpArgs, GeometricTransform, register=False):
+    """A same-size warp whose straight lines may bend: boxes go through edge samples."""
+
+    def field(self, params: Params, in_hw) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _warp(self, array, params, interpolation, fill):
+        dx, dy = self.field(params, array.shape[:2])
+        return D.remap(array, dx, dy, interpolation, self.border_mode, fill)
+
+    def apply_image(self, image, params):
+        return self._warp(image, params, self.interpolation, self.fill)
+
+    def apply_mask(self, mask, params):
+        return self._warp(mask, params, "nearest", self.mask_fill)
+
+    def apply(self, state: State, params: Params) -> State:
+        image = state["image"]
+        out_image = self.apply_image(image, params)
+        out = self.move_targets(state, params, image.shape[:2], out_image.shape[:2])
+        out["image"] = out_image
+        return out
+
+    def move_targets(self, state: State, params: Params, in_hw, out_hw) -> State:
+        """Masks, boxes (through edge samples) and keypoints of ``state``, moved."""
+        out = dict(state)
+        if "mask" in state:
+            out["mask"] = self.apply_mask(state["mask"], params)
+        if "masks" in state:
+            out["masks"] = [self.apply_mask(m, params) for m in state["masks"]]
+        boxes = state.get("bboxes")
+        if boxes is not None and len(boxes.xyxy):
+            points = D.box_edge_points(boxes.xyxy)
+            moved = self.apply_points(points.reshape(-1, 2), params, in_hw)
+            out["bboxes"] = boxes.moved(moved.reshape(points.shape), *out_hw)
+        keypoints = state.get("keypoints")
+        if keypoints is not None and len(keypoints.xy):
+            out["keypoints"] = keypoints.moved(self.apply_points(keypoints.xy, params, in_hw),
+                                               *out_hw)
+        return out
+
+
+class Perspective(WarpArgs, GeometricTransform):
+    """Move each image corner by up to ``scale`` (a fraction of width / height, drawn per
+    call from the range) and warp the image so its corners land there; the canvas keeps its
+    size. Straight lines stay straight, so boxes follow their corners exactly.
+
+    >>> import numpy as np
+    >>> out = Perspective(scale=0.1, p=1.0)(image=np.zeros((32, 32, 3), np.uint8), seed=0)
+    >>> out["image"].shape
+    (32, 32, 3)
+    """
+
+    def __init__(self, scale: float | tuple[float, float] = (0.05, 0.1),
+                 interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
+                 mask_fill: float = 0, p: float = 0.5):
+        super().__init__(p=p)
+        self.scale = check_range(self, "scale", scale, 0, 0.45)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        amount = float(rng.uniform(*self.scale))
+        offsets = rng.uniform(-amount, amount, size=(4, 2))
+        return {"offsets": offsets.tolist()}
+
+    @staticmethod
+    def matrix(params: Params, in_hw) -> np.ndarray:
+        h, w = in_hw
+        src = D.image_corners(h, w)
+        dst = src + np.asarray(params["offsets"], np.float64) * np.array([w, h])
+        return D.perspective_matrix(src, dst)
+
+    def _warp(self, array, params, interpolation, fill):
+        h, w = array.shape[:2]
+        return D.warp_perspective(array, self.matrix(params, (h, w)), h, w, interpolation,
+                                  self.border_mode, fill)
+
+    def apply_image(self, image, params):
+        return self._warp(image, params, self.interpolation, self.fill)
+
+    def apply_mask(self, mask, params):
+        return self._warp(mask, params, "nearest", self.mask_fill)
+
+    def apply_points(self, xy, params, in_hw):
+        return D.perspective_points(xy, self.matrix(params, in_hw))
+
+
+class ElasticTransform(_CurvedWarp):
+    """Elastic deformation: a smooth random displacement field (Simard et al. 2003).
+
+    ``alpha`` is the largest displacement and ``sigma`` the smoothness (Gaussian width), both
+    as fractions of the image's short side, drawn per call from their ranges; the field itself
+    comes from a sampled ``noise_seed``, so a record replays the same warp.
+    """
+
+    def __init__(self, alpha: float | tuple[float, float] = 0.04,
+                 sigma: float | tuple[float, float] = 0.06, interpolation: str = "linear",
+                 border_mode: str = "constant", fill: float = 0, mask_fill: float = 0,
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.alpha = check_range(self, "alpha", alpha, 0, 1)
+        self.sigma = check_range(self, "sigma", sigma, 1e-3, 1)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        return {"alpha": float(rng.uniform(*self.alpha)), "sigma": float(rng.uniform(*self.sigma)),
+                "noise_seed": int(rng.integers(0, _SEED_MAX))}
+
+    def field(self, params, in_hw):
+        return D.elastic_field(*in_hw, params["alpha"], params["sigma"], params["noise_seed"])
+
+    def apply_points(self, xy, params, in_hw):
+        return D.remap_points(xy, *self.field(params, in_hw))
+
+
+class GridDistortion(_CurvedWarp):
+    """Cut each axis into ``num_steps`` cells and stretch or squeeze each cell by a factor
+    ``1 + d``, d drawn from ``distort_limit`` per cell; the image edges stay in place.
+
+    The warp is separable and monotonic, so points and boxes map exactly.
+    """
+
+    def __init__(self, num_steps: int = 5, distort_limit: float | tuple[float, float] = 0.3,
+                 interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
+                 mask_fill: float = 0, p: float = 0.5):
+        super().__init__(p=p)
+        self.num_steps = check_number(self, "num_steps", num_steps, 1, 256, integer=True)
+        self.distort_limit = check_range(self, "distort_limit", distort_limit, -0.9, 10,
+                                         symmetric=True)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        steps = rng.uniform(*self.distort_limit, size=(2, self.num_steps))
+        return {"steps_x": steps[0].tolist(), "steps_y": steps[1].tolist()}
+
+    def field(self, params, in_hw):
+        return D.grid_field(*in_hw, params["steps_x"], params["steps_y"])
+
+    def apply_points(self, xy, params, in_hw):
+        return D.grid_points(xy, *in_hw, params["steps_x"], params["steps_y"])
+
+
+class OpticalDistortion(_CurvedWarp):
+    """Radial lens distortion: the output point at normalised radius r (1 at the corners)
+    shows the source at radius ``r (1 + k r^2)``; k drawn from ``distort_limit``. k > 0 gives
+    barrel distortion (corners filled per ``border_mode``), k < 0 pincushion."""
+
+    def __init__(self, distort_limit: float | tuple[float, float] = 0.15,
+                 interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
+                 mask_fill: float = 0, p: float = 0.5):
+        super().__init__(p=p)
+        # below -1/3 the lens model folds over inside the image
+        self.distort_limit = check_range(self, "distort_limit", distort_limit, -0.3, 1.0,
+                                         symmetric=True)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        return {"k": float(rng.uniform(*self.distort_limit))}
+
+    def field(self, params, in_hw):
+        return D.optical_field(*in_hw, params["k"])
+
+    def apply_points(self, xy, params, in_hw):
+        return D.optical_points(xy, *in_hw, params["k"])
+
+
+class ShiftScaleRotate(_AffineBase):
+    """Shift (fraction of width / height, per axis), scale (``1 + s``) and rotate (degrees)
+    about the centre, in one affine warp. A shorthand for the common case of
+    :class:`~augkit.image.Affine` (which adds shear), with the familiar argument names.
+    """
+
+    def __init__(self, shift_limit: float | tuple[float, float] = 0.0625,
+                 scale_limit: float | tuple[float, float] = 0.1,
+                 rotate_limit: float | tuple[float, float] = 45.0,
+                 interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
+                 mask_fill: float = 0, p: float = 0.5):
+        super().__init__(p=p)
+        self.shift_limit = check_range(self, "shift_limit", shift_limit, -1, 1, symmetric=True)
+        self.scale_limit = check_range(self, "scale_limit", scale_limit, -0.99, 100,
+                                       symmetric=True)
+        self.rotate_limit = check_range(self, "rotate_limit", rotate_limit, -360, 360,
+                                        symmetric=True)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        h, w = state["image"].shape[:2]
+        sx, sy = rng.uniform(*self.shift_limit, size=2)
+        return {"shift": [float(sx * w), float(sy * h)],
+                "scale": 1.0 + float(rng.uniform(*self.scale_limit)),
+                "angle": float(rng.uniform(*self.rotate_limit))}
+
+    def matrix(self, params, in_hw):
+        return G.affine_matrix(*in_hw, angle=params["angle"], scale=params["scale"],
+                               translate=params["shift"])
