@@ -5,12 +5,14 @@ Containers are transforms too; only the leaf transforms they apply appear in a r
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from augkit.core.random import ProcessLocalGenerator
 from augkit.core.record import Step
+from augkit.core.targets import get_adapter
 from augkit.core.transform import State, Transform
 from augkit.core.validate import check_number, check_range, fail
 
@@ -51,6 +53,29 @@ class Container(Transform, register=False):
 
     def chosen(self, rng: np.random.Generator) -> Sequence[Transform]:
         return self.transforms
+
+    def run_batch(self, batch, rng: np.random.Generator, steps) -> Any:
+        """Per-sample choices: Compose runs its children batch-wise on the samples it acts
+        on; other containers pick per sample, so they run sample by sample."""
+        adapter = get_adapter(self.modality)
+        if type(self).chosen is not Container.chosen or type(self).run is not Container.run:
+            states = adapter.split_batch(batch)
+            out = [self.run(st, rng, None if steps is None else steps[i])
+                   for i, st in enumerate(states)]
+            return adapter.join_batch(out, batch)
+        applied = self.applied_mask(rng, adapter.batch_size(batch))
+        if applied.all():
+            for child in self.transforms:
+                batch = child.run_batch(batch, rng, steps)
+            return batch
+        if not applied.any():
+            return batch
+        picked = np.flatnonzero(applied)
+        sub = adapter.take_batch(batch, picked)
+        sub_steps = None if steps is None else [steps[i] for i in picked]
+        for child in self.transforms:
+            sub = child.run_batch(sub, rng, sub_steps)
+        return adapter.put_batch(batch, picked, sub)
 
     def apply(self, state: State, params) -> State:  # containers replay through their leaves
         raise TypeError(f"{type(self).__name__} is a container; replay its record instead")

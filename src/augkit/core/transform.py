@@ -14,6 +14,7 @@ image, mask, boxes, ...) and policies, with one mechanism.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,6 +28,45 @@ from augkit.core.validate import check_probability
 
 Params = dict[str, Any]
 State = dict[str, Any]
+Batch = dict[str, Any]
+
+
+class ColumnParams(Sequence):
+    """Per-sample parameters of a batch kept as columns, so vectorised kernels need no loop.
+
+    ``applied`` is a bool array (which samples the transform acts on); each column is an
+    array of length N (one value or row per sample) or a plain constant shared by all.
+    Indexing gives what ``sample`` would have returned for that sample (plain Python values),
+    or None where the sample is skipped.
+    """
+
+    __slots__ = ("applied", "columns")
+
+    def __init__(self, applied: np.ndarray, **columns: Any):
+        self.applied = np.asarray(applied, dtype=bool)
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.applied)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if not self.applied[i]:
+            return None
+        return {k: (v[i].tolist() if isinstance(v, np.ndarray) else v)
+                for k, v in self.columns.items()}
+
+    def __getattr__(self, name: str):
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _batch_adapter(modality: str):
+    adapter = get_adapter(modality)
+    if not hasattr(adapter, "prepare_batch"):
+        raise TypeError(f"modality {modality!r} has no batch support")
+    return adapter
 
 
 class Transform:
@@ -66,6 +106,67 @@ class Transform:
         if steps is not None:
             steps.append(Step(self.to_dict(), params))
         return self.apply(state, params)
+
+    # -- batches ----------------------------------------------------------------------------
+    def applied_mask(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Which of ``n`` samples this transform acts on (``p`` drawn per sample)."""
+        if self.p >= 1.0:
+            return np.ones(n, dtype=bool)
+        return rng.random(n) < self.p
+
+    def sample_batch(self, rng: np.random.Generator, batch: Batch) -> Sequence[Params | None]:
+        """Independent parameters for every sample of ``batch`` (None where skipped).
+
+        Default: ``p`` and then ``sample`` once per sample on that sample's own state.
+        Vectorised transforms override this to return :class:`ColumnParams`.
+        """
+        states = get_adapter(self.modality).split_batch(batch)
+        applied = self.applied_mask(rng, len(states))
+        return [self.sample(rng, st) if a else None for st, a in zip(states, applied, strict=True)]
+
+    def apply_batch(self, batch: Batch, params: Sequence[Params | None]) -> Batch:
+        """Apply per-sample ``params`` to a batch; pure. Default: ``apply`` per sample."""
+        adapter = get_adapter(self.modality)
+        states = adapter.split_batch(batch)
+        out = [st if prm is None else self.apply(st, prm)
+               for st, prm in zip(states, params, strict=True)]
+        return adapter.join_batch(out, batch)
+
+    def run_batch(self, batch: Batch, rng: np.random.Generator,
+                  steps: list[list[Step]] | None) -> Batch:
+        """Sample per-sample parameters, record them, apply them."""
+        params = self.sample_batch(rng, batch)
+        if steps is not None:
+            config = self.to_dict()
+            for i, prm in enumerate(params):
+                if prm is not None:
+                    steps[i].append(Step(config, prm))
+        if isinstance(params, ColumnParams):
+            if not params.applied.any():
+                return batch
+        elif all(prm is None for prm in params):
+            return batch
+        return self.apply_batch(batch, params)
+
+    def batch(self, inputs: Any, *, seed: int | None = None,
+              rng: np.random.Generator | None = None, return_records: bool = False,
+              **data: Any) -> dict[str, Any]:
+        """Augment a batch, drawing independent parameters for every sample.
+
+        For images ``inputs`` is an (N, H, W[, C]) array (or a list of images) and targets
+        are given per sample by keyword (see :mod:`augkit.image.batch`). ``seed``/``rng`` as
+        in ``__call__``; ``return_records=True`` adds ``"records"``, one per sample.
+        """
+        adapter = _batch_adapter(self.modality)
+        given = {k: data.pop(k) for k in list(data) if k in adapter.option_defaults}
+        options = adapter.check_options({**self.target_options, **given})
+        batch = adapter.prepare_batch(inputs, data, options)
+        steps = [[] for _ in range(adapter.batch_size(batch))] if return_records else None
+        batch = self.run_batch(batch, resolve(seed, rng, self._rng), steps)
+        out = adapter.finalize_batch(batch, options)
+        if return_records:
+            out["records"] = [Record(s, self.modality, options) for s in steps]
+        return out
 
     @property
     def target_options(self) -> dict[str, Any]:

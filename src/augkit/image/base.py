@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from augkit.core.transform import Params, State, Transform
+from augkit.core.transform import ColumnParams, Params, State, Transform
 from augkit.core.validate import check_choice, check_number
+from augkit.image.batch import VECTORISED
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
 from augkit.image.targets import BoxState, KeypointState
 
@@ -26,6 +27,34 @@ class ImageTransform(Transform, register=False):
     def apply_image(self, image: np.ndarray, params: Params) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not implement apply_image()")
 
+    # -- batches: a vectorised path when one is registered for this exact class -------------
+    def sample_batch(self, rng, batch):
+        if not VECTORISED:  # the built-in paths import every transform module: load late
+            import augkit.image.batch_ops  # noqa: F401
+        path = VECTORISED.get(type(self))
+        if path is None or not isinstance(batch["image"], np.ndarray):
+            return super().sample_batch(rng, batch)
+        return path.sample(self, rng, batch["image"])
+
+    def apply_batch(self, batch, params):
+        path = VECTORISED.get(type(self))
+        images = batch["image"]
+        if path is None or not isinstance(params, ColumnParams) or not isinstance(
+                images, np.ndarray):
+            return super().apply_batch(batch, params)
+        new_images = path.apply(self, images, params)
+        if new_images is None:  # the vectorised path declined (e.g. sizes would differ)
+            return super().apply_batch(batch, params)
+        out = dict(batch)
+        out["image"] = new_images
+        if batch["_targets"] is not None:
+            out["_targets"] = self.move_targets_batch(batch["_targets"], params,
+                                                      images.shape[1:3], out["image"].shape[1:3])
+        return out
+
+    def move_targets_batch(self, targets: list, params, in_hw, out_hw) -> list:
+        return targets  # pixel-only: masks, boxes and keypoints stay
+
 
 class GeometricTransform(ImageTransform, register=False):
     """A transform that moves pixels: masks, boxes and keypoints move with the image.
@@ -35,11 +64,17 @@ class GeometricTransform(ImageTransform, register=False):
     """
 
     def apply(self, state: State, params: Params) -> State:
-        out = dict(state)
         image = state["image"]
-        out["image"] = self.apply_image(image, params)
-        in_hw = image.shape[:2]
-        out_h, out_w = out["image"].shape[:2]
+        out_image = self.apply_image(image, params)
+        out = self.move_targets(state, params, image.shape[:2], out_image.shape[:2])
+        out["image"] = out_image
+        return out
+
+    def move_targets(self, state: State, params: Params, in_hw, out_hw) -> State:
+        """Move masks, boxes and keypoints of ``state`` (an image of ``in_hw`` becoming
+        ``out_hw``); returns a new state dict with the same keys."""
+        out = dict(state)
+        out_h, out_w = out_hw
         if "mask" in state:
             out["mask"] = self.apply_mask(state["mask"], params)
         if "masks" in state:
@@ -54,6 +89,10 @@ class GeometricTransform(ImageTransform, register=False):
             out["keypoints"] = keypoints.moved(self.apply_points(keypoints.xy, params, in_hw),
                                                out_h, out_w)
         return out
+
+    def move_targets_batch(self, targets: list, params, in_hw, out_hw) -> list:
+        return [t if params[i] is None else self.move_targets(t, params[i], in_hw, out_hw)
+                for i, t in enumerate(targets)]
 
     def apply_mask(self, mask: np.ndarray, params: Params) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not implement apply_mask()")

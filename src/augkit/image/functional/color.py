@@ -56,6 +56,12 @@ def gray(img: np.ndarray) -> np.ndarray:
 
 
 def mean_gray(img: np.ndarray) -> float:
+    if img.dtype == np.uint8 and img.ndim == 3 and img.shape[2] == 3:
+        # exact integer sums, then the same float steps as the batch kernel (bit-equal)
+        count = float(img.shape[0] * img.shape[1])
+        s = cv2.sumElems(img)
+        return (s[0] / count * RGB_WEIGHTS[0] + s[1] / count * RGB_WEIGHTS[1]
+                + s[2] / count * RGB_WEIGHTS[2]) / 255.0
     if img.ndim == 3 and img.shape[2] == 3:
         channel_means = np.asarray(cv2.mean(img)[:3])
         return float(channel_means @ RGB_WEIGHTS) / max_value(img)

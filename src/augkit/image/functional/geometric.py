@@ -116,14 +116,27 @@ def affine_matrix(height: int, width: int, *, angle: float = 0.0, scale: float =
     ``angle`` in degrees, counter-clockwise as displayed (y points down); ``translate`` in
     pixels (x, y); ``shear`` in degrees along x and y.
     """
-    cx, cy = width / 2.0, height / 2.0
+    return affine_matrices(height, width, np.array([angle], dtype=np.float64),
+                           np.array([scale], dtype=np.float64),
+                           np.array([translate], dtype=np.float64),
+                           np.array([shear], dtype=np.float64))[0]
+
+
+def affine_matrices(height: int, width: int, angle: np.ndarray, scale: np.ndarray,
+                    translate: np.ndarray, shear: np.ndarray) -> np.ndarray:
+    """:func:`affine_matrix` for N parameter sets at once: (N,), (N,), (N, 2), (N, 2) ->
+    (N, 2, 3). The single-image function calls this one, so both paths agree exactly."""
     a = np.deg2rad(angle)
-    rotation = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])
-    shear_m = np.array([[1.0, np.tan(np.deg2rad(shear[0]))], [np.tan(np.deg2rad(shear[1])), 1.0]])
-    linear = rotation @ shear_m * scale
-    center = np.array([cx, cy])
-    offset = center + np.asarray(translate, dtype=np.float64) - linear @ center
-    return np.column_stack([linear, offset])
+    cos, sin = np.cos(a), np.sin(a)
+    tx, ty = np.tan(np.deg2rad(shear[:, 0])), np.tan(np.deg2rad(shear[:, 1]))
+    # rotation [[c, s], [-s, c]] times shear [[1, tx], [ty, 1]], times scale
+    l00, l01 = (cos + sin * ty) * scale, (cos * tx + sin) * scale
+    l10, l11 = (-sin + cos * ty) * scale, (-sin * tx + cos) * scale
+    cx, cy = width / 2.0, height / 2.0
+    ox = cx + translate[:, 0] - (l00 * cx + l01 * cy)
+    oy = cy + translate[:, 1] - (l10 * cx + l11 * cy)
+    return np.stack([np.stack([l00, l01, ox], axis=1), np.stack([l10, l11, oy], axis=1)],
+                    axis=1)
 
 
 def hflip_points(xy: np.ndarray, width: int) -> np.ndarray:

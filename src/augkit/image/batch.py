@@ -1,0 +1,185 @@
+"""Batched image augmentation: the batch side of the image adapter, and the table of
+vectorised paths.
+
+``transform.batch(images, **targets)`` takes an (N, H, W[, C]) array (or a list of images of
+any sizes) and per-sample targets by keyword, each a sequence of N entries:
+
+* ``mask`` / ``masks`` / ``bboxes`` / ``labels`` / ``keypoints`` - as in a single call, one
+  entry per sample (``labels`` are per-box labels);
+* ``label`` - one class label per sample (an int or a label vector), mixed by MixUp, CutMix
+  and Mosaic, passed through by every other transform.
+
+It returns ``{"images": ..., <the same target keys>: [one entry per sample], ...}``, plus
+``bbox_indices`` / ``keypoints_visible`` lists when boxes / keypoints were given. Images come
+back as one array when all samples share a shape, otherwise as a list.
+
+Every transform draws independent parameters per sample. Transforms listed in the
+vectorised table (see :mod:`augkit.image.batch_ops`) sample them as arrays and run one kernel
+over the batch; every other transform falls back to ``sample`` / ``apply`` per sample, with
+the same results it gives in single calls.
+
+>>> import numpy as np
+>>> from augkit import image as A
+>>> out = A.HorizontalFlip(p=0.5).batch(np.zeros((8, 4, 4, 3), np.uint8), seed=0)
+>>> out["images"].shape
+(8, 4, 4, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from augkit.core.targets import register_adapter
+from augkit.image.targets import ImageAdapter, _error, check_image
+
+PER_SAMPLE_KEYS = ("mask", "masks", "bboxes", "labels", "keypoints")
+BATCH_KEYS = PER_SAMPLE_KEYS + ("label",)
+
+
+@dataclass(frozen=True)
+class Vectorised:
+    """A transform's vectorised batch path: ``sample(t, rng, images) -> ColumnParams`` and
+    ``apply(t, images, params) -> images`` (the applied mask lives in the params)."""
+
+    sample: Callable
+    apply: Callable
+    # False when the output can differ from the single path by interpolation rounding
+    exact: bool = True
+
+
+VECTORISED: dict[type, Vectorised] = {}
+
+
+def vectorised(cls: type, sample: Callable, apply: Callable, exact: bool = True) -> None:
+    """Register a vectorised batch path for exactly ``cls`` (not its subclasses, whose
+    ``sample`` may differ)."""
+    VECTORISED[cls] = Vectorised(sample, apply, exact)
+
+
+def _check_images(inputs: Any) -> np.ndarray | list:
+    allowed = ("expected an (N, H, W[, C]) uint8/float32 array or a list of HxW[xC] images")
+    if isinstance(inputs, np.ndarray):
+        if inputs.ndim not in (3, 4) or inputs.shape[0] == 0:
+            _error("images", inputs, allowed)
+        check_image(inputs[0], "images")  # dtype and per-image shape rules, once
+        return inputs
+    if isinstance(inputs, (list, tuple)) and inputs:
+        return [check_image(img, "images") for img in inputs]
+    _error("images", inputs, allowed, TypeError)
+
+
+def _stack(images: list) -> np.ndarray | list:
+    first = images[0]
+    if all(img.shape == first.shape and img.dtype == first.dtype for img in images):
+        return np.stack(images)
+    return images
+
+
+class BatchImageAdapter(ImageAdapter):
+    """The image adapter, with batches. Batch state: ``image`` (array or list), ``_n``,
+    ``_targets`` (None, or one prepared single-image target dict per sample) and ``label``."""
+
+    def prepare_batch(self, inputs: Any, data: dict[str, Any],
+                      options: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(data) - set(BATCH_KEYS)
+        if unknown:
+            raise ValueError(f"image targets: unknown batch keyword(s) {sorted(unknown)}; "
+                             f"allowed: {', '.join(BATCH_KEYS)}")
+        images = _check_images(inputs)
+        n = len(images)
+        batch: dict[str, Any] = {"image": images, "_n": n, "_targets": None}
+        for key, value in data.items():
+            if not hasattr(value, "__len__") or len(value) != n:
+                _error(key, value, f"expected one entry per image ({n})")
+        if "label" in data:
+            batch["label"] = np.asarray(data["label"])
+        given = [k for k in PER_SAMPLE_KEYS if k in data]
+        if given:
+            targets = []
+            for i in range(n):
+                state = self.prepare({"image": images[i], **{k: data[k][i] for k in given}},
+                                     options)
+                del state["image"]
+                targets.append(state)
+            batch["_targets"] = targets
+        return batch
+
+    def batch_size(self, batch: dict[str, Any]) -> int:
+        return batch["_n"]
+
+    def split_batch(self, batch: dict[str, Any]) -> list[dict[str, Any]]:
+        images, targets = batch["image"], batch["_targets"]
+        if targets is None:
+            return [{"image": img} for img in images]
+        return [{"image": img, **t} for img, t in zip(images, targets, strict=True)]
+
+    def join_batch(self, states: list[dict[str, Any]], like: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in like.items() if k not in ("image", "_targets")}
+        out["image"] = _stack([st["image"] for st in states])
+        out["_targets"] = (None if like["_targets"] is None else
+                           [{k: v for k, v in st.items() if k != "image"} for st in states])
+        return out
+
+    def take_batch(self, batch: dict[str, Any], idx: np.ndarray) -> dict[str, Any]:
+        images = batch["image"]
+        out = dict(batch, _n=len(idx))
+        out["image"] = (images[idx] if isinstance(images, np.ndarray)
+                        else [images[i] for i in idx])
+        if batch["_targets"] is not None:
+            out["_targets"] = [batch["_targets"][i] for i in idx]
+        if "label" in batch:
+            out["label"] = batch["label"][idx]
+        return out
+
+    def put_batch(self, batch: dict[str, Any], idx: np.ndarray,
+                  sub: dict[str, Any]) -> dict[str, Any]:
+        out = dict(batch)
+        images, new = batch["image"], sub["image"]
+        if (isinstance(images, np.ndarray) and isinstance(new, np.ndarray)
+                and images.shape[1:] == new.shape[1:] and images.dtype == new.dtype):
+            merged = images.copy()
+            merged[idx] = new
+        else:
+            merged = list(images)
+            for j, i in enumerate(idx):
+                merged[i] = new[j]
+            merged = _stack(merged)
+        out["image"] = merged
+        if batch["_targets"] is not None:
+            targets = list(batch["_targets"])
+            for j, i in enumerate(idx):
+                targets[i] = sub["_targets"][j]
+            out["_targets"] = targets
+        if "label" in batch:
+            label = batch["label"]
+            if sub["label"].shape[1:] != label.shape[1:]:
+                raise ValueError("image batch: a transform that changes the label shape "
+                                 "(MixUp, CutMix, Mosaic) cannot run on part of a batch; "
+                                 "give it integer labels with num_classes, or p=1 containers")
+            merged_label = label.astype(np.result_type(label, sub["label"]), copy=True)
+            merged_label[idx] = sub["label"]
+            out["label"] = merged_label
+        return out
+
+    def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        images = batch["image"]
+        out: dict[str, Any] = {"images": images if isinstance(images, np.ndarray)
+                               else _stack(list(images))}
+        if batch["_targets"] is not None:
+            finals = [self.finalize({"image": img, **t}, options)
+                      for img, t in zip(images, batch["_targets"], strict=True)]
+            for key in finals[0]:
+                if key != "image":
+                    out[key] = [f[key] for f in finals]
+            if "mask" in out:
+                out["mask"] = _stack(out["mask"])
+        if "label" in batch:
+            out["label"] = batch["label"]
+        return out
+
+
+register_adapter(BatchImageAdapter())

@@ -1,0 +1,188 @@
+"""Vectorised batch paths of the built-in image transforms.
+
+Each entry draws a whole batch of parameters with array calls (same distributions as the
+transform's ``sample``) and runs one batch kernel. Row ``i`` of the parameters is exactly what
+``sample`` would return, so ``transform.apply(state_i, params[i])`` reproduces sample ``i``.
+An ``apply`` that returns None hands the batch to the per-sample fallback (e.g. a crop that
+skipped some samples, so sizes differ).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from augkit.core.transform import ColumnParams
+from augkit.image import color as C
+from augkit.image import geometric as G
+from augkit.image.batch import vectorised
+from augkit.image.functional import batch as K
+
+
+def _n_hw(images):
+    return len(images), images.shape[1], images.shape[2]
+
+
+# -- flips ------------------------------------------------------------------------------------
+def _sample_flag(t, rng, images):
+    return ColumnParams(t.applied_mask(rng, len(images)))
+
+
+vectorised(G.HorizontalFlip, _sample_flag, lambda t, x, prm: K.hflip(x, prm.applied))
+vectorised(G.VerticalFlip, _sample_flag, lambda t, x, prm: K.vflip(x, prm.applied))
+
+
+# -- crops ------------------------------------------------------------------------------------
+def _sample_random_crop(t, rng, images):
+    n, h, w = _n_hw(images)
+    t._fit({"image": images[0]})
+    return ColumnParams(t.applied_mask(rng, n), top=rng.integers(0, h - t.height + 1, n),
+                        left=rng.integers(0, w - t.width + 1, n), height=t.height,
+                        width=t.width)
+
+
+def _sample_center_crop(t, rng, images):
+    n, h, w = _n_hw(images)
+    t._fit({"image": images[0]})
+    return ColumnParams(t.applied_mask(rng, n), top=np.full(n, (h - t.height) // 2),
+                        left=np.full(n, (w - t.width) // 2), height=t.height, width=t.width)
+
+
+def _apply_crop(t, images, prm):
+    if not prm.applied.all():
+        return None  # skipped samples keep their size: per-sample path, list output
+    return K.crop(images, prm.top, prm.left, prm.height, prm.width)
+
+
+vectorised(G.RandomCrop, _sample_random_crop, _apply_crop)
+vectorised(G.CenterCrop, _sample_center_crop, _apply_crop)
+
+
+# -- point ops (per-sample lookup tables for uint8) -------------------------------------------
+def _bc(x, beta, alpha, m):  # the same float steps as functional.color.brightness_contrast
+    return (x - m) * alpha + m + beta
+
+
+def _apply_bc(t, images, prm):
+    n = len(images)
+    beta = prm.columns.get("beta", np.zeros(n))
+    alpha = prm.columns.get("alpha", np.ones(n))
+    m = np.zeros(n)
+    contrast = alpha != 1.0
+    if contrast.any():
+        m[contrast] = K.mean_gray(images[contrast])
+    return K.point_op(images, _bc, prm.applied, beta=beta, alpha=alpha, m=m)
+
+
+def _sample_brightness(t, rng, images):
+    n = len(images)
+    return ColumnParams(t.applied_mask(rng, n), beta=rng.uniform(*t.limit, n))
+
+
+def _sample_contrast(t, rng, images):
+    n = len(images)
+    return ColumnParams(t.applied_mask(rng, n), alpha=1.0 + rng.uniform(*t.limit, n))
+
+
+def _sample_bc(t, rng, images):
+    n = len(images)
+    applied = t.applied_mask(rng, n)
+    beta = rng.uniform(*t.brightness_limit, n)
+    return ColumnParams(applied, beta=beta, alpha=1.0 + rng.uniform(*t.contrast_limit, n))
+
+
+vectorised(C.Brightness, _sample_brightness, _apply_bc)
+vectorised(C.Contrast, _sample_contrast, _apply_bc)
+vectorised(C.BrightnessContrast, _sample_bc, _apply_bc)
+
+
+def _sample_gamma(t, rng, images):
+    n = len(images)
+    return ColumnParams(t.applied_mask(rng, n), gamma=rng.uniform(*t.gamma_limit, n))
+
+
+vectorised(C.Gamma, _sample_gamma, lambda t, x, prm: K.point_op(
+    x, lambda v, gamma: np.power(v, gamma), prm.applied, gamma=prm.gamma))
+vectorised(C.Invert, _sample_flag, lambda t, x, prm: K.point_op(
+    x, lambda v: 1.0 - v, prm.applied))
+
+
+def _sample_solarize(t, rng, images):
+    n = len(images)
+    return ColumnParams(t.applied_mask(rng, n), threshold=rng.uniform(*t.threshold, n))
+
+
+vectorised(C.Solarize, _sample_solarize, lambda t, x, prm: K.point_op(
+    x, lambda v, threshold: np.where(v >= threshold, 1.0 - v, v), prm.applied,
+    threshold=prm.threshold))
+
+
+def _sample_posterize(t, rng, images):
+    n = len(images)
+    return ColumnParams(t.applied_mask(rng, n), bits=rng.integers(t.bits[0], t.bits[1] + 1, n))
+
+
+def _posterize(v, bits):
+    mask = (0xFF << (8 - bits.astype(np.int64))) & 0xFF
+    return (np.clip(np.floor(v * 255.0 + 1e-6), 0, 255).astype(np.int64) & mask) / 255.0
+
+
+vectorised(C.Posterize, _sample_posterize,
+           lambda t, x, prm: K.point_op(x, _posterize, prm.applied, bits=prm.bits))
+
+
+# -- affine warps (one OpenCV call per sample, matrices built for the whole batch) -----------
+def _warp(t, images, prm, matrices):
+    channels = images.shape[3] if images.ndim == 4 else 1
+    if channels > 4 and t.fill != 0:
+        return None
+    _, h, w = _n_hw(images)
+    return K.warp_affine(images, matrices, prm.applied, h, w, t.interpolation, t.border_mode,
+                         t.fill)
+
+
+def _sample_affine(t, rng, images):
+    n, h, w = _n_hw(images)
+    applied = t.applied_mask(rng, n)
+    translate = rng.uniform(*t.translate_percent, size=(n, 2)) * np.array([w, h])
+    shear = rng.uniform(*t.shear, size=(n, 2))
+    return ColumnParams(applied, scale=rng.uniform(*t.scale, n), translate=translate,
+                        angle=rng.uniform(*t.rotate, n), shear=shear)
+
+
+def _apply_affine(t, images, prm):
+    _, h, w = _n_hw(images)
+    return _warp(t, images, prm, K.affine_matrices(h, w, prm.angle, prm.scale, prm.translate,
+                                                   prm.shear))
+
+
+def _sample_rotate(t, rng, images):
+    n = len(images)
+    return ColumnParams(t.applied_mask(rng, n), angle=rng.uniform(*t.limit, n))
+
+
+def _apply_rotate(t, images, prm):
+    n, h, w = _n_hw(images)
+    zeros = np.zeros((n, 2))
+    return _warp(t, images, prm, K.affine_matrices(h, w, prm.angle, np.ones(n), zeros, zeros))
+
+
+def _sample_zoom(t, rng, images):
+    n, h, w = _n_hw(images)
+    applied = t.applied_mask(rng, n)
+    zoom = rng.uniform(*t.scale, n)
+    slack_x, slack_y = w - w / zoom, h - h / zoom
+    left = rng.uniform(np.minimum(0.0, slack_x), np.maximum(0.0, slack_x))
+    top = rng.uniform(np.minimum(0.0, slack_y), np.maximum(0.0, slack_y))
+    return ColumnParams(applied, zoom=zoom, left=left, top=top)
+
+
+def _apply_zoom(t, images, prm):
+    z, zero = prm.zoom, np.zeros(len(images))
+    matrices = np.stack([np.stack([z, zero, -z * prm.left], axis=1),
+                         np.stack([zero, z, -z * prm.top], axis=1)], axis=1)
+    return _warp(t, images, prm, matrices)
+
+
+vectorised(G.Affine, _sample_affine, _apply_affine, exact=False)
+vectorised(G.Rotate, _sample_rotate, _apply_rotate, exact=False)
+vectorised(G.Zoom, _sample_zoom, _apply_zoom)
