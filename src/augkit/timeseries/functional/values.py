@@ -1,0 +1,151 @@
+"""Value-only kernels over float64 (N, T, C): the time axis does not move.
+
+Random draws come in as parameters: per-series factors, knot values, or a ``noise_seed``
+(an int, or a list of ints) from which the kernel rebuilds the same noise every time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from augkit.timeseries.functional.curves import curves
+
+
+def spread(x: np.ndarray) -> np.ndarray:
+    """Per-series, per-channel standard deviation (N, 1, C); 1 where a channel is constant."""
+    s = x.std(axis=1, keepdims=True)
+    return np.where(s > 0, s, 1.0)
+
+
+def noise(shape: tuple[int, ...], distribution: str, noise_seed) -> np.ndarray:
+    """Unit-variance noise of ``distribution`` rebuilt from ``noise_seed``."""
+    rng = np.random.default_rng(noise_seed)
+    if distribution == "gaussian":
+        return rng.standard_normal(shape)
+    if distribution == "laplace":
+        return rng.laplace(0.0, 1.0 / np.sqrt(2.0), shape)
+    if distribution == "uniform":
+        return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), shape)
+    raise ValueError(f"unknown noise distribution {distribution!r}")
+
+
+def add_noise(x: np.ndarray, scales: np.ndarray, distribution: str, multiplicative: bool,
+              per_channel: bool, noise_seed) -> np.ndarray:
+    """Additive noise with std ``scales`` (N,) x each channel's spread, or multiplicative
+    ``x * (1 + scales * z)``. ``per_channel=False`` shares one noise track across channels."""
+    n, t, c = x.shape
+    z = noise((n, t, c if per_channel else 1), distribution, noise_seed)
+    s = np.asarray(scales, dtype=np.float64)[:, None, None]
+    if multiplicative:
+        return x * (1.0 + s * z)
+    return x + (s * spread(x)) * z
+
+
+def scale(x: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """Multiply each series (and channel) by ``factors`` (N, C) or (N, 1)."""
+    return x * np.asarray(factors, dtype=np.float64)[:, None, :]
+
+
+def magnitude_warp(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """Multiply by a smooth curve through ``knots`` (N, K, C) (values near 1)."""
+    return x * curves(np.asarray(knots, dtype=np.float64), x.shape[1])
+
+
+def drift(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """Add a smooth curve through ``knots`` (N, K, C), in units of each channel's spread."""
+    return x + curves(np.asarray(knots, dtype=np.float64), x.shape[1]) * spread(x)
+
+
+def rotate(x: np.ndarray, matrices: np.ndarray) -> np.ndarray:
+    """Multiply each time step's channel vector by the (N, C, C) ``matrices``."""
+    return np.einsum("ntc,ndc->ntd", x, np.asarray(matrices, dtype=np.float64))
+
+
+def plane_rotation(u: np.ndarray, v: np.ndarray, angle: float) -> np.ndarray:
+    """Rotation by ``angle`` (radians) in the plane spanned by ``u`` and ``v`` (any C >= 2)."""
+    c = u.shape[0]
+    u = u / np.linalg.norm(u)
+    v = v - (v @ u) * u
+    v = v / np.linalg.norm(v)
+    return (np.eye(c) + np.sin(angle) * (np.outer(v, u) - np.outer(u, v))
+            + (np.cos(angle) - 1.0) * (np.outer(u, u) + np.outer(v, v)))
+
+
+def shuffle_channels(x: np.ndarray, orders: np.ndarray) -> np.ndarray:
+    """Reorder channels per series: output channel j is input channel ``orders[n, j]``."""
+    orders = np.asarray(orders, dtype=np.intp)
+    return x[np.arange(x.shape[0])[:, None], :, orders].transpose(0, 2, 1)
+
+
+def pool(x: np.ndarray, size: int, kind: str) -> np.ndarray:
+    """Replace each block of ``size`` steps by its mean / max / min (length kept)."""
+    n, t, c = x.shape
+    blocks = -(-t // size)
+    padded = np.concatenate([x, np.repeat(x[:, -1:], blocks * size - t, axis=1)], axis=1)
+    view = padded.reshape(n, blocks, size, c)
+    reduced = {"mean": np.mean, "max": np.max, "min": np.min}[kind](view, axis=2)
+    return np.repeat(reduced, size, axis=1)[:, :t]
+
+
+def quantize(x: np.ndarray, levels: int) -> np.ndarray:
+    """Round each series/channel to ``levels`` evenly spaced values between its min and max."""
+    lo = x.min(axis=1, keepdims=True)
+    span = x.max(axis=1, keepdims=True) - lo
+    safe = np.where(span > 0, span, 1.0)
+    q = np.rint((x - lo) / safe * (levels - 1)) / (levels - 1)
+    return np.where(span > 0, lo + q * span, x)
+
+
+def dropout(x: np.ndarray, rate: np.ndarray, fill, noise_seed) -> np.ndarray:
+    """Drop each step (all channels) with probability ``rate`` (N,) and fill it with a number,
+    the series/channel mean (``"mean"``) or the last kept value (``"ffill"``)."""
+    n, t, _ = x.shape
+    drop = np.random.default_rng(noise_seed).random((n, t)) < np.asarray(rate)[:, None]
+    if fill == "ffill":
+        idx = np.where(drop, 0, np.arange(t)[None, :])
+        np.maximum.accumulate(idx, axis=1, out=idx)
+        return x[np.arange(n)[:, None], idx]
+    value = x.mean(axis=1, keepdims=True) if fill == "mean" else float(fill)
+    return np.where(drop[..., None], value, x)
+
+
+def smoothing_kernel(size: int, window: str) -> np.ndarray:
+    if window == "flat":
+        w = np.ones(size)
+    elif window == "hann":
+        w = np.hanning(size + 2)[1:-1]  # without the zero end points
+    elif window == "gaussian":
+        r = np.arange(size) - (size - 1) / 2
+        w = np.exp(-0.5 * (r / (size / 4.0)) ** 2)
+    else:
+        raise ValueError(f"unknown smoothing window {window!r}")
+    return w / w.sum()
+
+
+def smooth(x: np.ndarray, size: int, window: str) -> np.ndarray:
+    """Convolve along time with a normalised ``window`` of ``size`` steps (edges repeated)."""
+    w = smoothing_kernel(size, window)
+    left = (size - 1) // 2
+    padded = np.pad(x, ((0, 0), (left, size - 1 - left), (0, 0)), mode="edge")
+    out = np.zeros_like(x)
+    t = x.shape[1]
+    for k, wk in enumerate(w):  # size is small: a few fused multiply-adds beat a view+dot
+        out += wk * padded[:, k:k + t]
+    return out
+
+
+def surrogate(x: np.ndarray, phase: float, amplitude: float, noise_seed) -> np.ndarray:
+    """Perturb the spectrum: random phase shifts up to ``phase`` x pi (the same for every
+    channel, so cross-channel relations survive) and amplitudes scaled by ``1 + amplitude * z``.
+    The mean (DC) and Nyquist terms keep their phase, so the output stays real and centred."""
+    n, t, c = x.shape
+    spec = np.fft.rfft(x, axis=1)
+    f = spec.shape[1]
+    rng = np.random.default_rng(noise_seed)
+    angles = rng.uniform(-phase * np.pi, phase * np.pi, (n, f, 1))
+    gains = np.clip(1.0 + amplitude * rng.standard_normal((n, f, c)), 0.0, None)
+    angles[:, 0] = 0.0
+    gains[:, 0] = 1.0
+    if t % 2 == 0:
+        angles[:, -1] = 0.0
+    return np.fft.irfft(spec * gains * np.exp(1j * angles), n=t, axis=1)

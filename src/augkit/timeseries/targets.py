@@ -1,0 +1,300 @@
+"""Time-series targets: the adapter that turns call keywords into a (N, T, C) working state.
+
+Keywords: ``series`` (required), ``step_labels`` (per-step labels: masks, event marks) and
+``labels`` (one class label per series). Accepted layouts of ``series``:
+
+- ``(T,)`` one univariate series, ``(T, C)`` one multichannel series,
+- ``(N, T, C)`` a batch (``channels_first=True``: ``(C, T)`` and ``(N, C, T)``),
+- a list of ``(T_i,)`` / ``(T_i, C)`` arrays of different lengths.
+
+Inside a pipeline the series are float64 ``(N, T, C)`` (or a list of ``(T_i, C)`` when lengths
+differ) and step labels float64 ``(N, T, L)``; ``finalize`` restores the caller's layout and
+dtypes (integer step labels are rounded back). NaNs: ``nan_policy="preserve"`` fills them by
+linear interpolation for the kernels, moves the NaN mask with the time axis (as a per-step
+track, nearest-neighbour) and puts NaN back at the end; ``"raise"`` rejects them.
+``copies=k`` repeats the whole batch ``k`` times (copy-major: ``[X; X; ...]``) before the
+transforms run, so every copy draws its own parameters; class labels are repeated alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from augkit.core.targets import TargetAdapter, register_adapter
+
+SERIES_KEYS = ("series", "step_labels", "labels")
+NAN_POLICIES = ("preserve", "raise")
+# private state keys (dropped by finalize)
+NAN_KEY = "_nan"  # (N, T, C) bool mask of missing values, moved with the time axis
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    return repr(value)[:80]
+
+
+def _error(key: str, value: Any, allowed: str, exc=ValueError):
+    raise exc(f"timeseries targets: '{key}' got {_shown(value)}; {allowed}")
+
+
+def fill_nan(x: np.ndarray) -> np.ndarray:
+    """Replace NaNs in (N, T, C) by linear interpolation along time (edges: nearest value).
+
+    A channel that is NaN everywhere becomes 0.
+    """
+    mask = np.isnan(x)
+    if not mask.any():
+        return x
+    out = x.copy()
+    n, t, c = x.shape
+    grid = np.arange(t)
+    for i, j in zip(*np.nonzero(mask.any(axis=1)), strict=True):
+        good = ~mask[i, :, j]
+        if good.any():
+            out[i, :, j] = np.interp(grid, grid[good], x[i, good, j])
+        else:
+            out[i, :, j] = 0.0
+    return out
+
+
+class TimeSeriesAdapter(TargetAdapter):
+    """Keyword targets for time series: ``series``, ``step_labels``, ``labels``.
+
+    Options (per call or ``Compose(targets={...})``): ``channels_first`` (bool, default
+    False), ``nan_policy`` ("preserve" or "raise") and ``copies`` (int >= 1, default 1).
+    """
+
+    modality = "timeseries"
+    option_defaults = {"channels_first": False, "nan_policy": "preserve", "copies": 1}
+
+    def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        merged = super().check_options(options)
+        if not isinstance(merged["channels_first"], bool):
+            raise TypeError(f"timeseries targets: 'channels_first' got "
+                            f"{merged['channels_first']!r}; expected True or False")
+        if merged["nan_policy"] not in NAN_POLICIES:
+            raise ValueError(f"timeseries targets: 'nan_policy' got {merged['nan_policy']!r}; "
+                             f"expected one of {list(NAN_POLICIES)}")
+        copies = merged["copies"]
+        if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
+            raise ValueError(f"timeseries targets: 'copies' got {copies!r}; "
+                             "expected an integer >= 1")
+        return merged
+
+    # -- prepare ----------------------------------------------------------------------------
+    def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(data) - set(SERIES_KEYS)
+        if unknown:
+            raise ValueError(f"timeseries targets: unknown keyword(s) {sorted(unknown)}; "
+                             f"allowed: {', '.join(SERIES_KEYS)}")
+        if "series" not in data:
+            raise ValueError("timeseries targets: 'series' is required, e.g. aug(series=x)")
+        cf = options["channels_first"]
+        raw = data["series"]
+        state: dict[str, Any] = {}
+        if isinstance(raw, (list, tuple)):
+            if not raw:
+                _error("series", raw, "expected a non-empty list of series")
+            items = [self._one(f"series[{i}]", s, cf, allow_batch=False)
+                     for i, s in enumerate(raw)]
+            ndims = {s.ndim for s in raw}
+            if len(ndims) > 1 or len({it.shape[1] for it in items}) > 1:
+                _error("series", raw, "expected list items with the same ndim and channels")
+            layout = {"kind": "list", "ndim": ndims.pop(), "dtype": [str(s.dtype) for s in raw]}
+            series: Any = [it for it in items]
+            lengths = [it.shape[0] for it in items]
+        else:
+            arr = self._one("series", raw, cf, allow_batch=True)
+            batched = isinstance(raw, np.ndarray) and raw.ndim == 3
+            layout = {"kind": "batch" if batched else "single", "ndim": raw.ndim,
+                      "dtype": str(raw.dtype)}
+            series = arr if batched else arr[None]
+            lengths = [series.shape[1]] * series.shape[0]
+        n = len(lengths)
+        # NaN handling
+        if options["nan_policy"] == "raise":
+            if any(np.isnan(s).any() for s in self._iter(series)):
+                raise ValueError("timeseries targets: 'series' contains NaN and nan_policy is "
+                                 "'raise'; clean the data or pass nan_policy='preserve'")
+        else:
+            masks = [np.isnan(s) for s in self._iter(series)]
+            if any(m.any() for m in masks):
+                if isinstance(series, list):
+                    series = [fill_nan(s[None])[0] for s in series]
+                    state[NAN_KEY] = masks
+                else:
+                    series = fill_nan(series)
+                    state[NAN_KEY] = np.stack(masks)
+        state["series"] = series
+        state["_layout"] = layout
+        if "step_labels" in data:
+            state["step_labels"], state["_step_layout"] = self._step_labels(
+                data["step_labels"], layout, lengths)
+        if "labels" in data:
+            labels = data["labels"]
+            arr = np.asarray(labels)
+            expected = n if layout["kind"] != "single" else None
+            if expected is None:
+                if arr.ndim != 0 and not (arr.ndim == 1 and len(arr) == 1):
+                    _error("labels", labels, "expected one class label for one series")
+                state["labels"] = arr.reshape(1)
+            else:
+                if arr.ndim == 0 or len(arr) != n:
+                    _error("labels", labels, f"expected {n} class labels, one per series")
+                state["labels"] = arr
+            state["_labels_type"] = "list" if isinstance(labels, (list, tuple)) else (
+                "array" if isinstance(labels, np.ndarray) else "scalar")
+        copies = int(options["copies"])
+        if copies > 1:
+            state = self._repeat(state, copies)
+        return state
+
+    @staticmethod
+    def _iter(series):
+        return series if isinstance(series, list) else [series]
+
+    @staticmethod
+    def _one(key: str, value: Any, cf: bool, allow_batch: bool) -> np.ndarray:
+        allowed = ("expected a float32/float64 numpy array of shape (T,), (T, C) or (N, T, C) "
+                   "(channels_first: (C, T), (N, C, T)), or a list of (T_i,) / (T_i, C) arrays")
+        if not isinstance(value, np.ndarray):
+            _error(key, value, allowed, TypeError)
+        if value.dtype not in (np.float32, np.float64):
+            _error(key, value, allowed + " (convert with .astype(np.float32))", TypeError)
+        if value.ndim not in ((1, 2, 3) if allow_batch else (1, 2)) or value.size == 0:
+            _error(key, value, allowed)
+        x = value.astype(np.float64, copy=False)
+        if x.ndim == 1:
+            x = x[:, None]
+        elif cf:
+            x = np.swapaxes(x, -1, -2)
+        if x.shape[-2] < 2:
+            _error(key, value, "expected at least 2 time steps")
+        if np.isinf(x).any():
+            _error(key, value, "expected finite values (NaN is handled by nan_policy)")
+        return np.ascontiguousarray(x)
+
+    @staticmethod
+    def _step_labels(raw: Any, layout: dict, lengths: list[int]):
+        if layout["kind"] == "list":
+            if not isinstance(raw, (list, tuple)) or len(raw) != len(lengths):
+                _error("step_labels", raw, f"expected a list of {len(lengths)} arrays, one per "
+                       "series, each (T_i,) or (T_i, L)")
+            arrays = [np.asarray(r) for r in raw]
+            out = []
+            for i, (a, t) in enumerate(zip(arrays, lengths, strict=True)):
+                if a.ndim not in (1, 2) or a.shape[0] != t:
+                    _error(f"step_labels[{i}]", a, f"expected shape ({t},) or ({t}, L)")
+                out.append(a.reshape(t, -1).astype(np.float64))
+            return out, {"kind": "list", "ndim": arrays[0].ndim,
+                         "dtype": [str(a.dtype) for a in arrays]}
+        arr = np.asarray(raw)
+        n, t = len(lengths), lengths[0]
+        if layout["kind"] == "single":
+            if arr.ndim not in (1, 2) or arr.shape[0] != t:
+                _error("step_labels", raw, f"expected shape ({t},) or ({t}, L) for one series")
+            lab = arr.reshape(1, t, -1)
+        else:
+            if arr.ndim not in (2, 3) or arr.shape[:2] != (n, t):
+                _error("step_labels", raw, f"expected shape ({n}, {t}) or ({n}, {t}, L)")
+            lab = arr.reshape(n, t, -1)
+        if arr.dtype.kind not in "biuf":
+            _error("step_labels", raw, "expected numeric or boolean labels", TypeError)
+        return lab.astype(np.float64), {"kind": layout["kind"], "ndim": arr.ndim,
+                                        "dtype": str(arr.dtype)}
+
+    @staticmethod
+    def _repeat(state: dict[str, Any], k: int) -> dict[str, Any]:
+        out = dict(state)
+        for key in ("series", "step_labels", NAN_KEY):
+            if key in state:
+                v = state[key]
+                out[key] = list(v) * k if isinstance(v, list) else np.concatenate([v] * k)
+        if "labels" in state:
+            out["labels"] = np.concatenate([state["labels"]] * k)
+        layout = dict(state["_layout"])
+        if layout["kind"] == "single":
+            layout["kind"] = "batch_from_single"
+        elif layout["kind"] == "list":
+            layout["dtype"] = layout["dtype"] * k
+        out["_layout"] = layout
+        if "_step_layout" in state:
+            sl = dict(state["_step_layout"])
+            if sl["kind"] == "single":
+                sl["kind"] = "batch_from_single"
+            elif sl["kind"] == "list":
+                sl["dtype"] = sl["dtype"] * k
+            out["_step_layout"] = sl
+        return out
+
+    # -- finalize ---------------------------------------------------------------------------
+    def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        cf = options["channels_first"]
+        layout = state["_layout"]
+        series = state["series"]
+        nan = state.get(NAN_KEY)
+        out: dict[str, Any] = {k: v for k, v in state.items()
+                               if not k.startswith("_") and k not in SERIES_KEYS}
+        if layout["kind"] == "list":
+            items = []
+            for i, s in enumerate(series):
+                if nan is not None:
+                    s = np.where(nan[i], np.nan, s)
+                items.append(self._restore(s, layout["ndim"], cf, layout["dtype"][i]))
+            out["series"] = items
+        else:
+            if nan is not None:
+                series = np.where(nan, np.nan, series)
+            if layout["kind"] == "single":
+                out["series"] = self._restore(series[0], layout["ndim"], cf, layout["dtype"])
+            else:  # a batch, or a single series repeated by `copies`
+                ndim = 3 if layout["kind"] == "batch" else layout["ndim"] + 1
+                if ndim == 2:
+                    out["series"] = series[..., 0].astype(layout["dtype"])
+                else:
+                    b = np.swapaxes(series, 1, 2) if cf else series
+                    out["series"] = np.ascontiguousarray(b).astype(layout["dtype"], copy=False)
+        if "step_labels" in state:
+            out["step_labels"] = self._restore_steps(state["step_labels"],
+                                                     state["_step_layout"])
+        if "labels" in state:
+            labels, kind = state["labels"], state["_labels_type"]
+            if layout["kind"] == "single" and kind == "scalar":
+                out["labels"] = labels[0].item() if hasattr(labels[0], "item") else labels[0]
+            elif kind == "list":
+                out["labels"] = labels.tolist()
+            else:
+                out["labels"] = labels
+        return out
+
+    @staticmethod
+    def _restore(s: np.ndarray, ndim: int, cf: bool, dtype: str) -> np.ndarray:
+        s = s[:, 0] if ndim == 1 else (s.T if cf else s)
+        return np.ascontiguousarray(s).astype(dtype, copy=False)
+
+    @staticmethod
+    def _cast(values: np.ndarray, dtype: str) -> np.ndarray:
+        dt = np.dtype(dtype)
+        if dt.kind == "b":
+            return values >= 0.5
+        if dt.kind in "iu":
+            return np.rint(values).astype(dt)
+        return values.astype(dt)
+
+    def _restore_steps(self, labels: Any, sl: dict) -> Any:
+        if sl["kind"] == "list":
+            return [self._cast(a[:, 0] if sl["ndim"] == 1 else a, dt)
+                    for a, dt in zip(labels, sl["dtype"], strict=True)]
+        lab = labels
+        if sl["kind"] == "single":
+            lab = lab[0]
+            return self._cast(lab[..., 0] if sl["ndim"] == 1 else lab, sl["dtype"])
+        single_ndim = sl["ndim"] if sl["kind"] == "batch_from_single" else sl["ndim"] - 1
+        return self._cast(lab[..., 0] if single_ndim == 1 else lab, sl["dtype"])
+
+
+register_adapter(TimeSeriesAdapter())
