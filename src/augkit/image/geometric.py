@@ -328,8 +328,9 @@ class Pad(WarpArgs, GeometricTransform):
         for v in values:
             check_number(self, "padding", v, 0, 1 << 16, integer=True)
         self.padding = padding if isinstance(padding, int) else tuple(int(v) for v in values)
-        expanded = {1: values * 4, 2: [values[0]] * 2 + [values[1]] * 2, 4: values}
-        self._sides = tuple(int(v) for v in expanded[len(values)])
+        if len(values) == 2:  # (vertical, horizontal)
+            values = [values[0]] * 2 + [values[1]] * 2
+        self._sides = tuple(int(v) for v in (values * 4 if len(values) == 1 else values))
         self._set_warp_args("nearest", border_mode, fill, mask_fill)
 
     def apply_image(self, image, params):

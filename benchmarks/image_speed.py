@@ -1,0 +1,433 @@
+"""Image augmentation speed: augkit against albumentations 2.0.8, albumentationsx and kornia.
+
+Run with ``make bench-image`` (or ``.venv/bin/python benchmarks/image_speed.py``). Peers live in
+their own virtualenvs (``benchmarks/.venv-<name>``; albumentations and albumentationsx share
+an import name), so the driver runs each library's measurements in a subprocess of that venv;
+inside one subprocess everything runs in one process, single-threaded (OpenCV, BLAS/OpenMP
+and torch threads = 1). Every library gets the same decoded uint8 RGB images (written once
+by the driver) and equivalent parameters with p=1 (flips: p=0.5 in the batch section).
+
+Sections:
+* ``per_image``: images/s of one transform called on one image, at 256x256 and 500x375.
+  Kornia gets float32 (1, 3, H, W) tensors prepared outside the timing (its native input).
+* ``batch32``: N=256 images of 32x32: augkit's ``transform.batch`` against each peer's
+  per-image loop over the same 256 images (kornia also with its own batched call).
+* ``copy``: augkit HorizontalFlip and lookup-table colour ops against ``np.copy``.
+
+Results: a markdown table on stdout and in ``benchmarks/results/image_speed.md``, raw
+numbers in ``benchmarks/results/image_speed.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+PEERS = {"albumentations": ROOT / ".venv-albumentations/bin/python",
+         "albumentationsx": ROOT / ".venv-albumentationsx/bin/python",
+         "kornia": ROOT / ".venv-kornia/bin/python"}
+SIZES = {"256x256": (256, 256), "500x375": (375, 500)}  # name: (height, width)
+CROP = 224
+THREAD_ENV = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+
+
+# -- images: the same decoded uint8 RGB arrays for every library -----------------------------
+def make_images(count: int = 8) -> dict:
+    """Variants of the bundled astronaut photo plus upscaled PneumoniaMNIST x-rays when
+    ../shared is present; returns {size name: (count, H, W, 3) uint8}, plus 32x32 images."""
+    import cv2
+    import numpy as np
+
+    src = ROOT.parent / "src/augkit/resources/images/astronaut.png"
+    photo = cv2.cvtColor(cv2.imread(str(src)), cv2.COLOR_BGR2RGB)
+    sources = [photo, photo[::-1].copy(), photo[50:400, 80:500], photo[100:, :300]]
+    xray = ROOT.parent.parent / "shared/datasets/images/pneumoniamnist_variant.npz"
+    if xray.exists():
+        gray = np.load(xray)["test_images"][:count]
+        sources += [np.repeat(g[:, :, None], 3, axis=2) for g in gray]
+    sources = (sources * count)[:count]
+    out = {}
+    for name, (h, w) in list(SIZES.items()) + [("32x32", (32, 32))]:
+        out[name] = np.stack([cv2.resize(s, (w, h), interpolation=cv2.INTER_AREA)
+                              for s in sources])
+    return out
+
+
+# -- per-library transform tables ------------------------------------------------------------
+def augkit_table(h: int, w: int) -> dict:
+    from augkit import image as A
+
+    return {
+        "HorizontalFlip": A.HorizontalFlip(p=1.0), "VerticalFlip": A.VerticalFlip(p=1.0),
+        "Transpose": A.Transpose(p=1.0), "RandomRotate90": A.RandomRotate90(p=1.0),
+        "Rotate": A.Rotate(limit=30, p=1.0),
+        "Affine": A.Affine(scale=(0.9, 1.1), translate_percent=(-0.1, 0.1), rotate=(-15, 15),
+                           shear=(-10, 10), p=1.0),
+        "RandomCrop": A.RandomCrop(CROP, CROP), "CenterCrop": A.CenterCrop(CROP, CROP),
+        "RandomResizedCrop": A.RandomResizedCrop(CROP, CROP),
+        "Resize": A.Resize(CROP, CROP), "Pad": A.Pad(4),
+        "Brightness": A.Brightness(limit=0.2, p=1.0),
+        "Contrast": A.Contrast(limit=0.2, p=1.0),
+        "BrightnessContrast": A.BrightnessContrast(0.2, 0.2, p=1.0),
+        "Gamma": A.Gamma((0.8, 1.25), p=1.0),
+        "HueSaturationValue": A.HueSaturationValue(20, 0.12, 0.08, p=1.0),
+        "ColorJitter": A.ColorJitter(0.2, 0.2, 0.2, 0.05, p=1.0),
+        "Grayscale": A.Grayscale(p=1.0), "Invert": A.Invert(p=1.0),
+        "Solarize": A.Solarize((0.5, 1.0), p=1.0), "Posterize": A.Posterize((4, 7), p=1.0),
+        "Equalize": A.Equalize(p=1.0), "AutoContrast": A.AutoContrast(p=1.0),
+        "GaussianBlur": A.GaussianBlur((0.5, 1.5), p=1.0),
+        "GaussianNoise": A.GaussianNoise((0.02, 0.08), p=1.0),
+        "SaltAndPepper": A.SaltAndPepper((0.01, 0.05), p=1.0),
+        "Cutout": A.Cutout((1, 3), (0.1, 0.25), (0.1, 0.25), p=1.0),
+        "RandomErasing": A.RandomErasing(p=1.0),
+    }
+
+
+def albumentations_table(h: int, w: int) -> dict:
+    """The same transforms for albumentations 2.0.8 and albumentationsx (which renamed
+    several range arguments: ``*_limit`` -> ``*_range``, ``limit`` -> ``angle_range``)."""
+    import inspect
+
+    import albumentations as A
+    import cv2
+
+    const = cv2.BORDER_CONSTANT
+
+    def make(name: str, old: dict, new: dict | None = None):
+        cls = getattr(A, name)
+        params = inspect.signature(cls.__init__).parameters
+        kwargs = old if new is None or all(k in params for k in old) else new
+        return lambda: cls(**kwargs, p=1.0)
+
+    return {
+        "HorizontalFlip": make("HorizontalFlip", {}), "VerticalFlip": make("VerticalFlip", {}),
+        "Transpose": make("Transpose", {}), "RandomRotate90": make("RandomRotate90", {}),
+        "Rotate": make("Rotate", {"limit": (-30, 30), "border_mode": const},
+                       {"angle_range": (-30, 30), "border_mode": const}),
+        "Affine": make("Affine", {"scale": (0.9, 1.1), "translate_percent": (-0.1, 0.1),
+                                  "rotate": (-15, 15), "shear": (-10, 10),
+                                  "border_mode": const}),
+        "RandomCrop": make("RandomCrop", {"height": CROP, "width": CROP}),
+        "CenterCrop": make("CenterCrop", {"height": CROP, "width": CROP}),
+        "RandomResizedCrop": make("RandomResizedCrop", {"size": (CROP, CROP)}),
+        "Resize": make("Resize", {"height": CROP, "width": CROP}),
+        "Pad": make("Pad", {"padding": 4, "border_mode": const}),
+        "Brightness": make("RandomBrightnessContrast",
+                           {"brightness_limit": (-0.2, 0.2), "contrast_limit": (0.0, 0.0)},
+                           {"brightness_range": (-0.2, 0.2), "contrast_range": (0.0, 0.0)}),
+        "Contrast": make("RandomBrightnessContrast",
+                         {"brightness_limit": (0.0, 0.0), "contrast_limit": (-0.2, 0.2)},
+                         {"brightness_range": (0.0, 0.0), "contrast_range": (-0.2, 0.2)}),
+        "BrightnessContrast": make(
+            "RandomBrightnessContrast",
+            {"brightness_limit": (-0.2, 0.2), "contrast_limit": (-0.2, 0.2)},
+            {"brightness_range": (-0.2, 0.2), "contrast_range": (-0.2, 0.2)}),
+        "Gamma": make("RandomGamma", {"gamma_limit": (80, 125)}, {"gamma_range": (80, 125)}),
+        "HueSaturationValue": make(
+            "HueSaturationValue",
+            {"hue_shift_limit": (-20, 20), "sat_shift_limit": (-30, 30),
+             "val_shift_limit": (-20, 20)},
+            {"hue_shift_range": (-20, 20), "sat_shift_range": (-30, 30),
+             "val_shift_range": (-20, 20)}),
+        "ColorJitter": make("ColorJitter",
+                            {"brightness": (0.8, 1.2), "contrast": (0.8, 1.2),
+                             "saturation": (0.8, 1.2), "hue": (-0.05, 0.05)},
+                            {"brightness_range": (0.8, 1.2), "contrast_range": (0.8, 1.2),
+                             "saturation_range": (0.8, 1.2), "hue_range": (-0.05, 0.05)}),
+        "Grayscale": make("ToGray", {}), "Invert": make("InvertImg", {}),
+        "Solarize": make("Solarize", {"threshold_range": (0.5, 1.0)}),
+        "Posterize": make("Posterize", {"num_bits": (4, 7)}),
+        "Equalize": make("Equalize", {}), "AutoContrast": make("AutoContrast", {}),
+        "GaussianBlur": make("GaussianBlur", {"blur_limit": 0, "sigma_limit": (0.5, 1.5)},
+                             {"blur_range": (0, 0), "sigma_range": (0.5, 1.5)}),
+        "GaussianNoise": make("GaussNoise", {"std_range": (0.02, 0.08)}),
+        "SaltAndPepper": make("SaltAndPepper", {"amount": (0.01, 0.05)},
+                              {"amount_range": (0.01, 0.05)}),
+        "Cutout": make("CoarseDropout", {"num_holes_range": (1, 3),
+                                         "hole_height_range": (0.1, 0.25),
+                                         "hole_width_range": (0.1, 0.25)}),
+        "RandomErasing": make("Erasing", {}),
+    }
+
+
+def kornia_table(h: int, w: int) -> dict:
+    import kornia.augmentation as K
+
+    return {
+        "HorizontalFlip": lambda: K.RandomHorizontalFlip(p=1.0),
+        "VerticalFlip": lambda: K.RandomVerticalFlip(p=1.0),
+        "RandomRotate90": lambda: K.RandomRotation90(times=(0, 3), p=1.0),
+        "Rotate": lambda: K.RandomRotation(degrees=30.0, p=1.0),
+        "Affine": lambda: K.RandomAffine(degrees=15.0, translate=(0.1, 0.1), scale=(0.9, 1.1),
+                                         shear=10.0, p=1.0),
+        "RandomCrop": lambda: K.RandomCrop((CROP, CROP), p=1.0),
+        "CenterCrop": lambda: K.CenterCrop((CROP, CROP), p=1.0),
+        "RandomResizedCrop": lambda: K.RandomResizedCrop((CROP, CROP), p=1.0),
+        "Resize": lambda: K.Resize((CROP, CROP), p=1.0),
+        "Brightness": lambda: K.RandomBrightness(brightness=(0.8, 1.2), p=1.0),
+        "Contrast": lambda: K.RandomContrast(contrast=(0.8, 1.2), p=1.0),
+        "Gamma": lambda: K.RandomGamma(gamma=(0.8, 1.25), p=1.0),
+        "ColorJitter": lambda: K.ColorJitter(0.2, 0.2, 0.2, 0.05, p=1.0),
+        "Grayscale": lambda: K.RandomGrayscale(p=1.0), "Invert": lambda: K.RandomInvert(p=1.0),
+        "Solarize": lambda: K.RandomSolarize(thresholds=0.25, additions=0.0, p=1.0),
+        "Posterize": lambda: K.RandomPosterize(bits=(4, 7), p=1.0),
+        "Equalize": lambda: K.RandomEqualize(p=1.0),
+        "AutoContrast": lambda: K.RandomAutoContrast(p=1.0),
+        "GaussianBlur": lambda: K.RandomGaussianBlur((7, 7), (0.5, 1.5), p=1.0),
+        "GaussianNoise": lambda: K.RandomGaussianNoise(std=0.05, p=1.0),
+        "SaltAndPepper": lambda: K.RandomSaltAndPepperNoise(amount=(0.01, 0.05), p=1.0),
+        "RandomErasing": lambda: K.RandomErasing(p=1.0),
+    }
+
+
+BATCH_OPS = ("HorizontalFlip", "VerticalFlip", "RandomCrop", "Brightness", "Contrast",
+             "BrightnessContrast", "Affine")
+BATCH_CROP = 28
+COPY_OPS = ("HorizontalFlip", "Brightness", "Contrast", "Gamma", "Invert", "Solarize",
+            "Posterize")
+
+
+# -- timing ----------------------------------------------------------------------------------
+def rate(fn, items: list, seconds: float, repeats: int = 3) -> float:
+    """Best of ``repeats`` runs of items per second; each run loops for ~``seconds``."""
+    for item in items[:2]:
+        fn(item)  # warm-up (lazy imports, caches)
+    best = 0.0
+    for _ in range(repeats):
+        done, start = 0, time.perf_counter()
+        while True:
+            for item in items:
+                fn(item)
+            done += len(items)
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds:
+                break
+        best = max(best, done / elapsed)
+    return best
+
+
+def guarded(name: str, measure):
+    """A measurement, or None (with a note on stderr) when the library rejects the setup."""
+    try:
+        return measure()
+    except Exception as exc:  # a peer's API difference must not stop the whole run
+        print(f"  {name}: not measured ({type(exc).__name__}: {str(exc)[:120]})",
+              file=sys.stderr)
+        return None
+
+
+def set_threads() -> None:
+    import cv2
+
+    cv2.setNumThreads(1)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+
+
+# -- workers (one per library, each in its own venv) -----------------------------------------
+def work_augkit(images: dict, seconds: float) -> dict:
+    import numpy as np
+
+    set_threads()
+    out: dict = {"per_image": {}, "batch32": {}, "copy": {}}
+    for size in SIZES:
+        imgs = list(images[size])
+        table = augkit_table(*images[size].shape[1:3])
+        out["per_image"][size] = {n: rate(lambda x, t=t: t(image=x)["image"], imgs, seconds)
+                                  for n, t in table.items()}
+        out["copy"][size] = {"np.copy": rate(np.copy, imgs, seconds)}
+        out["copy"][size].update({n: out["per_image"][size][n] for n in COPY_OPS})
+    small = np.concatenate([images["32x32"]] * 32)  # 256 images
+    from augkit import image as A
+
+    table = augkit_table(32, 32)
+    table.update(HorizontalFlip=A.HorizontalFlip(p=0.5), VerticalFlip=A.VerticalFlip(p=0.5),
+                 RandomCrop=A.RandomCrop(BATCH_CROP, BATCH_CROP))
+    for name in BATCH_OPS:
+        t = table[name]
+        out["batch32"][name] = rate(lambda x, t=t: t.batch(x)["images"], [small],
+                                    seconds) * len(small)
+    return out
+
+
+def work_albumentations(images: dict, seconds: float) -> dict:
+    import albumentations as A
+
+    set_threads()
+    out: dict = {"per_image": {}, "batch32": {}}
+    for size in SIZES:
+        imgs = list(images[size])
+        out["per_image"][size] = {}
+        for name, make in albumentations_table(*images[size].shape[1:3]).items():
+            out["per_image"][size][name] = guarded(
+                name, lambda make=make: rate(lambda x, t=make(): t(image=x)["image"], imgs,
+                                             seconds))
+    small = list(images["32x32"]) * 32
+    table = albumentations_table(32, 32)
+    table.update(HorizontalFlip=lambda: A.HorizontalFlip(p=0.5),
+                 VerticalFlip=lambda: A.VerticalFlip(p=0.5),
+                 RandomCrop=lambda: A.RandomCrop(height=BATCH_CROP, width=BATCH_CROP, p=1.0))
+    for name in BATCH_OPS:
+        t = table[name]()
+        out["batch32"][name] = rate(lambda x, t=t: t(image=x)["image"], small, seconds)
+    return out
+
+
+def work_kornia(images: dict, seconds: float) -> dict:
+    import kornia.augmentation as K
+    import torch
+
+    set_threads()
+    torch.set_grad_enabled(False)
+
+    def tensors(arr):
+        return [torch.from_numpy(a).permute(2, 0, 1)[None].float().div(255) for a in arr]
+
+    out: dict = {"per_image": {}, "batch32": {}, "batch32_native": {}}
+    for size in SIZES:
+        imgs = tensors(images[size])
+        out["per_image"][size] = {}
+        for name, make in kornia_table(*images[size].shape[1:3]).items():
+            out["per_image"][size][name] = guarded(
+                name, lambda make=make: rate(make(), imgs, seconds))
+    small_list = tensors(images["32x32"]) * 32
+    small = torch.cat(small_list)
+    table = kornia_table(32, 32)
+    table.update(HorizontalFlip=lambda: K.RandomHorizontalFlip(p=0.5),
+                 VerticalFlip=lambda: K.RandomVerticalFlip(p=0.5),
+                 RandomCrop=lambda: K.RandomCrop((BATCH_CROP, BATCH_CROP), p=1.0))
+    for name in BATCH_OPS:
+        if name not in table:
+            continue
+        t = table[name]()
+        out["batch32"][name] = rate(t, small_list, seconds)
+        out["batch32_native"][name] = rate(t, [small], seconds) * len(small)
+    return out
+
+
+WORKERS = {"augkit": work_augkit, "albumentations": work_albumentations,
+           "albumentationsx": work_albumentations, "kornia": work_kornia}
+
+
+def worker_main(lib: str, images_path: str, out_path: str, seconds: float) -> None:
+    import numpy as np
+
+    with np.load(images_path) as data:
+        images = {k: data[k] for k in data.files}
+    result = WORKERS[lib](images, seconds)
+    result["version"] = version_of(lib)
+    Path(out_path).write_text(json.dumps(result))
+
+
+def version_of(lib: str) -> str:
+    from importlib.metadata import version
+
+    return version({"augkit": "augkit", "albumentations": "albumentations",
+                    "albumentationsx": "albumentationsx", "kornia": "kornia"}[lib])
+
+
+# -- driver ----------------------------------------------------------------------------------
+def run_all(seconds: float, libs: list[str]) -> dict:
+    import numpy as np
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        images_path = os.path.join(tmp, "images.npz")
+        np.savez(images_path, **make_images())
+        for lib in libs:
+            python = sys.executable if lib == "augkit" else str(PEERS[lib])
+            if not Path(python).exists():
+                print(f"skipping {lib}: {python} not found (see make bench-image)",
+                      file=sys.stderr)
+                continue
+            out_path = os.path.join(tmp, f"{lib}.json")
+            env = {**os.environ, **THREAD_ENV}
+            print(f"measuring {lib} ...", file=sys.stderr, flush=True)
+            subprocess.run([python, __file__, "--worker", lib, "--images", images_path,
+                            "--out", out_path, "--seconds", str(seconds)], check=True, env=env)
+            results[lib] = json.loads(Path(out_path).read_text())
+    return results
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def report(results: dict) -> str:
+    peers = [p for p in PEERS if p in results]
+    ours = results["augkit"]
+    lines = ["# Image augmentation speed", "",
+             "Versions: " + ", ".join(f"{k} {v['version']}" for k, v in results.items()), ""]
+    for size in SIZES:
+        lines += [f"## Per image, {size} (images/s; ratio = augkit / best peer)", "",
+                  "| transform | augkit | " + " | ".join(peers) + " | ratio |",
+                  "|---|---:|" + "---:|" * len(peers) + "---:|"]
+        ratios = []
+        for name, mine in ours["per_image"][size].items():
+            theirs = [results[p]["per_image"][size].get(name) for p in peers]
+            shown = [f"{v:,.0f}" if v else "-" for v in theirs]
+            best = max((v for v in theirs if v), default=None)
+            ratio = f"{mine / best:.2f}" if best else "-"
+            if best:
+                ratios.append(mine / best)
+            lines.append(f"| {name} | {mine:,.0f} | " + " | ".join(shown) + f" | {ratio} |")
+        low = [r for r in ratios if r < 0.9]
+        lines += ["", f"Geometric mean ratio: **{geomean(ratios):.2f}** over {len(ratios)} "
+                  f"shared transforms; below 0.9: {len(low)}", ""]
+    lines += ["## Batched, N=256 images of 32x32 (images/s)", "",
+              "augkit `transform.batch` against each peer's per-image loop; ratio = augkit / "
+              "fastest per-image loop. kornia's own batched call is shown for reference.", "",
+              "| transform | augkit batch | " + " | ".join(f"{p} loop" for p in peers)
+              + " | kornia batch | ratio |",
+              "|---|---:|" + "---:|" * (len(peers) + 2)]
+    for name, mine in ours["batch32"].items():
+        theirs = [results[p]["batch32"].get(name) for p in peers]
+        best = max((v for v in theirs if v), default=None)
+        native = results.get("kornia", {}).get("batch32_native", {}).get(name)
+        native_s = f"{native:,.0f}" if native else "-"
+        ratio = f"{mine / best:.1f}x" if best else "-"
+        lines.append(f"| {name} | {mine:,.0f} | "
+                     + " | ".join(f"{v:,.0f}" if v else "-" for v in theirs)
+                     + f" | {native_s} | {ratio} |")
+    lines += ["", "## Against a plain memory copy (images/s; ratio = copy / op, target <= 2)",
+              ""]
+    for size in SIZES:
+        copy = ours["copy"][size]
+        base = copy["np.copy"]
+        lines.append(f"- {size}: np.copy {base:,.0f}/s; " + "; ".join(
+            f"{n} {v:,.0f}/s ({base / v:.2f}x)" for n, v in copy.items() if n != "np.copy"))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=0.25,
+                        help="time per measurement run (best of 3)")
+    parser.add_argument("--libs", default="augkit,albumentations,albumentationsx,kornia")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--images", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker_main(args.worker, args.images, args.out, args.seconds)
+        return
+    results = run_all(args.seconds, args.libs.split(","))
+    text = report(results)
+    print(text)
+    out_dir = ROOT / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "image_speed.md").write_text(text)
+    (out_dir / "image_speed.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
