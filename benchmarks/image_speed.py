@@ -225,6 +225,10 @@ def guarded(name: str, measure):
         return None
 
 
+def call_image(transform):
+    return lambda x: transform(image=x)["image"]
+
+
 def set_threads() -> None:
     import cv2
 
@@ -268,9 +272,8 @@ def work_albumentations(images: dict, seconds: float) -> dict:
         imgs = list(images[size])
         out["per_image"][size] = {}
         for name, make in albumentations_table(*images[size].shape[1:3]).items():
-            out["per_image"][size][name] = guarded(
-                name, lambda make=make: rate(lambda x, t=make(): t(image=x)["image"], imgs,
-                                             seconds))
+            out["per_image"][size][name] = guarded(name, lambda m=make, i=imgs: rate(
+                call_image(m()), i, seconds))
     small = list(images["32x32"]) * 32
     table = albumentations_table(32, 32)
     table.update(HorizontalFlip=lambda: A.HorizontalFlip(p=0.5),
@@ -297,8 +300,8 @@ def work_kornia(images: dict, seconds: float) -> dict:
         imgs = tensors(images[size])
         out["per_image"][size] = {}
         for name, make in kornia_table(*images[size].shape[1:3]).items():
-            out["per_image"][size][name] = guarded(
-                name, lambda make=make: rate(make(), imgs, seconds))
+            out["per_image"][size][name] = guarded(name, lambda m=make, i=imgs: rate(
+                m(), i, seconds))
     small_list = tensors(images["32x32"]) * 32
     small = torch.cat(small_list)
     table = kornia_table(32, 32)
