@@ -134,3 +134,55 @@ _add("SmallestMaxSize", lambda: A.SmallestMaxSize(30),
 _add("RandomSizedBBoxSafeCrop", lambda: A.RandomSizedBBoxSafeCrop(32, 32),
      [({"erosion_rate": 1.5}, ValueError, "'erosion_rate'"), ({"height": 0}, ValueError,
                                                                "'height'")])
+
+# -- blur, channels, levels, compression, noise, dropout, weather -------------------------------
+_add("Blur", lambda: A.Blur(p=1.0), [({"blur_limit": (4, 4)}, ValueError, "'blur_limit'"),
+                                     ({"blur_limit": 1}, ValueError, "'blur_limit'")])
+_add("MedianBlur", lambda: A.MedianBlur(blur_limit=(3, 9), p=1.0),
+     [({"blur_limit": (9, 3)}, ValueError, "'blur_limit'")])
+_add("MotionBlur", lambda: A.MotionBlur(p=1.0),
+     [({"direction_range": (-2, 0)}, ValueError, "'direction_range'")])
+_add("ChannelShuffle", lambda: A.ChannelShuffle(p=1.0), BAD_P)
+_add("RGBShift", lambda: A.RGBShift(p=1.0), [({"r_shift_limit": 2}, ValueError,
+                                              "'r_shift_limit'")])
+_add("ChannelDropout", lambda: A.ChannelDropout(channel_drop_range=(1, 2), fill=7, p=1.0),
+     [({"channel_drop_range": 0}, ValueError, "'channel_drop_range'")])
+_add("GridDropout", lambda: A.GridDropout(p=1.0),
+     [({"ratio": 1.5}, ValueError, "'ratio'"), ({"random_offset": 1}, TypeError,
+                                                 "'random_offset'")])
+_add("CLAHE", lambda: A.CLAHE(clip_limit=(1, 8), tile_grid_size=(2, 2), p=1.0),
+     [({"tile_grid_size": (8, 0)}, ValueError,
+                                        "'tile_grid_size'")])
+_add("ImageCompression", lambda: A.ImageCompression(quality_range=(5, 60), p=1.0),
+     [({"compression_type": "png"}, ValueError, "'compression_type'"),
+      ({"quality_range": (0, 50)}, ValueError, "'quality_range'")])
+_add("ShotNoise", lambda: A.ShotNoise(p=1.0), [({"std_range": -0.1}, ValueError, "'std_range'")])
+_add("ISONoise", lambda: A.ISONoise(p=1.0), [({"intensity": (0.5, 0.1)}, ValueError,
+                                              "'intensity'")])
+_add("RandomFog", lambda: A.RandomFog(p=1.0), [({"fog_value": 2}, ValueError, "'fog_value'")])
+_add("RandomRain", lambda: A.RandomRain(density=0.02, p=1.0),
+     [({"slant": 90}, ValueError, "'slant'")])
+_add("RandomSnow", lambda: A.RandomSnow(density=0.02, p=1.0),
+     [({"flake_size": 0.9}, ValueError, "'flake_size'")])
+_add("RandomShadow", lambda: A.RandomShadow(num_shadows=(1, 3), p=1.0),
+     [({"shadow_roi": (0.5, 0, 0.2, 1)}, ValueError, "'shadow_roi'"),
+      ({"num_vertices": 2}, ValueError, "'num_vertices'")])
+_add("RandomSunFlare", lambda: A.RandomSunFlare(p=1.0),
+     [({"flare_roi": (0, 0, 1)}, TypeError, "'flare_roi'")])
+_add("LowLight", lambda: A.LowLight(p=1.0), [({"gamma": (0, 1)}, ValueError, "'gamma'")])
+
+
+def _check_normalize(inp: dict, out: dict) -> None:
+    """Normalize is the one image op whose output dtype differs: always float32."""
+    assert out["image"].dtype == np.float32 and out["image"].shape == inp["image"].shape
+    expected = (inp["image"] / 255.0 - np.array([0.485, 0.456, 0.406])) / np.array(
+        [0.229, 0.224, 0.225])
+    np.testing.assert_allclose(out["image"], expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(out["mask"], inp["mask"])
+    np.testing.assert_array_equal(out["bboxes"], [BOX])
+
+
+add("Normalize", Case(build=lambda: A.Normalize(), data=image_data, random=False,
+                      bad_args=[({"std": (0.2, 0.0, 0.2)}, ValueError, "'std'"),
+                                ({"mean": "imagenet"}, TypeError, "'mean'")],
+                      check=_check_normalize))

@@ -10,7 +10,9 @@
 """
 
 from augkit.image.base import GeometricTransform, ImageTransform
+from augkit.image.blur import Blur, MedianBlur, MotionBlur
 from augkit.image.blur_noise import GaussianBlur, GaussianNoise, SaltAndPepper
+from augkit.image.channels import ChannelShuffle, RGBShift
 from augkit.image.color import (
     AutoContrast,
     Brightness,
@@ -26,6 +28,7 @@ from augkit.image.color import (
     Sharpness,
     Solarize,
 )
+from augkit.image.compression import ImageCompression
 from augkit.image.distortion import (
     ElasticTransform,
     GridDistortion,
@@ -33,6 +36,7 @@ from augkit.image.distortion import (
     Perspective,
     ShiftScaleRotate,
 )
+from augkit.image.dropout import ChannelDropout, GridDropout
 from augkit.image.geometric import (
     Affine,
     CenterCrop,
@@ -47,9 +51,19 @@ from augkit.image.geometric import (
     VerticalFlip,
     Zoom,
 )
+from augkit.image.levels import CLAHE, Normalize
+from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
+from augkit.image.weather import (
+    LowLight,
+    RandomFog,
+    RandomRain,
+    RandomShadow,
+    RandomSnow,
+    RandomSunFlare,
+)
 
 __all__ = [
     "BOX_FORMATS", "Affine", "AutoContrast", "Brightness", "BrightnessContrast", "CenterCrop",
@@ -61,4 +75,8 @@ __all__ = [
     # warps, resizing (augkit.image.distortion, augkit.image.resize)
     "ElasticTransform", "GridDistortion", "LongestMaxSize", "OpticalDistortion", "Perspective",
     "RandomSizedBBoxSafeCrop", "ShiftScaleRotate", "SmallestMaxSize",
+    # blur, channels, levels, compression, noise, dropout, weather
+    "Blur", "CLAHE", "ChannelDropout", "ChannelShuffle", "GridDropout", "ISONoise",
+    "ImageCompression", "LowLight", "MedianBlur", "MotionBlur", "Normalize", "RGBShift",
+    "RandomFog", "RandomRain", "RandomShadow", "RandomSnow", "RandomSunFlare", "ShotNoise",
 ]

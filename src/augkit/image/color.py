@@ -6,9 +6,10 @@ config means the same thing for both dtypes.
 
 from __future__ import annotations
 
-from augkit.core.validate import check_number, check_range
+from augkit.core.validate import check_number, check_range, fail
 from augkit.image.base import ImageTransform
 from augkit.image.functional import color as C
+from augkit.image.functional.channels import weighted_gray
 
 
 class Brightness(ImageTransform):
@@ -145,13 +146,35 @@ class ColorJitter(ImageTransform):
 
 
 class Grayscale(ImageTransform):
-    """Replace colour by luminance, keeping the channel count (1-channel input is unchanged)."""
+    """Replace colour by luminance, keeping the channel count (1-channel input is unchanged).
 
-    def __init__(self, p: float = 0.5):
+    ``weights`` (one non-negative number per channel, normalised to sum to 1) sets how the
+    channels mix; ``None`` uses ITU-R 601 luma for RGB and the plain mean otherwise.
+
+    >>> import numpy as np
+    >>> img = np.array([[[200, 100, 0]]], np.uint8)
+    >>> Grayscale(weights=(1, 1, 0), p=1.0)(image=img)["image"].tolist()
+    [[[150, 150, 150]]]
+    """
+
+    def __init__(self, weights: tuple[float, ...] | None = None, p: float = 0.5):
         super().__init__(p=p)
+        if weights is not None:
+            if not isinstance(weights, (list, tuple)) or not weights:
+                fail(self, "weights", weights, "expected None or one number per channel",
+                     TypeError)
+            weights = tuple(check_number(self, "weights", w, 0, 1e6) for w in weights)
+            if sum(weights) <= 0:
+                fail(self, "weights", weights, "expected at least one positive weight")
+        self.weights = weights
 
     def apply_image(self, image, params):
-        return C.to_gray_rgb(image)
+        if self.weights is None or image.ndim == 2 or image.shape[2] == 1:
+            return C.to_gray_rgb(image)
+        if len(self.weights) != image.shape[2]:
+            raise ValueError(f"Grayscale: 'weights' has {len(self.weights)} values for an image "
+                             f"with {image.shape[2]} channels; give one per channel")
+        return weighted_gray(image, list(self.weights))
 
 
 class Invert(ImageTransform):

@@ -1,0 +1,47 @@
+"""Lossy compression kernels: encode and decode through JPEG or WebP with OpenCV.
+
+Colour images are taken to be RGB (converted to OpenCV's BGR order around the codec, so
+chroma subsampling treats red and blue correctly). Channel counts the codecs do not know are
+handled per plane: 4 channels as colour plus an untouched fourth (alpha) channel, any other
+count as separate grey planes.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+CODECS = {"jpeg": (".jpg", cv2.IMWRITE_JPEG_QUALITY), "webp": (".webp", cv2.IMWRITE_WEBP_QUALITY)}
+
+
+def _roundtrip(img8: np.ndarray, kind: str, quality: int) -> np.ndarray:
+    ext, flag = CODECS[kind]
+    ok, buf = cv2.imencode(ext, img8, [flag, int(quality)])
+    if not ok:  # pragma: no cover - OpenCV built without the codec
+        raise RuntimeError(f"ImageCompression: OpenCV could not encode {kind}")
+    decoded = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    if img8.ndim == 2 and decoded.ndim == 3:  # WebP always decodes to colour
+        decoded = decoded[:, :, 0]
+    return decoded
+
+
+def _compress_u8(img: np.ndarray, kind: str, quality: int) -> np.ndarray:
+    if img.ndim == 2:
+        return _roundtrip(img, kind, quality)
+    channels = img.shape[2]
+    if channels in (3, 4):
+        bgr = np.ascontiguousarray(img[:, :, 2::-1])
+        out = img.copy()
+        out[:, :, :3] = _roundtrip(bgr, kind, quality)[:, :, ::-1]
+        return out
+    return np.stack([_roundtrip(np.ascontiguousarray(img[:, :, c]), kind, quality)
+                     for c in range(channels)], axis=2)
+
+
+def compress(img: np.ndarray, kind: str, quality: int) -> np.ndarray:
+    """``img`` after a round trip through ``kind`` ("jpeg" or "webp") at ``quality`` 1-100.
+    float32 images go through 8-bit levels, as a real codec would store them."""
+    if img.dtype == np.uint8:
+        return _compress_u8(img, kind, quality)
+    levels = np.clip(np.rint(img * 255.0), 0, 255).astype(np.uint8)
+    return (_compress_u8(levels, kind, quality).astype(np.float32) / np.float32(255.0))
