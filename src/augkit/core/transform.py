@@ -62,6 +62,9 @@ class ColumnParams(Sequence):
             raise AttributeError(name) from None
 
 
+_DEFAULT_OPTIONS: dict[Any, dict[str, Any]] = {}  # adapter -> its checked default options
+
+
 def _batch_adapter(modality: str):
     adapter = get_adapter(modality)
     if not hasattr(adapter, "prepare_batch"):
@@ -183,8 +186,15 @@ class Transform:
         a :class:`~augkit.core.record.Record` that replays the call on other data.
         """
         adapter = get_adapter(self.modality)
-        given = {k: data.pop(k) for k in list(data) if k in adapter.option_defaults}
-        options = adapter.check_options({**self.target_options, **given})
+        if self.target_options or not data.keys().isdisjoint(adapter.option_defaults):
+            given = {k: data.pop(k) for k in list(data) if k in adapter.option_defaults}
+            options = adapter.check_options({**self.target_options, **given})
+        else:  # the common case: default options, checked once per adapter
+            options = _DEFAULT_OPTIONS.get(adapter)
+            if options is None:
+                options = _DEFAULT_OPTIONS[adapter] = adapter.check_options({})
+            if return_record:
+                options = dict(options)
         state = adapter.prepare(data, options)
         steps: list[Step] | None = [] if return_record else None
         state = self.run(state, resolve(seed, rng, self._rng), steps)

@@ -115,7 +115,7 @@ def check_image(image: Any, key: str = "image") -> np.ndarray:
         _error(key, image, allowed, TypeError)
     if image.ndim not in (2, 3) or image.size == 0 or (image.ndim == 3 and image.shape[2] == 0):
         _error(key, image, allowed)
-    if image.dtype not in (np.uint8, np.float32):
+    if image.dtype.char not in "Bf":  # uint8, float32 (a char test is the cheap one)
         _error(key, image, allowed + " (convert with .astype(np.float32))", TypeError)
     return image
 
@@ -146,6 +146,8 @@ class ImageAdapter(TargetAdapter):
         return merged
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        if len(data) == 1 and "image" in data:  # fast path: an image alone
+            return {"image": check_image(data["image"])}
         unknown = set(data) - set(IMAGE_KEYS)
         if unknown:
             raise ValueError(f"image targets: unknown keyword(s) {sorted(unknown)}; "
@@ -212,6 +214,8 @@ class ImageAdapter(TargetAdapter):
         return BoxState(xyxy=clipped, visibility=visibility, index=np.arange(len(raw)))
 
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        if len(state) == 1:  # fast path: an image alone
+            return {"image": state["image"]}
         out = {k: v for k, v in state.items() if not k.startswith("_") and k != "labels"}
         height, width = state["image"].shape[:2]
         if "masks" in state and state.get("_masks_type") == "array":

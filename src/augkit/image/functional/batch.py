@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from augkit.image.functional.color import RGB_WEIGHTS
+from augkit.image.functional.color import RGB_WEIGHTS, lut_into
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS, affine_matrices
 
 LEVELS = np.arange(256, dtype=np.float64)[None, :] / 255.0  # (1, 256), broadcasts over N
@@ -54,14 +54,14 @@ def luts_from(values: np.ndarray) -> np.ndarray:
 
 def apply_luts(images: np.ndarray, luts: np.ndarray, applied: np.ndarray) -> np.ndarray:
     """Per-sample 256-entry tables on a uint8 batch (OpenCV LUT straight into the output)."""
+    images = np.ascontiguousarray(images)
     out = np.empty_like(images)
-    flat = images.reshape(len(images), images.shape[1], -1)  # LUT wants <= 4 channels
-    out_flat = out.reshape(flat.shape)
+    luts = np.ascontiguousarray(luts)
     for i, a in enumerate(applied.tolist()):
         if a:
-            cv2.LUT(flat[i], luts[i], dst=out_flat[i])
+            lut_into(images[i], luts[i], out[i])
         else:
-            out_flat[i] = flat[i]
+            out[i] = images[i]
     return out
 
 

@@ -13,6 +13,11 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+try:  # SIMD byte translation: ~10x faster than cv2.LUT for uint8 lookup tables
+    from stringzilla import translate as _translate
+except ImportError:  # pragma: no cover - optional speed-up, cv2.LUT gives the same bytes
+    _translate = None
+
 _LEVELS = np.arange(256, dtype=np.float64) / 255.0
 RGB_WEIGHTS = np.array([0.299, 0.587, 0.114])
 
@@ -26,8 +31,20 @@ def lut_from(fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
 
 
 def apply_lut(img: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    if _translate is not None and img.flags.c_contiguous:
+        out = np.empty_like(img)
+        _translate(memoryview(img.reshape(-1)), memoryview(lut), out=memoryview(out.reshape(-1)))
+        return out
     out = cv2.LUT(img, lut)
     return out[:, :, None] if img.ndim == 3 and out.ndim == 2 else out
+
+
+def lut_into(img: np.ndarray, lut: np.ndarray, out: np.ndarray) -> None:
+    """Write ``lut[img]`` into ``out`` (both C-contiguous uint8 of the same size)."""
+    if _translate is not None:
+        _translate(memoryview(img.reshape(-1)), memoryview(lut), out=memoryview(out.reshape(-1)))
+    else:
+        cv2.LUT(img.reshape(img.shape[0], -1), lut, dst=out.reshape(img.shape[0], -1))
 
 
 def point_op(img: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
