@@ -50,7 +50,7 @@ def spline_matrix(n_knots: int, length: int) -> np.ndarray:
 
 def curves(knots: np.ndarray, length: int) -> np.ndarray:
     """Curves through ``knots`` (N, K, C) evaluated at ``length`` steps: (N, length, C)."""
-    return np.einsum("tk,nkc->ntc", spline_matrix(knots.shape[1], length), knots)
+    return np.matmul(spline_matrix(knots.shape[1], length), knots)  # batched BLAS
 
 
 def warp_positions(speeds: np.ndarray, length: int) -> np.ndarray:
