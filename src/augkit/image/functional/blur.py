@@ -27,9 +27,9 @@ def median_blur(img: np.ndarray, ksize: int) -> np.ndarray:
             return keep_shape(cv2.medianBlur(img, ksize), img)
         return np.stack([cv2.medianBlur(np.ascontiguousarray(img[:, :, c]), ksize)
                          for c in range(channels)], axis=2)
-    # float32 with a large window: exact median over the reflected neighbourhood
+    # float32 with a large window: exact median, edges replicated as OpenCV does
     r = ksize // 2
-    padded = np.pad(img, ((r, r), (r, r)) + ((0, 0),) * (img.ndim - 2), mode="reflect")
+    padded = np.pad(img, ((r, r), (r, r)) + ((0, 0),) * (img.ndim - 2), mode="edge")
     windows = np.lib.stride_tricks.sliding_window_view(padded, (ksize, ksize), axis=(0, 1))
     return np.median(windows.reshape(*img.shape, ksize * ksize), axis=-1).astype(np.float32)
 
