@@ -1,0 +1,74 @@
+"""Mixing kernels: samples of a batch blended (MixUp), pasted (CutMix) or tiled (Mosaic).
+
+Pure functions of the batch and the drawn parameters (partners, weights, rectangles).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from augkit.image.functional.geometric import INTERPOLATIONS, keep_shape
+
+
+def soft_labels(label: np.ndarray, num_classes: int | None, owner: str) -> np.ndarray:
+    """Per-sample labels as float (N, K) vectors: integer class ids become one-hot."""
+    label = np.asarray(label)
+    if label.ndim == 1 and label.dtype.kind in "iub":
+        if num_classes is None:
+            raise ValueError(f"{owner}: integer 'label' needs the argument 'num_classes' "
+                             "(got None); or pass one-hot / soft label vectors")
+        if label.size and (label.min() < 0 or label.max() >= num_classes):
+            raise ValueError(f"{owner}: 'label' values must be in [0, {num_classes}); "
+                             f"got {int(label.min())}..{int(label.max())}")
+        return np.eye(num_classes, dtype=np.float32)[label]
+    if label.ndim != 2:
+        raise ValueError(f"{owner}: 'label' must be N class ids or an (N, K) array; "
+                         f"got shape {label.shape}")
+    return label.astype(np.float32)
+
+
+def mix_labels(y: np.ndarray, partners: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``sum_k weights[:, k] * y[sources[:, k]]`` with sources = [self, partners...]."""
+    sources = np.column_stack([np.arange(len(y)), partners])
+    return np.einsum("nk,nkc->nc", weights.astype(np.float32), y[sources])
+
+
+def mixup(images: np.ndarray, partner: np.ndarray, lam: np.ndarray,
+          applied: np.ndarray) -> np.ndarray:
+    """``lam * x_i + (1 - lam) * x_partner`` per sample (rounded back for uint8)."""
+    shape = (-1,) + (1,) * (images.ndim - 1)
+    w = np.where(applied, lam, 1.0).astype(np.float32).reshape(shape)
+    out = images.astype(np.float32) * w + images[partner].astype(np.float32) * (1 - w)
+    if images.dtype == np.uint8:
+        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return out
+
+
+def paste(arrays: np.ndarray, partner: np.ndarray, rects: np.ndarray,
+          applied: np.ndarray) -> np.ndarray:
+    """Copy rectangle ``[top, left, bottom, right]`` of the partner into each sample."""
+    out = arrays.copy()
+    for i in np.flatnonzero(applied):
+        t, left, b, r = (int(v) for v in rects[i])
+        out[i, t:b, left:r] = arrays[partner[i], t:b, left:r]
+    return out
+
+
+def quadrants(height: int, width: int, cx: int, cy: int) -> list[tuple[int, int, int, int]]:
+    """The four tiles (top, left, bottom, right) of a canvas split at (cx, cy):
+    top-left, top-right, bottom-left, bottom-right."""
+    return [(0, 0, cy, cx), (0, cx, cy, width), (cy, 0, height, cx), (cy, cx, height, width)]
+
+
+def mosaic_one(arrays: list[np.ndarray], height: int, width: int, cx: int, cy: int,
+               interpolation: str) -> np.ndarray:
+    """Tile four arrays (each resized to its tile) on a ``height`` x ``width`` canvas."""
+    first = arrays[0]
+    out = np.zeros((height, width) + first.shape[2:], first.dtype)
+    flag = INTERPOLATIONS[interpolation]
+    for src, (t, left, b, r) in zip(arrays, quadrants(height, width, cx, cy), strict=True):
+        if b > t and r > left:
+            out[t:b, left:r] = keep_shape(cv2.resize(src, (r - left, b - t), interpolation=flag),
+                                          src)
+    return out
