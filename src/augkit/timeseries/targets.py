@@ -128,7 +128,7 @@ class TimeSeriesAdapter(TargetAdapter):
                     state[NAN_KEY] = masks
                 else:
                     series = fill_nan(series)
-                    state[NAN_KEY] = np.stack(masks)
+                    state[NAN_KEY] = masks[0]
         state["series"] = series
         state["_layout"] = layout
         if "step_labels" in data:

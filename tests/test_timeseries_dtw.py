@@ -1,0 +1,112 @@
+"""DTW: the vectorised numpy kernel (always tested) and numba (when installed) against a plain
+reference, windows, paths, and errors."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from augkit.timeseries import dtw as D
+
+HAS_NUMBA = importlib.util.find_spec("numba") is not None
+
+
+def reference(a, b, w):
+    a, b = np.asarray(a, float).reshape(len(a), -1), np.asarray(b, float).reshape(len(b), -1)
+    n, m = len(a), len(b)
+    w = max(w, abs(n - m))
+    acc = np.full((n + 1, m + 1), np.inf)
+    acc[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(max(1, i - w), min(m, i + w) + 1):
+            cost = float(((a[i - 1] - b[j - 1]) ** 2).sum())
+            acc[i, j] = cost + min(acc[i - 1, j], acc[i, j - 1], acc[i - 1, j - 1])
+    return float(np.sqrt(acc[n, m]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 25), m=st.integers(1, 25), c=st.integers(1, 3),
+       w=st.one_of(st.none(), st.integers(0, 10)), seed=st.integers(0, 1000))
+def test_numpy_kernel_matches_reference(n, m, c, w, seed):
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=(n, c)), rng.normal(size=(m, c))
+    expected = reference(a, b, max(n, m) if w is None else w)
+    assert np.isclose(D.dtw_distance(a, b, window=w, backend="numpy"), expected, rtol=1e-9)
+
+
+def test_zero_window_on_equal_lengths_is_euclidean():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=30), rng.normal(size=30)
+    assert np.isclose(D.dtw_distance(a, b, window=0, backend="numpy"), np.linalg.norm(a - b))
+    assert D.dtw_distance(a, b, backend="numpy") <= np.linalg.norm(a - b)
+
+
+def test_fraction_window_is_relative_to_the_longer_series():
+    assert D.band(0.1, 50, 40) == 10 and D.band(0.1, 40, 100) == 60 and D.band(None, 3, 4) == 4
+
+
+def test_shifted_copy_needs_a_wide_enough_window():
+    t = np.linspace(0, 1, 80)
+    a = np.exp(-0.5 * ((t - 0.4) / 0.05) ** 2)
+    b = np.exp(-0.5 * ((t - 0.5) / 0.05) ** 2)
+    assert D.dtw_distance(a, b, window=12, backend="numpy") < 0.05
+    assert D.dtw_distance(a, b, window=2, backend="numpy") > 0.5
+
+
+def test_path_is_a_valid_alignment_with_the_reported_cost():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(20, 2)), rng.normal(size=(26, 2))
+    path, dist = D.dtw_path(a, b, window=8, backend="numpy")
+    assert path[0] == (0, 0) and path[-1] == (19, 25)
+    steps = {(i2 - i1, j2 - j1) for (i1, j1), (i2, j2) in zip(path, path[1:], strict=False)}
+    assert steps <= {(1, 0), (0, 1), (1, 1)}
+    assert all(abs(i - j) <= 8 for i, j in path)
+    cost = sum(((a[i] - b[j]) ** 2).sum() for i, j in path)
+    assert np.isclose(np.sqrt(cost), dist) and np.isclose(dist, reference(a, b, 8))
+
+
+def test_pairwise_is_symmetric_and_matches_single_calls():
+    x = np.random.default_rng(3).normal(size=(6, 30, 1))
+    y = np.random.default_rng(4).normal(size=(3, 25, 1))
+    d = D.pairwise_dtw(x, window=5, backend="numpy")
+    assert np.allclose(d, d.T) and np.all(np.diag(d) == 0)
+    assert np.isclose(d[1, 4], D.dtw_distance(x[1], x[4], window=5, backend="numpy"))
+    e = D.pairwise_dtw(x, y, window=5, backend="numpy")
+    assert e.shape == (6, 3) and np.isclose(e[5, 2], reference(x[5], y[2], 5))
+
+
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba is not installed (optional extra 'numba')")
+def test_numba_kernel_matches_numpy():
+    x = np.random.default_rng(5).normal(size=(7, 33, 2))
+    np.testing.assert_allclose(D.pairwise_dtw(x, window=0.2, backend="numba"),
+                               D.pairwise_dtw(x, window=0.2, backend="numpy"), rtol=1e-10)
+    pa, _ = D.dtw_path(x[0], x[1], window=6, backend="numba")
+    pb, _ = D.dtw_path(x[0], x[1], window=6, backend="numpy")
+    assert pa == pb
+
+
+def test_numba_backend_without_numba_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(D, "_numba_kernel", lambda: None)
+    with pytest.raises(ImportError, match=r"augkit\[numba\]"):
+        D.dtw_distance(np.zeros(3), np.zeros(3), backend="numba")
+    assert D.dtw_distance(np.zeros(3), np.ones(3), backend="auto") == pytest.approx(np.sqrt(3))
+
+
+@pytest.mark.parametrize("kwargs, error, text", [
+    ({"window": -1}, ValueError, "window"), ({"window": 1.5}, ValueError, r"\(0, 1\]"),
+    ({"window": "wide"}, TypeError, "window"), ({"backend": "cuda"}, ValueError, "backend"),
+])
+def test_bad_arguments(kwargs, error, text):
+    with pytest.raises(error, match=text):
+        D.dtw_distance(np.zeros(4), np.zeros(4), **kwargs)
+
+
+def test_bad_series():
+    with pytest.raises(ValueError, match="NaN"):
+        D.dtw_distance(np.array([0.0, np.nan]), np.zeros(2))
+    with pytest.raises(ValueError, match="same channels"):
+        D.dtw_distance(np.zeros((3, 2)), np.zeros((3, 1)))
