@@ -1,0 +1,188 @@
+"""The text adapter (call keywords -> state) and the base class of text transforms."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from augkit.core.targets import TargetAdapter, register_adapter
+from augkit.core.transform import Params, State, Transform
+from augkit.core.validate import check_number, fail
+from augkit.text.tokenize import Tokens
+from augkit.text.vocab import QUESTION_WORDS, STOPWORDS, is_negation
+
+TEXT_KEYS = ("text", "label")
+
+
+def check_text(value: Any, where: str = "text") -> str:
+    if value is None:
+        raise TypeError(f"text targets: '{where}' got None; expected a non-empty str")
+    if not isinstance(value, str):
+        raise TypeError(f"text targets: '{where}' got {type(value).__name__} {value!r:.60}; "
+                        "expected a non-empty str (or a list of them)")
+    if not value:
+        raise ValueError(f"text targets: '{where}' got an empty string; expected a non-empty "
+                         "str (skip empty rows before augmenting)")
+    return value
+
+
+class TextAdapter(TargetAdapter):
+    """Keyword targets for text: ``text`` (a non-empty str) and an optional ``label`` that
+    passes through untouched. Batches (``aug.batch(list_of_texts, label=...)``) give every
+    text its own parameters and record, and return ``{"texts": [...], "label": ...}``."""
+
+    modality = "text"
+
+    def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(data) - set(TEXT_KEYS)
+        if unknown:
+            raise ValueError(f"text targets: unknown keyword(s) {sorted(unknown)}; "
+                             f"allowed: {', '.join(TEXT_KEYS)}")
+        if "text" not in data:
+            raise ValueError("text targets: no 'text' given; call aug(text='...') "
+                             "(or aug.batch([...]) for many texts)")
+        if isinstance(data["text"], (list, tuple)):
+            raise TypeError("text targets: 'text' got a list; use aug.batch(texts) for many "
+                            "texts, aug(text='...') for one")
+        check_text(data["text"])
+        return dict(data)
+
+    # -- batches: state {"text": [str, ...], "label": list | None} --------------------------
+    def prepare_batch(self, inputs: Any, data: dict[str, Any],
+                      options: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(data) - {"label"}
+        if unknown:
+            raise ValueError(f"text targets: unknown batch keyword(s) {sorted(unknown)}; "
+                             "allowed: label")
+        if isinstance(inputs, str) or not isinstance(inputs, (list, tuple)) or not inputs:
+            raise TypeError(f"text targets: batch got {type(inputs).__name__} "
+                            f"{inputs!r:.60}; expected a non-empty list of strings")
+        texts = [check_text(t, f"texts[{i}]") for i, t in enumerate(inputs)]
+        label = data.get("label")
+        if label is not None and (not hasattr(label, "__len__") or len(label) != len(texts)):
+            raise ValueError(f"text targets: 'label' needs one entry per text ({len(texts)})")
+        return {"text": texts, "label": None if label is None else list(label)}
+
+    def batch_size(self, batch: dict[str, Any]) -> int:
+        return len(batch["text"])
+
+    def split_batch(self, batch: dict[str, Any]) -> list[dict[str, Any]]:
+        if batch["label"] is None:
+            return [{"text": t} for t in batch["text"]]
+        return [{"text": t, "label": lab}
+                for t, lab in zip(batch["text"], batch["label"], strict=True)]
+
+    def join_batch(self, states: list[dict[str, Any]], like: dict[str, Any]) -> dict[str, Any]:
+        return {"text": [st["text"] for st in states],
+                "label": None if like["label"] is None else [st["label"] for st in states]}
+
+    def take_batch(self, batch: dict[str, Any], idx) -> dict[str, Any]:
+        pick = lambda xs: None if xs is None else [xs[int(i)] for i in idx]
+        return {"text": pick(batch["text"]), "label": pick(batch["label"])}
+
+    def put_batch(self, batch: dict[str, Any], idx, sub: dict[str, Any]) -> dict[str, Any]:
+        texts = list(batch["text"])
+        for j, i in enumerate(idx):
+            texts[int(i)] = sub["text"][j]
+        return {"text": texts, "label": batch["label"]}
+
+    def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"texts": list(batch["text"])}
+        if batch["label"] is not None:
+            out["label"] = batch["label"]
+        return out
+
+
+register_adapter(TextAdapter())
+
+
+class TextTransform(Transform, register=False):
+    """A text transform: ``sample_text`` draws parameters for one string, ``apply_text``
+    applies them (pure). Model-backed ops override ``apply_batch`` to batch model calls."""
+
+    modality = "text"
+
+    def sample(self, rng: np.random.Generator, state: State) -> Params:
+        return self.sample_text(rng, state["text"])
+
+    def apply(self, state: State, params: Params) -> State:
+        return {**state, "text": self.apply_text(state["text"], params)}
+
+    def sample_text(self, rng: np.random.Generator, text: str) -> Params:
+        raise NotImplementedError(f"{type(self).__name__} does not implement sample_text()")
+
+    def apply_text(self, text: str, params: Params) -> str:
+        raise NotImplementedError(f"{type(self).__name__} does not implement apply_text()")
+
+
+def check_words(owner: Any, name: str, value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
+            isinstance(w, str) and w for w in value):
+        fail(owner, name, value, "expected a list of non-empty strings or None", TypeError)
+    return list(value)
+
+
+class Protection:
+    """Which words an op must leave alone. Negations and question words are protected by
+    default: deleting "not" or "what" changes what a sentence means."""
+
+    def _set_protection(self, protect_stopwords: bool, protect_negations: bool,
+                        protect_questions: bool, protected_words: Sequence[str] | None) -> None:
+        for name, value in (("protect_stopwords", protect_stopwords),
+                            ("protect_negations", protect_negations),
+                            ("protect_questions", protect_questions)):
+            if not isinstance(value, bool):
+                fail(self, name, value, "expected True or False", TypeError)
+        self.protect_stopwords = protect_stopwords
+        self.protect_negations = protect_negations
+        self.protect_questions = protect_questions
+        self.protected_words = check_words(self, "protected_words", protected_words)
+        self._protected = frozenset(w.lower() for w in self.protected_words or ())
+        self._memo: dict[str, bool] = {}
+
+    def is_protected(self, word: str) -> bool:
+        hit = self._memo.get(word)
+        if hit is None:
+            lower = word.lower()
+            hit = (lower in self._protected
+                   or (self.protect_stopwords and lower in STOPWORDS)
+                   or (self.protect_negations and is_negation(lower))
+                   or (self.protect_questions and lower in QUESTION_WORDS))
+            if len(self._memo) < 100_000:
+                self._memo[word] = hit
+        return hit
+
+    def editable(self, toks: Tokens) -> list[int]:
+        """Token indices of the words this op may edit."""
+        return [i for i in toks.words if not self.is_protected(toks.tokens[i])]
+
+
+def check_rate(owner: Any, name: str, value: Any) -> float:
+    return check_number(owner, name, value, 0.0, 1.0)
+
+
+def edit_count(rng: np.random.Generator, rate: float, n_words: int, available: int) -> int:
+    """How many edits a sentence of ``n_words`` gets at ``rate``: ``rate * n_words`` rounded
+    stochastically (so the expected count is exact and a short sentence is not forced to take
+    an edit it is too short for), capped by what can be edited."""
+    if rate <= 0.0 or available <= 0:
+        return 0
+    expected = rate * n_words
+    n = math.floor(expected)
+    if rng.random() < expected - n:
+        n += 1
+    return min(n, available)
+
+
+def match_case(template: str, word: str) -> str:
+    """``word`` in the casing of ``template`` (UPPER, Title or lower)."""
+    if len(template) > 1 and template.isupper():
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word

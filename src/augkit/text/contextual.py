@@ -1,0 +1,110 @@
+"""Contextual word replacement with a local masked language model (BERT, RoBERTa, ...).
+
+Needs ``pip install 'augkit[text-models]'`` and a local model folder; nothing is downloaded.
+``sample`` picks which words to replace and a seed; ``apply`` masks those words, asks the
+model for its ``top_k`` fillers and picks one per word with that seed. Fillers that are not
+plain words, equal the original, are protected words, or are antonyms of the original in the
+bundled lexicon are never used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from augkit.core.transform import Params
+from augkit.core.validate import check_number, fail
+from augkit.text._hf import load_local
+from augkit.text.base import Protection, TextTransform, check_rate, edit_count, match_case
+from augkit.text.lexicon import get_lexicon
+from augkit.text.tokenize import tokenize
+
+
+class ContextualReplacement(TextTransform, Protection):
+    """Replace about ``rate * n_words`` editable words by what a masked LM predicts there.
+
+    >>> aug = ContextualReplacement("models/distilroberta-base", rate=0.15)  # doctest: +SKIP
+    >>> aug(text="The movie was great!", seed=0)["text"]  # doctest: +SKIP
+    """
+
+    def __init__(self, model: str, rate: float = 0.1, top_k: int = 10,
+                 protect_stopwords: bool = True, protect_negations: bool = True,
+                 protect_questions: bool = True, protected_words: Sequence[str] | None = None,
+                 batch_size: int = 16, device: str = "cpu", p: float = 1.0):
+        super().__init__(p=p)
+        for name, value in (("model", model), ("device", device)):
+            if not isinstance(value, str) or not value:
+                fail(self, name, value, "expected a non-empty string (a local model folder)",
+                     TypeError)
+        self.model = model
+        self.rate = check_rate(self, "rate", rate)
+        self.top_k = check_number(self, "top_k", top_k, 1, 1000, integer=True)
+        self._set_protection(protect_stopwords, protect_negations, protect_questions,
+                             protected_words)
+        self.batch_size = check_number(self, "batch_size", batch_size, 1, 4096, integer=True)
+        self.device = device
+
+    def sample_text(self, rng: np.random.Generator, text: str) -> Params:
+        toks = tokenize(text)
+        editable = self.editable(toks)
+        n = edit_count(rng, self.rate, len(toks.words), len(editable))
+        picks = sorted(rng.choice(len(editable), size=n, replace=False).tolist()) if n else []
+        return {"positions": [editable[k] for k in picks], "seed": int(rng.integers(2**31))}
+
+    def apply_text(self, text: str, params: Params) -> str:
+        return self.fill_texts([text], [params])[0]
+
+    def apply_batch(self, batch: dict, params: Sequence[Params | None]) -> dict:
+        """One batched model call for every text the op acts on."""
+        todo = [i for i, prm in enumerate(params) if prm is not None]
+        texts = list(batch["text"])
+        done = self.fill_texts([texts[i] for i in todo], [params[i] for i in todo])
+        for i, new in zip(todo, done, strict=True):
+            texts[i] = new
+        return {**batch, "text": texts}
+
+    def fill_texts(self, texts: list[str], params: list[Params]) -> list[str]:
+        todo = [k for k, prm in enumerate(params) if prm["positions"]]
+        out = list(texts)
+        if not todo:
+            return out
+        import torch
+
+        tokenizer, net = load_local("masked-lm", self.model, self.device)
+        mask = tokenizer.mask_token
+        masked, tokens_of = [], {}
+        for k in todo:
+            tokens_of[k] = tokenize(texts[k]).tokens
+            tokens = list(tokens_of[k])
+            for i in params[k]["positions"]:
+                if 0 <= i < len(tokens):
+                    tokens[i] = mask
+            masked.append("".join(tokens))
+        fillers: list[list[list[str]]] = []
+        for start in range(0, len(masked), self.batch_size):
+            batch = tokenizer(masked[start:start + self.batch_size], return_tensors="pt",
+                              padding=True, truncation=True).to(self.device)
+            with torch.no_grad():
+                logits = net(**batch).logits
+            top = logits.topk(min(self.top_k * 3, logits.shape[-1]), dim=-1).indices
+            for row in range(logits.shape[0]):
+                where = (batch["input_ids"][row] == tokenizer.mask_token_id).nonzero().flatten()
+                fillers.append([[tokenizer.decode([int(t)]).strip() for t in top[row, w]]
+                                for w in where.tolist()])
+        lexicon = get_lexicon()
+        for k, options in zip(todo, fillers, strict=False):
+            tokens = list(tokens_of[k])
+            rng = np.random.default_rng(params[k]["seed"])
+            for i, found in zip(params[k]["positions"], options, strict=False):
+                original = tokens[i]
+                lower = original.lower()
+                banned = lexicon.antonyms(lower)
+                good = [f for f in dict.fromkeys(w.lower() for w in found)
+                        if f.isalpha() and f != lower and f not in banned
+                        and lower not in lexicon.antonyms(f) and not self.is_protected(f)]
+                good = good[: self.top_k]
+                if good:
+                    tokens[i] = match_case(original, good[int(rng.integers(len(good)))])
+            out[k] = "".join(tokens)
+        return out

@@ -1,0 +1,286 @@
+"""Word-level ops: the EDA family (synonym replacement, random insertion, random swap,
+random deletion) and word shuffling.
+
+Rates follow EDA (Wei & Zou, 2019): a sentence of ``L`` words gets about ``rate * L`` edits,
+rounded stochastically, so a short sentence is not forced into an edit. Stop words, negations
+and question words are protected by default. Every op samples concrete token indices and
+words, so records replay exactly without the lexicon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from augkit.core.compose import OneOf
+from augkit.core.transform import Params
+from augkit.core.validate import check_choice, check_number, fail
+from augkit.text import functional as F
+from augkit.text.base import Protection, TextTransform, check_rate, edit_count, match_case
+from augkit.text.lexicon import Lexicon, load_lexicon
+from augkit.text.tokenize import SPACE, tokenize
+from augkit.text.vocab import STOPWORDS
+
+
+class _WordOp(TextTransform, Protection, register=False):
+    def _setup(self, rate: float, protect_stopwords: bool, protect_negations: bool,
+               protect_questions: bool, protected_words: Sequence[str] | None) -> None:
+        self.rate = check_rate(self, "rate", rate)
+        self._set_protection(protect_stopwords, protect_negations, protect_questions,
+                             protected_words)
+
+
+class _LexiconOp(_WordOp, register=False):
+    """Shared synonym lookup: POS-aware, antonym-free, plural nouns handled."""
+
+    def _setup_lexicon(self, lexicon: str, max_senses: int | None, multiword: bool) -> None:
+        self.lexicon = check_choice(self, "lexicon", lexicon, ("bundled", "nltk"))
+        if max_senses is not None:
+            max_senses = check_number(self, "max_senses", max_senses, 1, 1000, integer=True)
+        self.max_senses = max_senses
+        if not isinstance(multiword, bool):
+            fail(self, "multiword", multiword, "expected True or False", TypeError)
+        self.multiword = multiword
+        self._lex: Lexicon | None = None
+        self._syn_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def synonyms_of(self, word: str, previous: str = "") -> tuple[str, ...]:
+        key = (word, previous)
+        found = self._syn_cache.get(key)
+        if found is None:
+            found = self._find(word.lower(), previous)
+            if len(self._syn_cache) < 200_000:
+                self._syn_cache[key] = found
+        return found
+
+    def _find(self, lower: str, previous: str) -> tuple[str, ...]:
+        if self._lex is None:
+            self._lex = load_lexicon(self.lexicon)
+        lex = self._lex
+        if lower in lex:
+            pos = lex.guess_pos(lower, previous)
+            return lex.synonyms(lower, pos, self.max_senses, self.multiword)
+        stem = lower[:-1]
+        if lower.endswith("s") and not lower.endswith("ss") and "n" in lex.pos_tags(stem):
+            # a regular plural: plural synonyms of the singular noun
+            return tuple(s + "s" for s in lex.synonyms(stem, "n", self.max_senses, False)
+                         if not s.endswith(("s", "x", "z", "y", "ch", "sh")))
+        return ()
+
+    def candidates(self, text: str) -> list[tuple[int, tuple[str, ...]]]:
+        """(token index, synonyms) of every editable word that has synonyms."""
+        toks = tokenize(text)
+        out = []
+        previous = ""
+        for i in toks.words:
+            word = toks.tokens[i]
+            if not self.is_protected(word):
+                syns = self.synonyms_of(word, previous)
+                if syns:
+                    out.append((i, syns))
+            previous = word
+        return out
+
+
+def _recase_ok(word: str) -> bool:
+    """Whether a sentence-initial word may be lower-cased when it moves: only common words
+    in Title case (never "I", acronyms or words we do not know, which may be names)."""
+    if not word[:1].isupper() or word.isupper() or word == "I" or not word[1:].islower():
+        return False
+    from augkit.text.lexicon import get_lexicon
+
+    lower = word.lower()
+    return lower in STOPWORDS or lower in get_lexicon()
+
+
+def _article_fix(toks, i: int, word: str) -> list[list]:
+    """``[[j, article]]`` when the word before token ``i`` is "a"/"an" and must change to
+    agree with the new ``word`` (vowel-letter rule), else nothing."""
+    j = i - 1
+    while j >= 0 and toks.kinds[j] == SPACE:
+        j -= 1
+    if j < 0 or j == i - 1 or toks.tokens[j].lower() not in ("a", "an"):
+        return []
+    article = "an" if word[:1].lower() in "aeiou" else "a"
+    if article == toks.tokens[j].lower():
+        return []
+    return [[j, match_case(toks.tokens[j], article)]]
+
+
+class SynonymReplacement(_LexiconOp):
+    """Replace about ``rate * n_words`` editable words by a synonym from the lexicon.
+
+    Synonyms come from the word's likely part of speech and its first ``max_senses`` senses;
+    antonyms are never used. Casing of the replaced word is kept.
+
+    >>> aug = SynonymReplacement(rate=0.3)
+    >>> aug(text="The movie was a great film.", seed=0)["text"]
+    'The film was an outstanding film.'
+    """
+
+    def __init__(self, rate: float = 0.1, lexicon: str = "bundled", max_senses: int | None = 3,
+                 multiword: bool = False, protect_stopwords: bool = True,
+                 protect_negations: bool = True, protect_questions: bool = True,
+                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+        super().__init__(p=p)
+        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
+                    protected_words)
+        self._setup_lexicon(lexicon, max_senses, multiword)
+
+    def sample_text(self, rng: np.random.Generator, text: str) -> Params:
+        cands = self.candidates(text)
+        n = edit_count(rng, self.rate, len(tokenize(text).words), len(cands))
+        if n == 0:
+            return {"replace": []}
+        toks = tokenize(text)
+        tokens = toks.tokens
+        picks = sorted(rng.choice(len(cands), size=n, replace=False).tolist())
+        replace = []
+        for k in picks:
+            i, syns = cands[k]
+            word = match_case(tokens[i], syns[int(rng.integers(len(syns)))])
+            replace.extend(_article_fix(toks, i, word))
+            replace.append([i, word])
+        return {"replace": replace}
+
+    def apply_text(self, text: str, params: Params) -> str:
+        return F.replace_tokens(text, params["replace"])
+
+
+class RandomInsertion(_LexiconOp):
+    """Insert synonyms of editable words at random word boundaries (never before the first
+    word, so the sentence start stays intact); about ``rate * n_words`` insertions.
+
+    >>> RandomInsertion(rate=0.2)(text="A truly great film.", seed=3)["text"]
+    'A really truly great film.'
+    """
+
+    def __init__(self, rate: float = 0.1, lexicon: str = "bundled", max_senses: int | None = 3,
+                 multiword: bool = False, protect_stopwords: bool = True,
+                 protect_negations: bool = True, protect_questions: bool = True,
+                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+        super().__init__(p=p)
+        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
+                    protected_words)
+        self._setup_lexicon(lexicon, max_senses, multiword)
+
+    def sample_text(self, rng: np.random.Generator, text: str) -> Params:
+        toks = tokenize(text)
+        cands = self.candidates(text)
+        n = edit_count(rng, self.rate, len(toks.words), len(cands) and len(toks.words))
+        insert = []
+        slots = list(toks.words[1:]) + [toks.words[-1] + 1] if toks.words else []
+        for _ in range(n):
+            _i, syns = cands[int(rng.integers(len(cands)))]
+            word = syns[int(rng.integers(len(syns)))]
+            slot = slots[int(rng.integers(len(slots)))]
+            after_last = slot == toks.words[-1] + 1
+            insert.append([slot, " " + word if after_last else word + " "])
+        return {"insert": insert}
+
+    def apply_text(self, text: str, params: Params) -> str:
+        return F.insert_tokens(text, params["insert"])
+
+
+class RandomSwap(_WordOp):
+    """Swap two editable words, about ``rate * n_words`` times.
+
+    >>> RandomSwap(rate=0.5, protect_stopwords=False)(text="The movie was great", seed=2)["text"]
+    'Movie was the great'
+    """
+
+    def __init__(self, rate: float = 0.1, protect_stopwords: bool = True,
+                 protect_negations: bool = True, protect_questions: bool = True,
+                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+        super().__init__(p=p)
+        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
+                    protected_words)
+
+    def sample_text(self, rng: np.random.Generator, text: str) -> Params:
+        toks = tokenize(text)
+        slots = [k for k, i in enumerate(toks.words) if not self.is_protected(toks.tokens[i])]
+        n = edit_count(rng, self.rate, len(toks.words), len(slots) if len(slots) > 1 else 0)
+        swaps = []
+        for _ in range(n):
+            a, b = rng.choice(len(slots), size=2, replace=False).tolist()
+            swaps.append([slots[a], slots[b]])
+        recase = bool(swaps) and _recase_ok(toks.tokens[toks.words[0]])
+        return {"swaps": swaps, "recase": recase}
+
+    def apply_text(self, text: str, params: Params) -> str:
+        return F.swap_words(text, params["swaps"], params["recase"])
+
+
+class RandomDeletion(_WordOp):
+    """Delete each editable word with probability ``rate``; at least one word always
+    remains, and no deletion is forced.
+
+    >>> RandomDeletion(rate=0.3)(text="It was a truly wonderful and moving film.", seed=1)["text"]
+    'It was a truly wonderful and film.'
+    """
+
+    def __init__(self, rate: float = 0.1, protect_stopwords: bool = True,
+                 protect_negations: bool = True, protect_questions: bool = True,
+                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+        super().__init__(p=p)
+        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
+                    protected_words)
+
+    def sample_text(self, rng: np.random.Generator, text: str) -> Params:
+        toks = tokenize(text)
+        editable = self.editable(toks)
+        if not editable or self.rate <= 0.0:
+            return {"delete": [], "recase": False}
+        hit = rng.random(len(editable)) < self.rate
+        delete = [i for i, h in zip(editable, hit, strict=False) if h]
+        if len(delete) == len(toks.words):  # keep one word
+            delete.pop(int(rng.integers(len(delete))))
+        recase = bool(delete) and delete[0] == toks.words[0] and _recase_ok(
+            toks.tokens[toks.words[0]])
+        return {"delete": delete, "recase": recase}
+
+    def apply_text(self, text: str, params: Params) -> str:
+        return F.delete_tokens(text, params["delete"], params["recase"])
+
+
+class WordShuffle(_WordOp):
+    """Shuffle the editable words of the text; punctuation and whitespace stay in place.
+    Can change meaning ("dog bites man"), so recommended pipelines leave it out.
+
+    >>> WordShuffle()(text="The movie was great!", seed=2)["text"]
+    'Great was the movie!'
+    """
+
+    def __init__(self, protect_stopwords: bool = False, protect_negations: bool = True,
+                 protect_questions: bool = True, protected_words: Sequence[str] | None = None,
+                 p: float = 1.0):
+        super().__init__(p=p)
+        self._set_protection(protect_stopwords, protect_negations, protect_questions,
+                             protected_words)
+
+    def sample_text(self, rng: np.random.Generator, text: str) -> Params:
+        toks = tokenize(text)
+        slots = [k for k, i in enumerate(toks.words) if not self.is_protected(toks.tokens[i])]
+        order = list(range(len(toks.words)))
+        for slot, src in zip(slots, rng.permutation(slots).tolist(), strict=False):
+            order[slot] = src
+        recase = bool(order) and order[0] != 0 and _recase_ok(toks.tokens[toks.words[0]])
+        return {"order": order, "recase": recase}
+
+    def apply_text(self, text: str, params: Params) -> str:
+        return F.permute_words(text, params["order"], params["recase"])
+
+
+def eda(rate: float = 0.1, p: float = 1.0, **protection) -> OneOf:
+    """The four EDA ops at one rate, one picked per call (as in the EDA paper, each output
+    comes from one op). Word shuffling is left out on purpose.
+
+    >>> aug = eda(rate=0.1)
+    >>> [type(t).__name__ for t in aug.transforms]
+    ['SynonymReplacement', 'RandomInsertion', 'RandomSwap', 'RandomDeletion']
+    """
+    return OneOf([SynonymReplacement(rate=rate, **protection),
+                  RandomInsertion(rate=rate, **protection),
+                  RandomSwap(rate=rate, **protection),
+                  RandomDeletion(rate=rate, **protection)], p=p)
