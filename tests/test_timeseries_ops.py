@@ -206,3 +206,12 @@ def test_ragged_and_batch_are_deterministic(op):
     b = op(series=xs, seed=4)["series"]
     for u, v in zip(a, b, strict=True):
         np.testing.assert_array_equal(u, v)
+
+
+@pytest.mark.parametrize("op", [TS.SeriesSmooth(size=9, p=1.0), TS.SeriesPool(size=9, p=1.0)])
+def test_window_longer_than_the_series_is_a_clear_error(op):
+    name = type(op).__name__
+    with pytest.raises(ValueError, match=rf"{name}: a window of 9 steps.*\(5 steps\)"):
+        op(series=np.zeros(5), seed=0)
+    with pytest.raises(ValueError, match=rf"{name}: a window of 9 steps.*\(4 steps\)"):
+        op(series=[np.zeros(12), np.zeros(4)], seed=0)

@@ -18,6 +18,12 @@ from augkit.timeseries.functional import values as V
 NOISE_DISTRIBUTIONS = ("gaussian", "laplace", "uniform")
 
 
+def _check_window_fits(owner, size: int, length: int) -> None:
+    if size > length:
+        raise ValueError(f"{type(owner).__name__}: a window of {size} steps is longer than the "
+                         f"series ({length} steps); use a smaller 'size' or longer series")
+
+
 class Jitter(SeriesTransform):
     """Noise injection. Additive: std = ``scale`` x each channel's standard deviation;
     ``multiplicative=True``: ``x * (1 + scale * z)``. ``scale`` is drawn per series.
@@ -136,6 +142,7 @@ class SeriesPool(SeriesTransform):
         return {"size": int(rng.integers(self.size[0], self.size[1] + 1))}
 
     def apply_series(self, x, params):
+        _check_window_fits(self, params["size"], x.shape[1])
         return V.pool(x, params["size"], self.kind)
 
 
@@ -192,6 +199,7 @@ class SeriesSmooth(SeriesTransform):
         return {"size": int(rng.integers(self.size[0], self.size[1] + 1))}
 
     def apply_series(self, x, params):
+        _check_window_fits(self, params["size"], x.shape[1])
         return V.smooth(x, params["size"], self.window)
 
 

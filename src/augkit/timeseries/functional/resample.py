@@ -65,15 +65,16 @@ def crop_positions(length: int, out_length: int, starts: np.ndarray) -> np.ndarr
 def window_warp_positions(length: int, starts: np.ndarray, ratio: np.ndarray,
                           scales: np.ndarray) -> np.ndarray:
     """Positions that speed a window up (scale < 1) or slow it down (scale > 1), then fit the
-    whole series back into ``length`` steps."""
+    whole series back into ``length`` steps: a three-piece linear map, evaluated directly."""
     end = length - 1.0
-    w = ratio * end
-    a = starts * (end - w)
-    total = end + w * (scales - 1.0)
-    u = np.linspace(0.0, 1.0, length)[None, :] * total[:, None]
-    xk = np.column_stack([np.zeros_like(a), a, a + w * scales, total])
-    yk = np.column_stack([np.zeros_like(a), a, a + w, np.full_like(a, end)])
-    return piecewise_linear(u, xk, yk)
+    w = (ratio * end)[:, None]
+    a = (starts[:, None] * (end - w))
+    s = scales[:, None]
+    total = end + w * (s - 1.0)
+    u = np.linspace(0.0, 1.0, length)[None, :] * total
+    in_window = a + (u - a) / s
+    after = a + w + (u - a - w * s)
+    return np.where(u < a, u, np.where(u < a + w * s, in_window, after))
 
 
 def segment_bounds(length: int, fractions: np.ndarray | None, n_segments: int) -> np.ndarray:

@@ -103,13 +103,26 @@ def shuffle_channels(x: np.ndarray, orders: np.ndarray) -> np.ndarray:
 
 
 def pool(x: np.ndarray, size: int, kind: str) -> np.ndarray:
-    """Replace each block of ``size`` steps by its mean / max / min (length kept)."""
+    """Replace each block of ``size`` steps by its mean / max / min (length kept); a shorter
+    last block is pooled over its own steps."""
     n, t, c = x.shape
-    blocks = -(-t // size)
-    padded = np.concatenate([x, np.repeat(x[:, -1:], blocks * size - t, axis=1)], axis=1)
-    view = padded.reshape(n, blocks, size, c)
-    reduced = {"mean": np.mean, "max": np.max, "min": np.min}[kind](view, axis=2)
-    return np.repeat(reduced, size, axis=1)[:, :t]
+    full = t // size * size
+    op = {"mean": np.add, "max": np.maximum, "min": np.minimum}[kind]
+    out = np.empty_like(x)
+    if full:
+        blocks = x[:, :full].reshape(n, full // size, size, c)
+        acc = blocks[:, :, 0].copy()
+        for k in range(1, size):  # a few strided passes beat reducing a middle axis
+            op(acc, blocks[:, :, k], out=acc)
+        if kind == "mean":
+            acc /= size
+        out[:, :full].reshape(n, full // size, size, c)[...] = acc[:, :, None, :]
+    if full < t:
+        tail = x[:, full:]
+        red = {"mean": np.mean, "max": np.max, "min": np.min}[kind](tail, axis=1,
+                                                                    keepdims=True)
+        out[:, full:] = red
+    return out
 
 
 def quantize(x: np.ndarray, levels: int) -> np.ndarray:
