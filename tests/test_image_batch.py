@@ -14,7 +14,6 @@ import augkit
 from augkit import image as A
 from augkit.core.compose import Container
 from augkit.image.batch import VECTORISED
-
 from tests.conformance_cases import CASES
 from tests.helpers import assert_same
 from tests.test_conformance import LEAVES  # noqa: F401  (imports every cases_* module)

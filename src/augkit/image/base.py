@@ -28,15 +28,27 @@ class ImageTransform(Transform, register=False):
         raise NotImplementedError(f"{type(self).__name__} does not implement apply_image()")
 
     # -- batches: a vectorised path when one is registered for this exact class -------------
+    def run_batch(self, batch, rng, steps):
+        if "_proxy" in batch:  # torch tensors: stay on the device when a kernel exists
+            from augkit.image import torch_ops
+
+            if type(self) not in torch_ops.KERNELS:
+                out = super().run_batch(torch_ops.to_numpy_batch(batch), rng, steps)
+                return torch_ops.to_torch_batch(out, batch["image"].device)
+        return super().run_batch(batch, rng, steps)
+
     def sample_batch(self, rng, batch):
         if not VECTORISED:  # the built-in paths import every transform module: load late
             import augkit.image.batch_ops  # noqa: F401
         path = VECTORISED.get(type(self))
-        if path is None or not isinstance(batch["image"], np.ndarray):
+        images = batch.get("_proxy", batch["image"])  # a torch batch samples on its proxy
+        if path is None or not isinstance(images, np.ndarray):
             return super().sample_batch(rng, batch)
-        return path.sample(self, rng, batch["image"])
+        return path.sample(self, rng, images)
 
     def apply_batch(self, batch, params):
+        if "_proxy" in batch:
+            return self._apply_torch(batch, params)
         path = VECTORISED.get(type(self))
         images = batch["image"]
         if path is None or not isinstance(params, ColumnParams) or not isinstance(
@@ -54,6 +66,17 @@ class ImageTransform(Transform, register=False):
 
     def move_targets_batch(self, targets: list, params, in_hw, out_hw) -> list:
         return targets  # pixel-only: masks, boxes and keypoints stay
+
+    def _apply_torch(self, batch, params):
+        from augkit.image import torch_ops
+
+        x = batch["image"]
+        kernel = torch_ops.KERNELS.get(type(self))
+        new = None if kernel is None else kernel(self, x, params, batch["_proxy"])
+        if new is None:  # no tensor kernel for these settings: the numpy path, same params
+            out = self.apply_batch(torch_ops.to_numpy_batch(batch), params)
+            return torch_ops.to_torch_batch(out, x.device)
+        return {**batch, "image": new, "_proxy": torch_ops.proxy(new)}
 
 
 class GeometricTransform(ImageTransform, register=False):

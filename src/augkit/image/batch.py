@@ -89,6 +89,8 @@ class BatchImageAdapter(ImageAdapter):
         if unknown:
             raise ValueError(f"image targets: unknown batch keyword(s) {sorted(unknown)}; "
                              f"allowed: {', '.join(BATCH_KEYS)}")
+        if type(inputs).__module__.startswith("torch"):  # imports torch only for tensors
+            return self._prepare_tensor_batch(inputs, data)
         images = _check_images(inputs)
         n = len(images)
         batch: dict[str, Any] = {"image": images, "_n": n, "_targets": None}
@@ -106,6 +108,22 @@ class BatchImageAdapter(ImageAdapter):
                 del state["image"]
                 targets.append(state)
             batch["_targets"] = targets
+        return batch
+
+    @staticmethod
+    def _prepare_tensor_batch(inputs: Any, data: dict[str, Any]) -> dict[str, Any]:
+        from augkit.image import torch_ops
+
+        x = torch_ops.check_tensor(inputs)
+        if set(data) - {"label"}:
+            raise ValueError(f"image targets: {sorted(set(data) - {'label'})} are not "
+                             "supported with tensors; use a numpy batch for masks, boxes "
+                             "and keypoints")
+        batch = {"image": x, "_n": x.shape[0], "_targets": None, "_proxy": torch_ops.proxy(x)}
+        if "label" in data:
+            if len(data["label"]) != x.shape[0]:
+                _error("label", data["label"], f"expected one entry per image ({x.shape[0]})")
+            batch["label"] = np.asarray(data["label"])
         return batch
 
     def batch_size(self, batch: dict[str, Any]) -> int:
@@ -167,6 +185,11 @@ class BatchImageAdapter(ImageAdapter):
 
     def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         images = batch["image"]
+        if "_proxy" in batch:
+            out = {"images": images}
+            if "label" in batch:
+                out["label"] = batch["label"]
+            return out
         out: dict[str, Any] = {"images": images if isinstance(images, np.ndarray)
                                else _stack(list(images))}
         if batch["_targets"] is not None:
