@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import augkit
 from augkit import timeseries as TS
@@ -166,3 +168,31 @@ def test_record_moves_a_second_series_identically():
     for i in range(2):
         np.testing.assert_allclose(out["series"][i, :, 0],
                                    np.interp(moved[i, :, 0], np.arange(40), x[i, :, 0]))
+
+
+TIME_MAPS = [TS.TimeWarp(sigma=0.5, p=1.0), TS.WindowSlice(ratio=(0.3, 0.9), p=1.0),
+             TS.WindowWarp(ratio=0.3, p=1.0), TS.SeriesCrop(ratio=(0.3, 0.9), p=1.0),
+             TS.SeriesCrop(resize=True, p=1.0), TS.SegmentPermutation(mode="random", p=1.0),
+             TS.SeriesReverse(p=1.0)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(op=st.sampled_from(TIME_MAPS), lengths=st.lists(st.integers(5, 80), min_size=1,
+                                                       max_size=4),
+       ragged=st.booleans(), seed=st.integers(0, 2**16))
+def test_step_labels_stay_aligned_under_every_time_map(op, lengths, ragged, seed):
+    # channel 0 is the time index; labels are the time index: they must still agree
+    if not ragged:
+        lengths = [lengths[0]] * len(lengths)
+    series = [np.stack([np.arange(t, dtype=float), np.ones(t)], axis=1) for t in lengths]
+    steps = [np.arange(t) for t in lengths]
+    if ragged:
+        out = op(series=series, step_labels=steps, seed=seed)
+        ys, labs = out["series"], out["step_labels"]
+    else:
+        out = op(series=np.stack(series), step_labels=np.stack(steps), seed=seed)
+        ys, labs = list(out["series"]), list(out["step_labels"])
+    for y, lab in zip(ys, labs, strict=True):
+        assert y.shape[0] == lab.shape[0] >= 2
+        assert np.abs(y[:, 0] - lab).max() <= 0.5 + 1e-9
+        assert np.all((lab >= 0) & (lab < max(lengths)))
