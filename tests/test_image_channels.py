@@ -103,3 +103,14 @@ def test_grid_dropout_leaves_masks_alone_by_default():
     out = A.GridDropout(p=1.0)(image=np.ones((20, 20), np.uint8), mask=mask, seed=0)
     np.testing.assert_array_equal(out["mask"], mask)
     assert (out["image"] == 0).any()
+
+
+def test_grid_dropout_matches_its_definition_for_any_shift():
+    """Pixel (r, c) is a hole iff (r - shift_y) % unit < hole and likewise for columns."""
+    img = np.ones((23, 31), np.uint8)
+    for unit, hole, shift in [((5, 5), (2, 2), (0, 0)), ((6, 6), (4, 4), (5, 3)),
+                              ((7, 7), (7, 7), (2, 6)), ((4, 4), (1, 1), (3, 1))]:
+        out = K.grid_dropout(img, list(unit), list(hole), list(shift), 0)
+        rows = (np.arange(23) - shift[0]) % unit[0] < hole[0]
+        cols = (np.arange(31) - shift[1]) % unit[1] < hole[1]
+        np.testing.assert_array_equal(out == 0, rows[:, None] & cols[None, :])

@@ -104,9 +104,9 @@ def test_elastic_field_depends_only_on_its_parameters():
        size=st.integers(4, 200))
 @SETTINGS
 def test_grid_points_invert_the_grid_field(steps, size):
-    dx, _ = D.grid_field(3, size, steps, [0.0])
+    map_x, _ = D.grid_maps(3, size, tuple(steps), (0.0,))
     centres = np.arange(size) + 0.5
-    source = centres + dx[0]
+    source = map_x[0] + 0.5  # OpenCV frame -> continuous frame
     forward = D.grid_points(np.column_stack([source, np.full(size, 1.5)]), 3, size, steps, [0.0])
     np.testing.assert_allclose(forward[:, 0], centres, atol=1e-4)  # field is float32
     edges = D.grid_points(np.array([[0.0, 0.0], [size, 3.0]]), 3, size, steps, [0.0])
@@ -199,3 +199,12 @@ def test_bbox_safe_crop_without_boxes_respects_erosion():
     for seed in range(20):
         params = aug.sample(np.random.default_rng(seed), {"image": np.zeros((50, 100))})
         assert params["height"] >= 40 and params["width"] >= 80
+
+
+@given(k=st.floats(-0.3, 1.0), i=st.integers(0, 47), j=st.integers(0, 63))
+@SETTINGS
+def test_optical_maps_and_points_agree(k, i, j):
+    map_x, map_y = D.optical_maps(48, 64, k)
+    source = np.array([[map_x[i, j] + 0.5, map_y[i, j] + 0.5]])  # continuous frame
+    np.testing.assert_allclose(D.optical_points(source, 48, 64, k), [[j + 0.5, i + 0.5]],
+                               atol=1e-3)  # maps are float32

@@ -84,3 +84,19 @@ def test_compression_float_goes_through_8_bit_levels():
     f = Z.compress(img.astype(np.float32) / 255, "jpeg", 70)
     assert f.dtype == np.float32
     np.testing.assert_allclose(f * 255, Z.compress(img, "jpeg", 70), atol=1e-3)
+
+
+@pytest.mark.parametrize("shape", [(5, 6), (5, 6, 1), (5, 6, 3), (5, 6, 5)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_normalize_matches_the_formula_for_any_channel_count(shape, dtype):
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, shape, dtype=np.uint8)
+    img = img if dtype == np.uint8 else img.astype(np.float32) / 255
+    channels = 1 if len(shape) == 2 else shape[2]
+    mean, std = rng.random(channels).tolist(), (rng.random(channels) + 0.1).tolist()
+    out = K.normalize(img, mean, std)
+    full = 255.0 if dtype == np.uint8 else 1.0
+    scaled = img / full if len(shape) == 3 else (img / full)[:, :, None]
+    expected = ((scaled - mean) / std).reshape(img.shape)
+    assert out.dtype == np.float32 and out.shape == img.shape
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)

@@ -31,8 +31,9 @@ def test_rain_draws_streaks_along_the_slant():
     assert np.abs(np.diff(vertical, axis=0)).mean() < 0.5 * np.abs(np.diff(vertical,
                                                                           axis=1)).mean()
     slanted = K.rain(black, 0.01, 0.2, 45.0, 1.0, 1.0, noise_seed=2).astype(float)
-    along = np.abs(slanted[1:, :-1] - slanted[:-1, 1:]).mean()  # down-left diagonal
-    across = np.abs(slanted[1:, 1:] - slanted[:-1, :-1]).mean()
+    # a positive slant falls to the right: streaks run along the down-right diagonal
+    along = np.abs(slanted[1:, 1:] - slanted[:-1, :-1]).mean()
+    across = np.abs(slanted[1:, :-1] - slanted[:-1, 1:]).mean()
     assert along < across
 
 

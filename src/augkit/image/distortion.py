@@ -25,12 +25,13 @@ _SEED_MAX = 2**63 - 1
 class _CurvedWarp(WarpArgs, GeometricTransform, register=False):
     """A same-size warp whose straight lines may bend: boxes go through edge samples."""
 
-    def field(self, params: Params, in_hw) -> tuple[np.ndarray, np.ndarray]:
+    def maps(self, params: Params, in_hw) -> tuple[np.ndarray, np.ndarray]:
+        """Backward sampling maps (OpenCV frame), cached per parameters by the kernels."""
         raise NotImplementedError
 
     def _warp(self, array, params, interpolation, fill):
-        dx, dy = self.field(params, array.shape[:2])
-        return D.remap(array, dx, dy, interpolation, self.border_mode, fill)
+        map_x, map_y = self.maps(params, array.shape[:2])
+        return D.remap(array, map_x, map_y, interpolation, self.border_mode, fill)
 
     def apply_image(self, image, params):
         return self._warp(image, params, self.interpolation, self.fill)
@@ -130,11 +131,12 @@ class ElasticTransform(_CurvedWarp):
         return {"alpha": float(rng.uniform(*self.alpha)), "sigma": float(rng.uniform(*self.sigma)),
                 "noise_seed": int(rng.integers(0, _SEED_MAX))}
 
-    def field(self, params, in_hw):
-        return D.elastic_field(*in_hw, params["alpha"], params["sigma"], params["noise_seed"])
+    def maps(self, params, in_hw):
+        return D.elastic_maps(*in_hw, params["alpha"], params["sigma"], params["noise_seed"])
 
     def apply_points(self, xy, params, in_hw):
-        return D.remap_points(xy, *self.field(params, in_hw))
+        field = D.elastic_field(*in_hw, params["alpha"], params["sigma"], params["noise_seed"])
+        return D.remap_points(xy, *field)
 
 
 class GridDistortion(_CurvedWarp):
@@ -157,8 +159,8 @@ class GridDistortion(_CurvedWarp):
         steps = rng.uniform(*self.distort_limit, size=(2, self.num_steps))
         return {"steps_x": steps[0].tolist(), "steps_y": steps[1].tolist()}
 
-    def field(self, params, in_hw):
-        return D.grid_field(*in_hw, params["steps_x"], params["steps_y"])
+    def maps(self, params, in_hw):
+        return D.grid_maps(*in_hw, tuple(params["steps_x"]), tuple(params["steps_y"]))
 
     def apply_points(self, xy, params, in_hw):
         return D.grid_points(xy, *in_hw, params["steps_x"], params["steps_y"])
@@ -181,8 +183,8 @@ class OpticalDistortion(_CurvedWarp):
     def sample(self, rng, state):
         return {"k": float(rng.uniform(*self.distort_limit))}
 
-    def field(self, params, in_hw):
-        return D.optical_field(*in_hw, params["k"])
+    def maps(self, params, in_hw):
+        return D.optical_maps(*in_hw, params["k"])
 
     def apply_points(self, xy, params, in_hw):
         return D.optical_points(xy, *in_hw, params["k"])

@@ -51,7 +51,8 @@ class RandomFog(ImageTransform):
 class RandomRain(ImageTransform):
     """Rain: the scene darkened by ``brightness`` and streaks of ``drop_value`` drawn over
     it; drop ``density`` (fraction of pixels seeding a drop), streak ``length`` (fraction of
-    the height) and ``slant`` (degrees from vertical) drawn from their ranges."""
+    the height) and ``slant`` (degrees from vertical; positive falls to the right) drawn from
+    their ranges."""
 
     def __init__(self, density: float | tuple[float, float] = (0.002, 0.006),
                  length: float | tuple[float, float] = (0.05, 0.12),

@@ -10,36 +10,49 @@ import numpy as np
 
 
 def channel_shuffle(img: np.ndarray, order: list[int]) -> np.ndarray:
-    return np.ascontiguousarray(img[:, :, order])
+    """Output channel i is input channel ``order[i]`` (one OpenCV call, no fancy indexing)."""
+    out = np.empty_like(img)
+    pairs = [v for i, c in enumerate(order) for v in (int(c), i)]
+    cv2.mixChannels([img], [out], pairs)
+    return out
 
 
 def channel_shift(img: np.ndarray, shifts: list[float]) -> np.ndarray:
     """Add ``shifts[c]`` (fraction of full scale) to channel c, clipped."""
+    channels = len(shifts)
+    if channels <= 4:  # a saturating per-channel scalar add; uint8 rounds half to even
+        scale = 255.0 if img.dtype == np.uint8 else 1.0
+        out = cv2.add(img, tuple(float(s) * scale for s in shifts) + (0.0,) * (4 - channels))
+        if img.dtype != np.uint8:
+            np.clip(out, 0.0, 1.0, out=out)
+        return out
     if img.dtype == np.uint8:  # one lookup table per channel, applied in one OpenCV call
         levels = np.arange(256, dtype=np.float64)[:, None]
         table = np.clip(np.rint(levels + np.asarray(shifts)[None, :] * 255.0), 0, 255)
-        lut = table.astype(np.uint8).reshape(256, 1, len(shifts))
-        return cv2.LUT(img, lut)
+        return cv2.LUT(img, table.astype(np.uint8).reshape(256, 1, channels))
     return np.clip(img + np.asarray(shifts, np.float32), 0.0, 1.0).astype(np.float32)
 
 
 def weighted_gray(img: np.ndarray, weights: list[float]) -> np.ndarray:
     """Grey level as the weighted sum of channels (weights normalised to sum to 1), repeated
     to keep the channel count."""
-    w = np.asarray(weights, np.float32)
-    w = w / w.sum()
-    g = img.astype(np.float32) @ w
-    if img.dtype == np.uint8:
-        g = np.clip(np.rint(g), 0, 255).astype(np.uint8)
-    else:
-        g = np.clip(g, 0.0, 1.0).astype(np.float32)
-    return np.repeat(g[:, :, None], img.shape[2], axis=2)
+    w = np.asarray(weights, np.float64)
+    w = (w / w.sum()).astype(np.float32).reshape(1, -1)
+    g = cv2.transform(img, w)  # uint8: rounded and saturated by OpenCV
+    if g.ndim == 3:
+        g = g[:, :, 0]
+    if img.dtype != np.uint8:
+        np.clip(g, 0.0, 1.0, out=g)
+    if img.shape[2] == 3:
+        return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
+    return cv2.merge([g] * img.shape[2])
 
 
 def channel_dropout(img: np.ndarray, channels: list[int], fill: float) -> np.ndarray:
     """Set the listed channels to ``fill`` (a pixel value)."""
     out = img.copy()
-    out[:, :, channels] = fill
+    for c in channels:  # a basic-index write per channel beats one fancy-index write
+        out[:, :, c] = fill
     return out
 
 
@@ -48,8 +61,12 @@ def grid_dropout(img: np.ndarray, unit: list[int], hole: list[int], shift: list[
     """Fill a regular grid of ``hole`` (h, w) rectangles, one per ``unit`` (h, w) cell, with
     the grid shifted by ``shift`` (y, x) pixels."""
     h, w = img.shape[:2]
-    rows = (np.arange(h) - shift[0]) % unit[0] < hole[0]
-    cols = (np.arange(w) - shift[1]) % unit[1] < hole[1]
     out = img.copy()
-    out[np.ix_(rows, cols)] = fill
+    # holes start at shift + k * unit; the one before 0 may still overlap the image
+    tops = range(shift[0] % unit[0] - unit[0], h, unit[0])
+    lefts = range(shift[1] % unit[1] - unit[1], w, unit[1])
+    for top in tops:
+        rows = slice(max(top, 0), max(top + hole[0], 0))
+        for left in lefts:
+            out[rows, max(left, 0):max(left + hole[1], 0)] = fill
     return out

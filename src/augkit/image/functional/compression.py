@@ -29,10 +29,13 @@ def _compress_u8(img: np.ndarray, kind: str, quality: int) -> np.ndarray:
     if img.ndim == 2:
         return _roundtrip(img, kind, quality)
     channels = img.shape[2]
-    if channels in (3, 4):
-        bgr = np.ascontiguousarray(img[:, :, 2::-1])
+    if channels == 3:
+        bgr = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+        return cv2.cvtColor(_roundtrip(bgr, kind, quality), cv2.COLOR_BGR2RGB)
+    if channels == 4:  # colour through the codec, the fourth (alpha) channel as it was
+        bgr = cv2.cvtColor(img, cv2.COLOR_RGBA2BGR)
         out = img.copy()
-        out[:, :, :3] = _roundtrip(bgr, kind, quality)[:, :, ::-1]
+        out[:, :, :3] = cv2.cvtColor(_roundtrip(bgr, kind, quality), cv2.COLOR_BGR2RGB)
         return out
     return np.stack([_roundtrip(np.ascontiguousarray(img[:, :, c]), kind, quality)
                      for c in range(channels)], axis=2)

@@ -1,11 +1,11 @@
 """Non-affine warp kernels: perspective, elastic, grid and optical (lens) distortion.
 
 Frames follow :mod:`augkit.image.functional.geometric`: points are continuous pixel
-coordinates (image corner at (0, 0)). Remap-based warps are described by a *backward*
-displacement field ``(dx, dy)`` of shape HxW: output pixel (row i, column j) takes its value
-from the source point (j + dx[i, j], i + dy[i, j]) in OpenCV's frame (pixel centres on
-integers). Images go through ``cv2.remap``; points need the *forward* map, i.e. the inverse of
-that field:
+coordinates (image corner at (0, 0)). Remap-based warps are described by backward sampling
+maps: output pixel (row i, column j) takes its value from the source point
+(map_x[i, j], map_y[i, j]) in OpenCV's frame (pixel centres on integers), i.e. a displacement
+field (map_x - j, map_y - i). Images go through ``cv2.remap``; points need the *forward* map,
+i.e. the inverse of that field:
 
 - grid distortion is separable and monotonic, so its inverse is exact (piecewise linear);
 - optical distortion is radial, inverted per point by Newton's method on the radius
@@ -79,19 +79,24 @@ def perspective_points(xy: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 # -- remap-based warps ------------------------------------------------------------------------
 
 
-def remap(img: np.ndarray, dx: np.ndarray, dy: np.ndarray, interpolation: str = "linear",
+def remap(img: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, interpolation: str = "linear",
           border_mode: str = "constant", fill: float = 0) -> np.ndarray:
-    """Sample the source at (column + dx, row + dy) for every output pixel."""
-    h, w = dx.shape
-    cols = np.arange(w, dtype=np.float32)[None, :]
-    rows = np.arange(h, dtype=np.float32)[:, None]
-    map_x, map_y = cols + dx.astype(np.float32), rows + dy.astype(np.float32)
+    """Output pixel (i, j) samples the source at (map_x[i, j], map_y[i, j]) (OpenCV frame)."""
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
     if flags == cv2.INTER_AREA:  # not defined for remap; linear is its closest match
         flags = cv2.INTER_LINEAR
     return _by_channel_groups(
         lambda a: cv2.remap(a, map_x, map_y, flags, borderMode=mode,
                             borderValue=_fill_value(fill, a)), img, fill)
+
+
+def maps_from_field(dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Absolute sampling maps from a backward displacement field."""
+    h, w = dx.shape
+    map_x = np.arange(w, dtype=np.float32)[None, :] + dx
+    map_y = np.arange(h, dtype=np.float32)[:, None] + dy
+    return _frozen(map_x.astype(np.float32, copy=False)), _frozen(
+        map_y.astype(np.float32, copy=False))
 
 
 def _bilinear(field: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -196,6 +201,12 @@ def elastic_field(height: int, width: int, alpha: float, sigma: float,
     return _frozen(fields[0] * scale), _frozen(fields[1] * scale)
 
 
+@lru_cache(maxsize=4)
+def elastic_maps(height: int, width: int, alpha: float, sigma: float,
+                 noise_seed: int) -> tuple[np.ndarray, np.ndarray]:
+    return maps_from_field(*elastic_field(height, width, alpha, sigma, noise_seed))
+
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)  # cached: callers must not change it
     return array
@@ -217,16 +228,16 @@ def grid_edges(size: int, steps: list[float]) -> tuple[np.ndarray, np.ndarray]:
     return out_edges, src_edges
 
 
-def grid_field(height: int, width: int, steps_x: list[float],
-               steps_y: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    out_x, src_x = grid_edges(width, steps_x)
-    out_y, src_y = grid_edges(height, steps_y)
-    centres_x = np.arange(width) + 0.5
-    centres_y = np.arange(height) + 0.5
-    dx = (np.interp(centres_x, out_x, src_x) - centres_x).astype(np.float32)
-    dy = (np.interp(centres_y, out_y, src_y) - centres_y).astype(np.float32)
-    return np.broadcast_to(dx[None, :], (height, width)), np.broadcast_to(dy[:, None],
-                                                                          (height, width))
+@lru_cache(maxsize=4)
+def grid_maps(height: int, width: int, steps_x: tuple[float, ...],
+              steps_y: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Sampling maps of a grid distortion (separable: x depends on the column only)."""
+    out_x, src_x = grid_edges(width, list(steps_x))
+    out_y, src_y = grid_edges(height, list(steps_y))
+    sx = (np.interp(np.arange(width) + 0.5, out_x, src_x) - 0.5).astype(np.float32)
+    sy = (np.interp(np.arange(height) + 0.5, out_y, src_y) - 0.5).astype(np.float32)
+    return (_frozen(np.ascontiguousarray(np.broadcast_to(sx[None, :], (height, width)))),
+            _frozen(np.ascontiguousarray(np.broadcast_to(sy[:, None], (height, width)))))
 
 
 def grid_points(xy: np.ndarray, height: int, width: int, steps_x: list[float],
@@ -255,19 +266,24 @@ def _lens_frame(height: int, width: int) -> tuple[np.ndarray, float]:
 
 
 @lru_cache(maxsize=4)
-def optical_field(height: int, width: int, k: float) -> tuple[np.ndarray, np.ndarray]:
+def optical_maps(height: int, width: int, k: float) -> tuple[np.ndarray, np.ndarray]:
     """Radial model: the output point at normalised radius r samples radius r (1 + k r^2).
 
     Radii are normalised by the half-diagonal, so ``k`` is the relative displacement of the
-    corners: k > 0 gives barrel distortion, k < 0 pincushion.
+    corners: k > 0 gives barrel distortion, k < 0 pincushion. Built from two 1-D coordinate
+    vectors, so it costs a few passes over the image.
     """
     centre, radius = _lens_frame(height, width)
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    ux = (xs + 0.5 - centre[0]) / radius
-    uy = (ys + 0.5 - centre[1]) / radius
-    factor = np.float32(k) * (ux * ux + uy * uy)
-    return (_frozen((ux * factor * radius).astype(np.float32)),
-            _frozen((uy * factor * radius).astype(np.float32)))
+    px = (np.arange(width, dtype=np.float32) + np.float32(0.5 - centre[0]))  # pixels
+    py = (np.arange(height, dtype=np.float32) + np.float32(0.5 - centre[1]))
+    scale = np.float32(k / (radius * radius))
+    factor = (px * px * scale)[None, :] + (py * py * scale)[:, None]
+    factor += np.float32(1.0)
+    map_x = factor * px[None, :]
+    map_x += np.float32(centre[0] - 0.5)
+    map_y = factor * py[:, None]
+    map_y += np.float32(centre[1] - 0.5)
+    return _frozen(map_x), _frozen(map_y)
 
 
 def optical_points(xy: np.ndarray, height: int, width: int, k: float) -> np.ndarray:

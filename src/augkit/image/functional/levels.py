@@ -46,8 +46,19 @@ def clahe(img: np.ndarray, clip_limit: float, tile_grid_size: tuple[int, int]) -
 
 
 def normalize(img: np.ndarray, mean: list[float], std: list[float]) -> np.ndarray:
-    """(value / full scale - mean) / std per channel, as float32."""
-    scale = np.float32(1.0 / max_value(img))
-    m = np.asarray(mean, np.float32)
-    inv = np.float32(1.0) / np.asarray(std, np.float32)
-    return ((img.astype(np.float32) * scale - m) * inv).astype(np.float32, copy=False)
+    """(value / full scale - mean) / std per channel, as float32.
+
+    uint8 goes through a float32 lookup table per channel (one pass over the image)."""
+    channels = 1 if img.ndim == 2 else img.shape[2]
+    m = np.broadcast_to(np.asarray(mean, np.float64), (channels,))
+    inv = 1.0 / np.broadcast_to(np.asarray(std, np.float64), (channels,))
+    if img.dtype == np.uint8:
+        table = ((np.arange(256)[:, None] / 255.0 - m[None, :]) * inv[None, :]).astype(
+            np.float32)
+        out = cv2.LUT(img, table.reshape(256, 1, channels) if channels > 1 else table[:, 0])
+        return keep_shape(out, img)
+    a = (inv / max_value(img)).astype(np.float32)
+    b = (m * inv).astype(np.float32)
+    out = np.multiply(img, a if img.ndim == 3 else a[0], dtype=np.float32)
+    out -= b if img.ndim == 3 else b[0]
+    return out
