@@ -110,3 +110,26 @@ def test_bad_series():
         D.dtw_distance(np.array([0.0, np.nan]), np.zeros(2))
     with pytest.raises(ValueError, match="same channels"):
         D.dtw_distance(np.zeros((3, 2)), np.zeros((3, 1)))
+
+
+def test_padded_pairs_of_different_lengths_give_their_own_paths():
+    rng = np.random.default_rng(6)
+    lx, ly = np.array([5, 12, 9]), np.array([7, 12, 4])
+    x, y = rng.normal(size=(3, 12, 1)), rng.normal(size=(3, 12, 1))
+    paths = D.padded_paths(x, y, lx, ly, w=12, backend="numpy")
+    for p, (pi, pj) in enumerate(paths):
+        expected, _ = D.dtw_path(x[p, :lx[p]], y[p, :ly[p]], backend="numpy")
+        assert list(zip(pi.tolist(), pj.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 30), extra=st.integers(0, 6), w=st.integers(0, 8),
+       seed=st.integers(0, 1000))
+def test_banded_rows_match_full_rows(n, extra, w, seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(3, n, 2)), rng.normal(size=(3, n + extra, 2))
+    band = max(w, extra)
+    np.testing.assert_allclose(D._rows_banded(x, y, band, keep=False),
+                               D._rows(x, y, band, keep=False)[:, -1], rtol=1e-12)
+    np.testing.assert_allclose(D._rows_banded(x, y, band, keep=True),
+                               D._rows(x, y, band, keep=True), rtol=1e-12)

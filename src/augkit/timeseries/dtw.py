@@ -104,6 +104,40 @@ def _rows(x: np.ndarray, y: np.ndarray, w: int, keep: bool):
     return full if keep else prev
 
 
+def _rows_banded(x: np.ndarray, y: np.ndarray, w: int, keep: bool):
+    """Like :func:`_rows`, but each row only holds the 2w+1 cells of the band: for a 10%
+    window that is about 5x less work. Band cell ``d`` of row ``i`` is column ``i - w + d``,
+    so the cell above is ``d + 1`` of the previous row and the diagonal one is ``d``."""
+    p, t1, _ = x.shape
+    t2 = y.shape[1]
+    offs = np.arange(2 * w + 1) - w
+    inf_col = np.full((p, 1), np.inf)
+    zero = np.zeros((p, 1))
+    full = np.full((p, t1, t2), np.inf) if keep else None
+    prev = None
+    for i in range(t1):
+        j = i + offs
+        valid = (j >= 0) & (j < t2)
+        cost = ((x[:, i, None, :] - y[:, np.clip(j, 0, t2 - 1), :]) ** 2).sum(-1)
+        cost[:, ~valid] = 0.0  # keeps the running sum finite; those cells are set to inf
+        if prev is None:
+            a = np.full((p, offs.size), np.inf)
+            a[:, w] = 0.0  # D[-1, -1] = 0 starts the path at (0, 0)
+        else:
+            a = np.minimum(prev, np.concatenate([prev[:, 1:], inf_col], axis=1))
+        a[:, ~valid] = np.inf
+        run = np.cumsum(cost, axis=1)
+        before = np.concatenate([zero, run[:, :-1]], axis=1)
+        row = run + np.minimum.accumulate(a - before, axis=1)
+        row[:, ~valid] = np.inf
+        if keep:
+            full[:, i, j[valid]] = row[:, valid]
+        prev = row
+    if keep:
+        return full
+    return prev[:, (t2 - 1) - (t1 - 1) + w]
+
+
 # -- numba kernel (optional) --------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _numba_kernel():
@@ -160,6 +194,8 @@ def accumulated(x: np.ndarray, y: np.ndarray, w: int, backend: str = "auto",
         last = np.empty(p)
         _numba_kernel()(np.ascontiguousarray(x), np.ascontiguousarray(y), w, keep, full, last)
         return full if keep else last
+    if 2 * w + 1 < y.shape[1]:  # a real band: work on band cells only
+        return _rows_banded(x, y, w, keep)
     out = _rows(x, y, w, keep)
     return out if keep else out[:, -1]
 
@@ -200,12 +236,15 @@ def pairwise_dtw(x: Any, y: Any | None = None, window: int | float | None = None
     return out
 
 
-def _backtrack(full: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def _backtrack(full: np.ndarray, ends: tuple[np.ndarray, np.ndarray] | None = None
+               ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Optimal warping paths of a batch of accumulated-cost matrices (P, T1, T2), all pairs
-    stepping together; ties prefer the diagonal."""
+    stepping together; ties prefer the diagonal. ``ends`` (last i, last j per pair) lets
+    padded pairs of different lengths end at their own corner: a cell only depends on cells
+    before it, so padding never changes a shorter pair's costs."""
     p, t1, t2 = full.shape
-    i = np.full(p, t1 - 1)
-    j = np.full(p, t2 - 1)
+    i = np.full(p, t1 - 1) if ends is None else np.asarray(ends[0]).copy()
+    j = np.full(p, t2 - 1) if ends is None else np.asarray(ends[1]).copy()
     ri, rj = [i.copy()], [j.copy()]
     rows = np.arange(p)
     padded = np.full((p, t1 + 1, t2 + 1), np.inf)
@@ -246,6 +285,19 @@ def dtw_paths(x: Any, y: Any, window: int | float | None = None,
     for s in range(0, xs.shape[0], step):
         full = accumulated(xs[s:s + step], ys[s:s + step], w, backend, keep=True)
         paths.extend(_backtrack(full))
+    return paths
+
+
+def padded_paths(x: np.ndarray, y: np.ndarray, len_x: np.ndarray, len_y: np.ndarray, w: int,
+                 backend: str = "auto") -> list[tuple[np.ndarray, np.ndarray]]:
+    """Paths for pairs of different lengths, padded into (P, T1, C) / (P, T2, C) arrays:
+    pair ``p`` uses ``x[p, :len_x[p]]`` and ``y[p, :len_y[p]]``; ``w`` is the band in steps."""
+    step = max(1, _CHUNK_CELLS // (x.shape[1] * y.shape[1]))
+    paths: list[tuple[np.ndarray, np.ndarray]] = []
+    for s in range(0, x.shape[0], step):
+        sl = slice(s, s + step)
+        full = accumulated(x[sl], y[sl], w, backend, keep=True)
+        paths.extend(_backtrack(full, (len_x[sl] - 1, len_y[sl] - 1)))
     return paths
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from augkit.timeseries.dtw import accumulated, band, dtw_paths
+from augkit.timeseries.dtw import accumulated, band, dtw_paths, padded_paths
 from augkit.timeseries.functional.resample import gather
 from augkit.timeseries.functional.values import noise, spread
 
@@ -34,21 +34,26 @@ def pair_distances(a: np.ndarray, b: np.ndarray, window, backend: str) -> np.nda
 def spawner(x: np.ndarray, partner: np.ndarray, cut: np.ndarray, sigma: float, window,
             noise_seed, backend: str = "auto") -> np.ndarray:
     """SPAWNER: split each series and its partner at ``cut`` (fraction), align both halves by
-    DTW, average along the warping paths, resample to the length, add noise of ``sigma`` x
-    each channel's std."""
+    DTW (band: ``window`` of the full length), average along the warping paths, resample to
+    the length, add noise of ``sigma`` x each channel's std. All halves of the batch are
+    aligned in one padded DTW call per side."""
     n, t, c = x.shape
-    out = np.empty_like(x)
     partner = np.asarray(partner, np.intp)
+    k = np.clip(np.rint(np.asarray(cut) * t), 1, t - 1).astype(np.intp)
+    w = band(window, t, t)
+    steps = np.arange(t)
+    halves = []
+    for lo, hi in ((np.zeros(n, np.intp), k), (k, np.full(n, t))):
+        size = hi - lo
+        idx = np.minimum(lo[:, None] + steps[None, : size.max()], t - 1)  # padded windows
+        a = x[np.arange(n)[:, None], idx]
+        b = x[partner[:, None], idx]
+        paths = padded_paths(a, b, size, size, w, backend)
+        halves.append([(a[i][pi] + b[i][pj]) / 2.0 for i, (pi, pj) in enumerate(paths)])
+    out = np.empty_like(x)
     for i in range(n):
-        k = int(np.clip(round(cut[i] * t), 1, t - 1))
-        a, b = x[i], x[partner[i]]
-        halves = []
-        for lo, hi in ((0, k), (k, t)):
-            (pi, pj), = dtw_paths(a[lo:hi], b[lo:hi], window, backend)
-            halves.append((a[lo:hi][pi] + b[lo:hi][pj]) / 2.0)
-        avg = np.concatenate(halves)[None]
-        src = np.linspace(0.0, avg.shape[1] - 1.0, t)[None]
-        out[i] = gather(avg, src)[0]
+        avg = np.concatenate([halves[0][i], halves[1][i]])[None]
+        out[i] = gather(avg, np.linspace(0.0, avg.shape[1] - 1.0, t)[None])[0]
     z = noise(x.shape, "gaussian", noise_seed)
     return out + sigma * spread(x) * z
 
