@@ -105,7 +105,7 @@ class TimeSeriesAdapter(TargetAdapter):
             if len(ndims) > 1 or len({it.shape[1] for it in items}) > 1:
                 _error("series", raw, "expected list items with the same ndim and channels")
             layout = {"kind": "list", "ndim": ndims.pop(), "dtype": [str(s.dtype) for s in raw]}
-            series: Any = [it for it in items]
+            series: Any = items
             lengths = [it.shape[0] for it in items]
         else:
             arr = self._one("series", raw, cf, allow_batch=True)
