@@ -31,7 +31,7 @@ def lut_from(fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
 
 
 def apply_lut(img: np.ndarray, lut: np.ndarray) -> np.ndarray:
-    if _translate is not None and img.flags.c_contiguous:
+    if _translate is not None and lut.size == 256 and img.flags.c_contiguous:
         out = np.empty_like(img)
         _translate(memoryview(img.reshape(-1)), memoryview(lut), out=memoryview(out.reshape(-1)))
         return out
@@ -58,6 +58,10 @@ def per_channel_point_op(img: np.ndarray, fns: list) -> np.ndarray:
     """Like :func:`point_op` with one function per channel."""
     if img.ndim == 2:
         return point_op(img, fns[0])
+    if img.dtype == np.uint8 and 1 < img.shape[2] <= 4:  # planes: contiguous, SIMD tables
+        planes = [apply_lut(np.ascontiguousarray(img[:, :, c]), lut_from(fn))
+                  for c, fn in enumerate(fns)]
+        return cv2.merge(planes)
     return np.stack([point_op(np.ascontiguousarray(img[:, :, c]), fn)
                      for c, fn in enumerate(fns)], axis=2)
 
@@ -115,7 +119,9 @@ def posterize(img: np.ndarray, bits: int) -> np.ndarray:
 
 
 def _channels(img: np.ndarray) -> list[np.ndarray]:
-    return [img] if img.ndim == 2 else [img[:, :, c] for c in range(img.shape[2])]
+    if img.ndim == 2:
+        return [img]
+    return [img[:, :, c] for c in range(img.shape[2])]
 
 
 def _levels(channel: np.ndarray) -> np.ndarray:
@@ -124,11 +130,21 @@ def _levels(channel: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(channel * 255.0), 0, 255).astype(np.uint8)
 
 
+def _histograms(img: np.ndarray) -> list[np.ndarray]:
+    """256-bin counts per channel of the image's 256 levels (OpenCV reads interleaved
+    uint8 channels in place; other inputs go through their levels)."""
+    levels = img if img.dtype == np.uint8 else _levels(img)
+    src = levels if levels.ndim == 3 else levels[:, :, None]
+    if src.shape[2] <= 4:  # within OpenCV's channel limit
+        return [cv2.calcHist([src], [c], None, [256], [0, 256]).ravel().astype(np.int64)
+                for c in range(src.shape[2])]
+    return [np.bincount(ch.ravel(), minlength=256) for ch in _channels(levels)]
+
+
 def equalize(img: np.ndarray) -> np.ndarray:
     """Histogram equalisation per channel (float images via 256 levels)."""
     fns = []
-    for channel in _channels(img):
-        hist = np.bincount(_levels(channel).ravel(), minlength=256)
+    for hist in _histograms(img):
         cdf = np.cumsum(hist).astype(np.float64)
         nonzero = cdf[hist > 0]
         lo, total = (nonzero[0] if nonzero.size else 0.0), cdf[-1]
@@ -168,8 +184,10 @@ def to_gray_rgb(img: np.ndarray) -> np.ndarray:
 
 def saturation(img: np.ndarray, factor: float) -> np.ndarray:
     """Blend with the greyscale image: 0 gives grey, 1 the original, >1 more saturated."""
-    grey = to_gray_rgb(img).astype(np.float32)
-    out = grey + (img.astype(np.float32) - grey) * np.float32(factor)
+    grey = to_gray_rgb(img)
+    if img.dtype == np.uint8:  # grey + (x - grey) * f, rounded by OpenCV in one pass
+        return cv2.addWeighted(img, float(factor), grey, 1.0 - float(factor), 0.0)
+    out = grey + (img - grey) * np.float32(factor)
     return _back(out, img)
 
 
