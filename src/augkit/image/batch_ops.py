@@ -59,6 +59,12 @@ vectorised(G.CenterCrop, _sample_center_crop, _apply_crop)
 
 # -- point ops (per-sample lookup tables for uint8) -------------------------------------------
 def _bc(x, beta, alpha, m):  # the same float steps as functional.color.brightness_contrast
+    if isinstance(x, np.ndarray):  # in place, same left-to-right rounding as the expression
+        v = x - m
+        v *= alpha
+        v += m
+        v += beta
+        return v
     return (x - m) * alpha + m + beta
 
 
