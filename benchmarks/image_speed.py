@@ -197,12 +197,15 @@ COPY_OPS = ("HorizontalFlip", "Brightness", "Contrast", "Gamma", "Invert", "Sola
 
 
 # -- timing ----------------------------------------------------------------------------------
-def rate(fn, items: list, seconds: float, repeats: int = 3) -> float:
-    """Best of ``repeats`` runs of items per second; each run loops for ~``seconds``."""
+REPEATS = 5
+
+
+def rate(fn, items: list, seconds: float, repeats: int | None = None) -> float:
+    """Items per second: best of ``repeats`` runs (default REPEATS), each ~``seconds``."""
     for item in items[:2]:
         fn(item)  # warm-up (lazy imports, caches)
     best = 0.0
-    for _ in range(repeats):
+    for _ in range(repeats or REPEATS):
         done, start = 0, time.perf_counter()
         while True:
             for item in items:
@@ -414,7 +417,7 @@ def report(results: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.25,
-                        help="time per measurement run (best of 3)")
+                        help="time per measurement run (best of 5)")
     parser.add_argument("--libs", default="augkit,albumentations,albumentationsx,kornia")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--images", help=argparse.SUPPRESS)
