@@ -114,3 +114,15 @@ def test_grid_dropout_matches_its_definition_for_any_shift():
         rows = (np.arange(23) - shift[0]) % unit[0] < hole[0]
         cols = (np.arange(31) - shift[1]) % unit[1] < hole[1]
         np.testing.assert_array_equal(out == 0, rows[:, None] & cols[None, :])
+
+
+@pytest.mark.parametrize("weights", [(0.299, 0.587, 0.114), (0.2, 0.7, 0.1)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_weighted_gray_is_the_weighted_sum(weights, dtype):
+    img = _img((9, 11, 3))
+    img = img if dtype == np.uint8 else img.astype(np.float32) / 255
+    out = K.weighted_gray(img, list(weights))
+    expected = img.astype(np.float64) @ np.asarray(weights)
+    tol = 1.0 if dtype == np.uint8 else 1e-3  # OpenCV's fixed-point luma: within a level
+    assert out.dtype == img.dtype and out.shape == img.shape
+    assert np.abs(out[:, :, 1] - expected).max() <= tol

@@ -45,3 +45,19 @@ def test_noise_keeps_uint8_and_mean(cls):
     img = np.full((64, 64, 3), 100, np.uint8)
     out = cls(p=1.0)(image=img, seed=0)["image"]
     assert out.dtype == np.uint8 and abs(out.mean() - 100) < 2 and out.std() > 0.5
+
+
+def test_table_normal_noise_is_standard_and_seeded():
+    a = K.normal(np.random.default_rng(5), (300, 400))
+    assert a.dtype == np.float32 and a.shape == (300, 400)
+    assert abs(float(a.mean())) < 0.01 and abs(float(a.std()) - 1.0) < 0.01
+    assert abs(float((a > 1.0).mean()) - 0.1587) < 0.005  # the normal tail mass beyond 1
+    np.testing.assert_array_equal(a, K.normal(np.random.default_rng(5), (300, 400)))
+
+
+def test_dark_pixels_get_exact_poisson_counts():
+    """Below 10 expected photons counts are drawn exactly: values sit on the 1/N grid."""
+    img = np.full((50, 50), 0.01, np.float32)  # 4 photons expected at std 0.05 (N = 400)
+    out = K.poisson_photons(img, 0.05, np.random.default_rng(0))
+    np.testing.assert_allclose(out * 400, np.rint(out * 400), atol=1e-3)
+    assert out.mean() == pytest.approx(0.01, rel=0.05)

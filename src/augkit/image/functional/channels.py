@@ -8,6 +8,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+_LUMA_601 = (0.299, 0.587, 0.114)
+
 
 def channel_shuffle(img: np.ndarray, order: list[int]) -> np.ndarray:
     """Output channel i is input channel ``order[i]`` (one OpenCV call, no fancy indexing)."""
@@ -37,8 +39,11 @@ def weighted_gray(img: np.ndarray, weights: list[float]) -> np.ndarray:
     """Grey level as the weighted sum of channels (weights normalised to sum to 1), repeated
     to keep the channel count."""
     w = np.asarray(weights, np.float64)
-    w = (w / w.sum()).astype(np.float32).reshape(1, -1)
-    g = cv2.transform(img, w)  # uint8: rounded and saturated by OpenCV
+    w = w / w.sum()
+    if len(w) == 3 and np.allclose(w, _LUMA_601, atol=5e-4):
+        # OpenCV's own luma conversion is 3x faster (fixed-point, within one level)
+        return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    g = cv2.transform(img, w.astype(np.float32).reshape(1, -1))  # uint8: rounded, saturated
     if g.ndim == 3:
         g = g[:, :, 0]
     if img.dtype != np.uint8:

@@ -6,30 +6,72 @@ full scale (255 for uint8, 1.0 for float32 in [0, 1]).
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+from statistics import NormalDist
+
+import cv2
 import numpy as np
 
 from augkit.image.functional.color import max_value
+from augkit.image.functional.geometric import keep_shape
+
+EXACT_POISSON_BELOW = 10.0  # expected photons under which counts are drawn exactly
 
 
 def to_dtype(values: np.ndarray, like: np.ndarray) -> np.ndarray:
-    """Values in [0, 1] back to the dtype of ``like`` (rounded and clipped)."""
-    if like.dtype == np.uint8:
-        return np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
-    return np.clip(values, 0.0, 1.0).astype(np.float32)
+    """Float values in [0, 1] back to the dtype of ``like`` (rounded and clipped); may
+    reuse ``values``' memory."""
+    if like.dtype == np.uint8:  # two SIMD passes: clip below, then scale-round-saturate
+        np.maximum(values, 0.0, out=values)
+        return keep_shape(cv2.convertScaleAbs(values, alpha=255.0), like)
+    np.clip(values, 0.0, 1.0, out=values)
+    return values.astype(np.float32, copy=False)
 
 
 def unit(img: np.ndarray) -> np.ndarray:
-    return img.astype(np.float32) * np.float32(1.0 / max_value(img))
+    """A new float32 array of the image scaled to [0, 1]."""
+    out = img.astype(np.float32)
+    if img.dtype == np.uint8:
+        out *= np.float32(1.0 / max_value(img))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _normal_table() -> np.ndarray:
+    inv = NormalDist().inv_cdf
+    return np.array([inv((i + 0.5) / 65536) for i in range(65536)], dtype=np.float32)
+
+
+def normal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard normal float32 noise, about 4x faster than ``rng.standard_normal``: 16-bit
+    uniform draws looked up in a table of the 65536 normal quantiles (tails cut at 4.3
+    sigma, which 8-bit images cannot show anyway)."""
+    count = math.prod(shape)
+    index = np.frombuffer(rng.bytes(2 * count), dtype="<u2").reshape(shape)
+    return np.take(_normal_table(), index)
 
 
 def poisson_photons(values: np.ndarray, std: float, rng: np.random.Generator) -> np.ndarray:
     """Shot noise on values in [0, 1]: photon counts with ``1 / std**2`` photons at full
-    scale, so the noise std is ``std`` at full scale and ``std * sqrt(x)`` at level x."""
+    scale, so the noise std is ``std`` at full scale and ``std * sqrt(x)`` at level x.
+
+    Counts are Poisson; where at least ``EXACT_POISSON_BELOW`` photons are expected they are
+    drawn from the matching normal distribution (the usual, accurate approximation there),
+    below that exactly, which keeps dark regions right and the cost low.
+    """
     if std <= 0:
         return values
     photons = 1.0 / (std * std)
-    counts = rng.poisson(np.clip(values, 0, None).astype(np.float64) * photons)
-    return (counts / photons).astype(np.float32)
+    x = np.maximum(values, 0.0).astype(np.float32)
+    noise = normal(rng, x.shape)
+    noise *= np.sqrt(x)
+    noise *= np.float32(std)
+    out = x + noise
+    dark = x < np.float32(EXACT_POISSON_BELOW / photons)
+    if dark.any():
+        out[dark] = rng.poisson(x[dark].astype(np.float64) * photons) / photons
+    return out
 
 
 def shot_noise(img: np.ndarray, std: float, noise_seed: int) -> np.ndarray:
@@ -44,8 +86,16 @@ def iso_noise(img: np.ndarray, intensity: float, color_shift: float,
     ``color_shift``)."""
     rng = np.random.default_rng(noise_seed)
     x = unit(img)
-    level = x if x.ndim == 2 else x.mean(axis=2, keepdims=True)
-    luma = rng.standard_normal(level.shape, dtype=np.float32) * (
-        np.float32(intensity) * np.sqrt(level))
-    chroma = rng.standard_normal(x.shape, dtype=np.float32) * np.float32(color_shift)
-    return to_dtype(x + luma + chroma, img)
+    if x.ndim == 2:
+        level = x
+    else:  # channel mean in one OpenCV pass (numpy's small-axis mean is slow)
+        level = cv2.transform(x, np.full((1, x.shape[2]), 1.0 / x.shape[2], np.float32))
+        level = level.reshape(x.shape[:2])
+    luma = normal(rng, level.shape)
+    luma *= np.sqrt(np.maximum(level, 0.0))
+    luma *= np.float32(intensity)
+    chroma = normal(rng, x.shape)
+    chroma *= np.float32(color_shift)
+    x += chroma
+    x += luma if x.ndim == 2 else luma[:, :, None]
+    return to_dtype(x, img)

@@ -14,7 +14,8 @@ import math
 import cv2
 import numpy as np
 
-from augkit.image.functional.noise import poisson_photons, to_dtype, unit
+from augkit.image.functional.color import point_op
+from augkit.image.functional.noise import normal, poisson_photons, to_dtype, unit
 
 
 def _blend(x: np.ndarray, alpha: np.ndarray, value: float) -> np.ndarray:
@@ -93,16 +94,26 @@ def snow(img: np.ndarray, density: float, flake_size: float, whiten: float,
 
 def shadow(img: np.ndarray, polygons: list, darkness: list[float]) -> np.ndarray:
     """Darken each polygon (vertices as (x, y) fractions of width / height) by its
-    ``darkness`` (0: no change, 1: black)."""
+    ``darkness`` (0: no change, 1: black); overlapping shadows multiply.
+
+    Works on each polygon's bounding box only, in the image's own dtype (a lookup table for
+    uint8), so a small shadow costs little."""
     h, w = img.shape[:2]
-    factor = np.ones((h, w), np.float32)
+    out = img.copy()
     for vertices, dark in zip(polygons, darkness, strict=True):
-        region = np.zeros((h, w), np.uint8)
         pts = np.rint(np.asarray(vertices, np.float64) * [w, h]).astype(np.int32)
-        cv2.fillPoly(region, [pts], 1)
-        factor[region > 0] *= np.float32(1.0 - dark)
-    x = unit(img)
-    return to_dtype(x * (factor if x.ndim == 2 else factor[:, :, None]), img)
+        x0, y0 = np.clip(pts.min(axis=0), 0, [w, h])
+        x1, y1 = np.clip(pts.max(axis=0) + 1, 0, [w, h])
+        if x0 >= x1 or y0 >= y1:
+            continue
+        region = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillPoly(region, [pts - [x0, y0]], 1)
+        roi = out[y0:y1, x0:x1]
+        factor = 1.0 - dark
+        darker = point_op(roi, lambda v, f=factor: v * f)
+        inside = region.astype(bool)
+        np.copyto(roi, darker, where=inside if roi.ndim == 2 else inside[:, :, None])
+    return out
 
 
 def sun_flare(img: np.ndarray, center: list[float], radius: float, intensity: float,
@@ -142,5 +153,7 @@ def low_light(img: np.ndarray, exposure: float, gamma: float, shot_std: float,
     rng = np.random.default_rng(noise_seed)
     x = np.float32(exposure) * np.power(unit(img), np.float32(gamma))
     x = poisson_photons(x, shot_std, rng)
-    x = x + rng.standard_normal(x.shape, dtype=np.float32) * np.float32(read_std)
+    read = normal(rng, x.shape)
+    read *= np.float32(read_std)
+    x += read
     return to_dtype(x, img)
