@@ -30,7 +30,13 @@ class Blur(ImageTransform):
 
 class MedianBlur(ImageTransform):
     """Median filter with an odd kernel size drawn from ``blur_limit``; removes speckle and
-    salt-and-pepper noise while keeping edges."""
+    salt-and-pepper noise while keeping edges.
+
+    >>> import numpy as np
+    >>> img = np.full((5, 5), 40, np.uint8); img[2, 2] = 255
+    >>> int(MedianBlur(blur_limit=3, p=1.0)(image=img)["image"][2, 2])
+    40
+    """
 
     def __init__(self, blur_limit: int | tuple[int, int] = (3, 7), p: float = 0.5):
         super().__init__(p=p)
@@ -46,7 +52,15 @@ class MedianBlur(ImageTransform):
 class MotionBlur(ImageTransform):
     """Blur along a line, as from camera or subject motion: odd length drawn from
     ``blur_limit`` (pixels), angle from ``angle_range`` (degrees, counter-clockwise), and
-    ``direction`` in [-1, 1] (0: symmetric smear, +-1: weight on one end)."""
+    ``direction`` in [-1, 1] (0: symmetric smear, +-1: weight on one end).
+
+    >>> import numpy as np
+    >>> img = np.zeros((9, 9), np.float32); img[4, 4] = 1.0
+    >>> t = MotionBlur(blur_limit=5, angle_range=(0, 0), direction_range=(0, 0), p=1.0)
+    >>> out = t(image=img)["image"]
+    >>> bool(out[4].sum() > 0.99 and out[3].sum() == 0)  # smeared along the row only
+    True
+    """
 
     def __init__(self, blur_limit: int | tuple[int, int] = (3, 9),
                  angle_range: tuple[float, float] = (0.0, 360.0),

@@ -38,7 +38,13 @@ class ChannelShuffle(ImageTransform):
 
 class RGBShift(ImageTransform):
     """Add a value to each of the R, G and B channels, drawn from ``r_shift_limit``,
-    ``g_shift_limit`` and ``b_shift_limit`` (fractions of full scale). RGB input only."""
+    ``g_shift_limit`` and ``b_shift_limit`` (fractions of full scale). RGB input only.
+
+    >>> import numpy as np
+    >>> t = RGBShift((0.1, 0.1), (0, 0), (-0.1, -0.1), p=1.0)
+    >>> t(image=np.full((1, 1, 3), 100, np.uint8))["image"].ravel().tolist()
+    [126, 100, 74]
+    """
 
     def __init__(self, r_shift_limit: float | tuple[float, float] = 0.08,
                  g_shift_limit: float | tuple[float, float] = 0.08,

@@ -116,6 +116,12 @@ class ElasticTransform(_CurvedWarp):
     ``alpha`` is the largest displacement and ``sigma`` the smoothness (Gaussian width), both
     as fractions of the image's short side, drawn per call from their ranges; the field itself
     comes from a sampled ``noise_seed``, so a record replays the same warp.
+
+    >>> import numpy as np
+    >>> out = ElasticTransform(p=1.0)(image=np.zeros((32, 32), np.uint8),
+    ...                               keypoints=[[16.0, 16.0]], seed=0)
+    >>> bool(np.abs(out["keypoints"] - 16).max() < 0.04 * 32 + 1e-6)  # moved <= alpha
+    True
     """
 
     def __init__(self, alpha: float | tuple[float, float] = 0.04,
@@ -144,6 +150,12 @@ class GridDistortion(_CurvedWarp):
     ``1 + d``, d drawn from ``distort_limit`` per cell; the image edges stay in place.
 
     The warp is separable and monotonic, so points and boxes map exactly.
+
+    >>> import numpy as np
+    >>> out = GridDistortion(p=1.0)(image=np.zeros((30, 40, 3), np.uint8),
+    ...                             bboxes=[[0, 0, 40, 30]], seed=0)
+    >>> out["bboxes"].tolist()  # the image edges stay in place
+    [[0.0, 0.0, 40.0, 30.0]]
     """
 
     def __init__(self, num_steps: int = 5, distort_limit: float | tuple[float, float] = 0.3,
@@ -169,7 +181,13 @@ class GridDistortion(_CurvedWarp):
 class OpticalDistortion(_CurvedWarp):
     """Radial lens distortion: the output point at normalised radius r (1 at the corners)
     shows the source at radius ``r (1 + k r^2)``; k drawn from ``distort_limit``. k > 0 gives
-    barrel distortion (corners filled per ``border_mode``), k < 0 pincushion."""
+    barrel distortion (corners filled per ``border_mode``), k < 0 pincushion.
+
+    >>> import numpy as np
+    >>> t = OpticalDistortion(distort_limit=(0.5, 0.5), p=1.0)
+    >>> int(t(image=np.full((20, 20), 9, np.uint8))["image"][0, 0])  # corner uncovered
+    0
+    """
 
     def __init__(self, distort_limit: float | tuple[float, float] = 0.15,
                  interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
@@ -194,6 +212,11 @@ class ShiftScaleRotate(_AffineBase):
     """Shift (fraction of width / height, per axis), scale (``1 + s``) and rotate (degrees)
     about the centre, in one affine warp. A shorthand for the common case of
     :class:`~augkit.image.Affine` (which adds shear), with the familiar argument names.
+
+    >>> import numpy as np
+    >>> t = ShiftScaleRotate(shift_limit=(0.5, 0.5), scale_limit=0, rotate_limit=0, p=1.0)
+    >>> t(image=np.zeros((10, 10), np.uint8), keypoints=[[1.0, 2.0]])["keypoints"].tolist()
+    [[6.0, 7.0]]
     """
 
     def __init__(self, shift_limit: float | tuple[float, float] = 0.0625,

@@ -61,7 +61,13 @@ class GridDropout(ImageTransform):
 
 class ChannelDropout(ImageTransform):
     """Fill a random number (drawn from ``channel_drop_range``) of channels with ``fill``.
-    Needs at least two channels; at least one channel is always kept."""
+    Needs at least two channels; at least one channel is always kept.
+
+    >>> import numpy as np
+    >>> out = ChannelDropout(p=1.0)(image=np.ones((2, 2, 3), np.uint8), seed=0)["image"]
+    >>> int((out == 0).all(axis=(0, 1)).sum())  # one whole channel dropped
+    1
+    """
 
     def __init__(self, channel_drop_range: int | tuple[int, int] = (1, 1), fill: float = 0,
                  p: float = 0.5):

@@ -15,6 +15,12 @@ class CLAHE(ImageTransform):
     Histograms are equalised per tile of a ``tile_grid_size`` (rows, columns) grid, each
     clipped at ``clip_limit`` (drawn from the range) times the mean bin height. RGB images are
     equalised on lightness (LAB L channel), others per channel.
+
+    >>> import numpy as np
+    >>> img = (np.arange(64 * 64) % 7 + 100).astype(np.uint8).reshape(64, 64)
+    >>> out = CLAHE(clip_limit=(4, 4), tile_grid_size=(2, 2), p=1.0)(image=img)["image"]
+    >>> bool(out.std() > img.std())  # local contrast stretched
+    True
     """
 
     def __init__(self, clip_limit: float | tuple[float, float] = (1.0, 4.0),

@@ -37,7 +37,13 @@ class ShotNoise(ImageTransform):
 class ISONoise(ImageTransform):
     """High-ISO camera noise: luminance noise shared by all channels (std ``intensity``
     times the square root of the level) plus independent per-channel colour noise (std
-    ``color_shift``); both drawn from their ranges, as fractions of full scale."""
+    ``color_shift``); both drawn from their ranges, as fractions of full scale.
+
+    >>> import numpy as np
+    >>> out = ISONoise(p=1.0)(image=np.full((32, 32, 3), 128, np.uint8), seed=0)["image"]
+    >>> bool(out.std() > 0) and abs(float(out.mean()) - 128) < 2
+    True
+    """
 
     def __init__(self, color_shift: float | tuple[float, float] = (0.01, 0.04),
                  intensity: float | tuple[float, float] = (0.02, 0.1), p: float = 0.5):

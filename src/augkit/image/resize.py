@@ -87,6 +87,12 @@ class RandomSizedBBoxSafeCrop(_CropBase):
     Each side of the window is drawn between the image edge and the union of the boxes (boxes
     already outside the image are ignored). Without boxes the window keeps at least
     ``1 - erosion_rate`` of each side.
+
+    >>> import numpy as np
+    >>> out = RandomSizedBBoxSafeCrop(16, 16)(image=np.zeros((40, 60, 3), np.uint8),
+    ...                                       bboxes=[[10, 10, 30, 20]], seed=0)
+    >>> out["image"].shape, len(out["bboxes"])
+    ((16, 16, 3), 1)
     """
 
     def __init__(self, height: int, width: int, erosion_rate: float = 0.0,

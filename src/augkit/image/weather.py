@@ -52,7 +52,13 @@ class RandomRain(ImageTransform):
     """Rain: the scene darkened by ``brightness`` and streaks of ``drop_value`` drawn over
     it; drop ``density`` (fraction of pixels seeding a drop), streak ``length`` (fraction of
     the height) and ``slant`` (degrees from vertical; positive falls to the right) drawn from
-    their ranges."""
+    their ranges.
+
+    >>> import numpy as np
+    >>> out = RandomRain(density=0.02, p=1.0)(image=np.zeros((40, 40), np.uint8), seed=0)
+    >>> bool(out["image"].max() > 100)  # bright streaks on a dark scene
+    True
+    """
 
     def __init__(self, density: float | tuple[float, float] = (0.002, 0.006),
                  length: float | tuple[float, float] = (0.05, 0.12),
@@ -80,7 +86,13 @@ class RandomRain(ImageTransform):
 
 class RandomSnow(ImageTransform):
     """Snow: the scene whitened by ``whiten`` and soft flakes drawn over it; flake
-    ``density`` (fraction of pixels) and ``flake_size`` (fraction of the short side)."""
+    ``density`` (fraction of pixels) and ``flake_size`` (fraction of the short side).
+
+    >>> import numpy as np
+    >>> out = RandomSnow(whiten=(0.5, 0.5), density=0, p=1.0)(image=np.zeros((4, 4), np.uint8))
+    >>> int(out["image"][0, 0])
+    128
+    """
 
     def __init__(self, density: float | tuple[float, float] = (0.002, 0.01),
                  flake_size: float | tuple[float, float] = (0.004, 0.012),
@@ -104,7 +116,13 @@ class RandomSnow(ImageTransform):
 class RandomShadow(ImageTransform):
     """Darken random polygons: ``num_shadows`` polygons of ``num_vertices`` vertices each,
     placed inside ``shadow_roi`` (fractions x_min, y_min, x_max, y_max; the lower half by
-    default), each darkened by a factor drawn from ``darkness`` (1 is black)."""
+    default), each darkened by a factor drawn from ``darkness`` (1 is black).
+
+    >>> import numpy as np
+    >>> out = RandomShadow(p=1.0)(image=np.full((20, 20), 200, np.uint8), seed=1)["image"]
+    >>> bool(out[:10].min() == 200 and out[10:].min() < 200)  # only the lower half
+    True
+    """
 
     def __init__(self, num_shadows: int | tuple[int, int] = (1, 2),
                  num_vertices: int | tuple[int, int] = (3, 5),
@@ -134,7 +152,14 @@ class RandomShadow(ImageTransform):
 class RandomSunFlare(ImageTransform):
     """A sun flare: a bright soft disc centred inside ``flare_roi`` (fractions), of
     ``radius`` (fraction of the short side) and ``intensity``, with ``num_halos`` fainter
-    halos along the line through the image centre (lens ghosts)."""
+    halos along the line through the image centre (lens ghosts).
+
+    >>> import numpy as np
+    >>> img = np.full((30, 40, 3), 50, np.uint8)
+    >>> out = RandomSunFlare(p=1.0)(image=img, seed=0)["image"]
+    >>> bool((out >= img).all() and out.max() > 200)  # only brightens
+    True
+    """
 
     def __init__(self, flare_roi: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 0.5),
                  radius: float | tuple[float, float] = (0.05, 0.15),
