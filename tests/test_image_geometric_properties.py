@@ -64,8 +64,10 @@ def test_affine_points_follow_warped_pixels(angle, scale, tx, ty, shear, seed):
     if not (1 <= x < w - 1 and 1 <= y < h - 1):
         return
     rows, cols = np.nonzero(warped)
-    if rows.size == 0:  # a shrinking warp may sample past the lone pixel
-        assert scale < 1
+    if rows.size == 0:
+        # nearest sampling of a rotated/sheared grid can step over a lone pixel unless the
+        # warp magnifies by more than sqrt(2) along both axes
+        assert scale < 1.5
         return
     # each lit output pixel is within one pixel of the mapped centre
     assert np.all(np.abs(cols + 0.5 - x) <= 1.0 + 1e-6)
