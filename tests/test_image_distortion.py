@@ -208,3 +208,22 @@ def test_optical_maps_and_points_agree(k, i, j):
     source = np.array([[map_x[i, j] + 0.5, map_y[i, j] + 0.5]])  # continuous frame
     np.testing.assert_allclose(D.optical_points(source, 48, 64, k), [[j + 0.5, i + 0.5]],
                                atol=1e-3)  # maps are float32
+
+
+def test_curved_warps_bound_boxes_by_their_edges_not_corners():
+    t = A.OpticalDistortion(distort_limit=(0.5, 0.5), p=1.0)
+    box = [5.0, 18.0, 55.0, 30.0]
+    out = t(image=np.zeros((50, 60), np.uint8), bboxes=[box])
+    x0, y0, x1, y1 = box
+    s = np.linspace(0, 1, 2001)
+    edges = np.concatenate([np.column_stack([x0 + (x1 - x0) * s, np.full_like(s, y0)]),
+                            np.column_stack([x0 + (x1 - x0) * s, np.full_like(s, y1)]),
+                            np.column_stack([np.full_like(s, x0), y0 + (y1 - y0) * s]),
+                            np.column_stack([np.full_like(s, x1), y0 + (y1 - y0) * s])])
+    dense = t.apply_points(edges, {"k": 0.5}, (50, 60))
+    expected = np.concatenate([dense.min(axis=0), dense.max(axis=0)])
+    np.testing.assert_allclose(out["bboxes"][0], expected, atol=0.05)
+    corners = t.apply_points(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]), {"k": 0.5},
+                             (50, 60))
+    corner_box = np.concatenate([corners.min(axis=0), corners.max(axis=0)])
+    assert np.abs(corner_box - expected).max() > 0.3  # corners alone would be wrong here

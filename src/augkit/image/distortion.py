@@ -39,29 +39,17 @@ class _CurvedWarp(WarpArgs, GeometricTransform, register=False):
     def apply_mask(self, mask, params):
         return self._warp(mask, params, "nearest", self.mask_fill)
 
-    def apply(self, state: State, params: Params) -> State:
-        image = state["image"]
-        out_image = self.apply_image(image, params)
-        out = self.move_targets(state, params, image.shape[:2], out_image.shape[:2])
-        out["image"] = out_image
-        return out
-
     def move_targets(self, state: State, params: Params, in_hw, out_hw) -> State:
-        """Masks, boxes (through edge samples) and keypoints of ``state``, moved."""
-        out = dict(state)
-        if "mask" in state:
-            out["mask"] = self.apply_mask(state["mask"], params)
-        if "masks" in state:
-            out["masks"] = [self.apply_mask(m, params) for m in state["masks"]]
+        """As for any geometric op, except that boxes go through points along their edges."""
+        rest = {k: v for k, v in state.items() if k != "bboxes"}
+        out = super().move_targets(rest, params, in_hw, out_hw)
         boxes = state.get("bboxes")
-        if boxes is not None and len(boxes.xyxy):
-            points = D.box_edge_points(boxes.xyxy)
-            moved = self.apply_points(points.reshape(-1, 2), params, in_hw)
-            out["bboxes"] = boxes.moved(moved.reshape(points.shape), *out_hw)
-        keypoints = state.get("keypoints")
-        if keypoints is not None and len(keypoints.xy):
-            out["keypoints"] = keypoints.moved(self.apply_points(keypoints.xy, params, in_hw),
-                                               *out_hw)
+        if boxes is not None:
+            if len(boxes.xyxy):
+                points = D.box_edge_points(boxes.xyxy)
+                moved = self.apply_points(points.reshape(-1, 2), params, in_hw)
+                boxes = boxes.moved(moved.reshape(points.shape), *out_hw)
+            out["bboxes"] = boxes
         return out
 
 
