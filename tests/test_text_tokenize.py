@@ -66,3 +66,19 @@ def test_urls_numbers_and_foreign_text_survive_heavy_synonym_replacement():
         out = T.SynonymReplacement(rate=1.0)(text=text, seed=seed)["text"]
         for kept in ("https://example.org/film", "192.168.1.1", " — ", "n'est-ce ", "? 東京"):
             assert kept in out
+
+
+# A slow reference: one named group per kind, the kind read from the group that matched.
+_REFERENCE = __import__("re").compile(
+    r"((?:https?://|www\.)[^\s]*[^\s.,;:!?)\]}'\"])|([\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(\d+(?:[.,:/]\d+)*)|(\w+(?:['\u2019-]\w+)*)|(\s+)|(.)", __import__("re").DOTALL)
+TRICKY = st.lists(st.sampled_from(list("ab1_ .,:/@-'\u2019\n²٣éwhtps") + ["www.", "https://"])
+                  ).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), TRICKY))
+def test_fast_tokenizer_matches_the_reference_kinds(text):
+    expected = [(m.group(), m.lastindex) for m in _REFERENCE.finditer(text)]
+    toks = tokenize(text)
+    assert list(zip(toks.tokens, toks.kinds, strict=True)) == expected

@@ -179,6 +179,26 @@ def edit_count(rng: np.random.Generator, rate: float, n_words: int, available: i
     return min(n, available)
 
 
+def uniforms(rng: np.random.Generator, n: int) -> list[float]:
+    """``n`` uniforms in one numpy call: per-call numpy overhead (microseconds) would
+    otherwise cost more than the edits themselves on short texts."""
+    return rng.random(n).tolist() if n > 0 else []
+
+
+def pick(u: float, n: int) -> int:
+    """An index in [0, n) from a uniform in [0, 1)."""
+    return min(int(u * n), n - 1)
+
+
+def distinct(us: list[float], n: int, k: int) -> list[int]:
+    """``k`` distinct indices of ``range(n)`` from ``k`` uniforms (partial Fisher-Yates)."""
+    pool = list(range(n))
+    for j in range(k):
+        r = j + pick(us[j], n - j)
+        pool[j], pool[r] = pool[r], pool[j]
+    return pool[:k]
+
+
 def match_case(template: str, word: str) -> str:
     """``word`` in the casing of ``template`` (UPPER, Title or lower)."""
     if len(template) > 1 and template.isupper():

@@ -17,7 +17,16 @@ import numpy as np
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number
 from augkit.text import functional as F
-from augkit.text.base import Protection, TextTransform, check_rate, edit_count, match_case
+from augkit.text.base import (
+    Protection,
+    TextTransform,
+    check_rate,
+    distinct,
+    edit_count,
+    match_case,
+    pick,
+    uniforms,
+)
 from augkit.text.tokenize import tokenize
 from augkit.text.vocab import KEYBOARD, LETTERS, OCR_CONFUSIONS
 
@@ -46,15 +55,17 @@ class _CharOp(TextTransform, Protection, register=False):
         n = edit_count(rng, self.rate, len(toks.words), len(offsets))
         edits = []
         if n:
-            for k in sorted(rng.choice(len(offsets), size=n, replace=False).tolist()):
+            us = uniforms(rng, 4 * n)
+            for j, k in enumerate(sorted(distinct(us, len(offsets), n))):
                 start, word = offsets[k]
-                edit = self.edit_word(rng, word)
+                edit = self.edit_word(us[n + 3 * j:n + 3 * j + 3], word)
                 if edit is not None:
                     edits.append([start + edit[0], edit[1], edit[2]])
         return {"edits": edits}
 
-    def edit_word(self, rng: np.random.Generator, word: str) -> list | None:
-        """One ``[offset in word, length, replacement]`` edit of ``word``, or None."""
+    def edit_word(self, us: list[float], word: str) -> list | None:
+        """One ``[offset in word, length, replacement]`` edit of ``word`` from three
+        uniforms, or None."""
         raise NotImplementedError
 
     def apply_text(self, text: str, params: Params) -> str:
@@ -64,8 +75,8 @@ class _CharOp(TextTransform, Protection, register=False):
 class KeyboardTypo(_CharOp):
     """Replace one letter or digit of a word by a QWERTY neighbour (case kept).
 
-    >>> KeyboardTypo(rate=0.5)(text="Typing quickly causes errors", seed=1)["text"]
-    'Typing quickly vauses errorw'
+    >>> KeyboardTypo(rate=0.5)(text="Typing quickly causes errors", seed=2)["text"]
+    'Typing auickly causes eerors'
     """
 
     def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
@@ -75,21 +86,21 @@ class KeyboardTypo(_CharOp):
         self._setup(rate, min_length, protect_stopwords, protect_negations, protect_questions,
                     protected_words)
 
-    def edit_word(self, rng, word):
+    def edit_word(self, us, word):
         spots = [j for j, ch in enumerate(word) if ch.lower() in KEYBOARD]
         if not spots:
             return None
-        j = spots[int(rng.integers(len(spots)))]
+        j = spots[pick(us[0], len(spots))]
         near = KEYBOARD[word[j].lower()]
-        new = near[int(rng.integers(len(near)))]
+        new = near[pick(us[1], len(near))]
         return [j, 1, new.upper() if word[j].isupper() else new]
 
 
 class OCRNoise(_CharOp):
     """Replace one glyph (or glyph pair such as "rn") by one OCR engines confuse it with.
 
-    >>> OCRNoise(rate=0.5)(text="modern scanned documents", seed=4)["text"]
-    'modern scanned docunnents'
+    >>> OCRNoise(rate=0.5)(text="modern scanned documents", seed=1)["text"]
+    'modern scanned d0cuments'
     """
 
     def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
@@ -99,14 +110,14 @@ class OCRNoise(_CharOp):
         self._setup(rate, min_length, protect_stopwords, protect_negations, protect_questions,
                     protected_words)
 
-    def edit_word(self, rng, word):
+    def edit_word(self, us, word):
         spots = [(j, 2) for j in range(len(word) - 1) if word[j:j + 2] in OCR_CONFUSIONS]
         spots += [(j, 1) for j, ch in enumerate(word) if ch in OCR_CONFUSIONS]
         if not spots:
             return None
-        j, length = spots[int(rng.integers(len(spots)))]
+        j, length = spots[pick(us[0], len(spots))]
         options = OCR_CONFUSIONS[word[j:j + length]]
-        return [j, length, options[int(rng.integers(len(options)))]]
+        return [j, length, options[pick(us[1], len(options))]]
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +137,7 @@ class Misspelling(_CharOp):
     without a known misspelling are left alone, so ``rate`` is an upper bound.
 
     >>> Misspelling(rate=1.0)(text="I definitely believe it", seed=0)["text"]
-    'I definately beleive it'
+    'I definately belive it'
     """
 
     def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
@@ -147,11 +158,12 @@ class Misspelling(_CharOp):
         n = edit_count(rng, self.rate, len(toks.words), len(found))
         edits = []
         if n:
-            for k in sorted(rng.choice(len(found), size=n, replace=False).tolist()):
+            us = uniforms(rng, 2 * n)
+            for j, k in enumerate(sorted(distinct(us, len(found), n))):
                 start, word = found[k]
                 options = table[word.lower()]
-                edits.append([start, len(word),
-                              match_case(word, options[int(rng.integers(len(options)))])])
+                edits.append([start, len(word), match_case(word, options[pick(us[n + j],
+                                                                               len(options))])])
         return {"edits": edits}
 
 
@@ -164,7 +176,7 @@ class RandomCharNoise(_CharOp):
     ``"any"``. The first character of a word is left alone, which keeps words readable.
 
     >>> RandomCharNoise(rate=0.5, action="swap")(text="random character noise", seed=0)["text"]
-    'random chaarcter noise'
+    'rnadom character noise'
     """
 
     def __init__(self, rate: float = 0.1, action: str = "any", min_length: int = 3,
@@ -176,14 +188,14 @@ class RandomCharNoise(_CharOp):
         self._setup(rate, min_length, protect_stopwords, protect_negations, protect_questions,
                     protected_words)
 
-    def edit_word(self, rng, word):
+    def edit_word(self, us, word):
         action = self.action
         if action == "any":
-            action = CHAR_ACTIONS[int(rng.integers(len(CHAR_ACTIONS)))]
+            action = CHAR_ACTIONS[pick(us[0], len(CHAR_ACTIONS))]
         if len(word) < 2:
             return None
-        j = int(rng.integers(1, len(word)))
-        letter = LETTERS[int(rng.integers(len(LETTERS)))]
+        j = 1 + pick(us[1], len(word) - 1)
+        letter = LETTERS[pick(us[2], len(LETTERS))]
         if word[j].isupper():
             letter = letter.upper()
         if action == "insert":

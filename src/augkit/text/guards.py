@@ -167,7 +167,7 @@ def augment(text: str | list[str], transform, n_aug: int = 4, *, seed: int | Non
     ``10 * n_aug``), so a text that cannot be changed gives fewer outputs instead of a hang.
 
     >>> from augkit.text import SynonymReplacement
-    >>> out = augment("The movie was a great film.", SynonymReplacement(rate=0.3), n_aug=3,
+    >>> out = augment("The movie was a truly great film.", SynonymReplacement(rate=0.15), n_aug=3,
     ...               seed=0, guards=[MaxChangedFraction(0.2)])
     >>> len(out.texts), sorted(out.rejected)
     (3, ['duplicate', 'max_changed_fraction', 'unchanged'])

@@ -17,7 +17,16 @@ from augkit.core.compose import OneOf
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, fail
 from augkit.text import functional as F
-from augkit.text.base import Protection, TextTransform, check_rate, edit_count, match_case
+from augkit.text.base import (
+    Protection,
+    TextTransform,
+    check_rate,
+    distinct,
+    edit_count,
+    match_case,
+    pick,
+    uniforms,
+)
 from augkit.text.lexicon import Lexicon, load_lexicon
 from augkit.text.tokenize import SPACE, tokenize
 from augkit.text.vocab import STOPWORDS
@@ -135,11 +144,11 @@ class SynonymReplacement(_LexiconOp):
             return {"replace": []}
         toks = tokenize(text)
         tokens = toks.tokens
-        picks = sorted(rng.choice(len(cands), size=n, replace=False).tolist())
+        us = uniforms(rng, 2 * n)
         replace = []
-        for k in picks:
+        for j, k in enumerate(sorted(distinct(us, len(cands), n))):
             i, syns = cands[k]
-            word = match_case(tokens[i], syns[int(rng.integers(len(syns)))])
+            word = match_case(tokens[i], syns[pick(us[n + j], len(syns))])
             replace.extend(_article_fix(toks, i, word))
             replace.append([i, word])
         return {"replace": replace}
@@ -152,8 +161,8 @@ class RandomInsertion(_LexiconOp):
     """Insert synonyms of editable words at random word boundaries (never before the first
     word, so the sentence start stays intact); about ``rate * n_words`` insertions.
 
-    >>> RandomInsertion(rate=0.2)(text="A truly great film.", seed=3)["text"]
-    'A really truly great film.'
+    >>> RandomInsertion(rate=0.2)(text="A truly great film.", seed=1)["text"]
+    'A truly great film movie.'
     """
 
     def __init__(self, rate: float = 0.1, lexicon: str = "bundled", max_senses: int | None = 3,
@@ -171,10 +180,11 @@ class RandomInsertion(_LexiconOp):
         n = edit_count(rng, self.rate, len(toks.words), len(cands) and len(toks.words))
         insert = []
         slots = list(toks.words[1:]) + [toks.words[-1] + 1] if toks.words else []
-        for _ in range(n):
-            _i, syns = cands[int(rng.integers(len(cands)))]
-            word = syns[int(rng.integers(len(syns)))]
-            slot = slots[int(rng.integers(len(slots)))]
+        us = uniforms(rng, 3 * n)
+        for j in range(n):
+            _i, syns = cands[pick(us[3 * j], len(cands))]
+            word = syns[pick(us[3 * j + 1], len(syns))]
+            slot = slots[pick(us[3 * j + 2], len(slots))]
             after_last = slot == toks.words[-1] + 1
             insert.append([slot, " " + word if after_last else word + " "])
         return {"insert": insert}
@@ -186,8 +196,8 @@ class RandomInsertion(_LexiconOp):
 class RandomSwap(_WordOp):
     """Swap two editable words, about ``rate * n_words`` times.
 
-    >>> RandomSwap(rate=0.5, protect_stopwords=False)(text="The movie was great", seed=2)["text"]
-    'Movie was the great'
+    >>> RandomSwap(rate=0.5, protect_stopwords=False)(text="The movie was great", seed=3)["text"]
+    'Great was movie the'
     """
 
     def __init__(self, rate: float = 0.1, protect_stopwords: bool = True,
@@ -202,8 +212,9 @@ class RandomSwap(_WordOp):
         slots = [k for k, i in enumerate(toks.words) if not self.is_protected(toks.tokens[i])]
         n = edit_count(rng, self.rate, len(toks.words), len(slots) if len(slots) > 1 else 0)
         swaps = []
-        for _ in range(n):
-            a, b = rng.choice(len(slots), size=2, replace=False).tolist()
+        us = uniforms(rng, 2 * n)
+        for j in range(n):
+            a, b = distinct(us[2 * j:2 * j + 2], len(slots), 2)
             swaps.append([slots[a], slots[b]])
         recase = bool(swaps) and _recase_ok(toks.tokens[toks.words[0]])
         return {"swaps": swaps, "recase": recase}
@@ -232,10 +243,10 @@ class RandomDeletion(_WordOp):
         editable = self.editable(toks)
         if not editable or self.rate <= 0.0:
             return {"delete": [], "recase": False}
-        hit = rng.random(len(editable)) < self.rate
-        delete = [i for i, h in zip(editable, hit, strict=False) if h]
+        us = uniforms(rng, len(editable) + 1)
+        delete = [i for i, u in zip(editable, us, strict=False) if u < self.rate]
         if len(delete) == len(toks.words):  # keep one word
-            delete.pop(int(rng.integers(len(delete))))
+            delete.pop(pick(us[-1], len(delete)))
         recase = bool(delete) and delete[0] == toks.words[0] and _recase_ok(
             toks.tokens[toks.words[0]])
         return {"delete": delete, "recase": recase}
