@@ -197,7 +197,7 @@ COPY_OPS = ("HorizontalFlip", "Brightness", "Contrast", "Gamma", "Invert", "Sola
 
 
 # -- timing ----------------------------------------------------------------------------------
-REPEATS = 5
+REPEATS = 2
 
 
 def rate(fn, items: list, seconds: float, repeats: int | None = None) -> float:
@@ -241,97 +241,113 @@ def set_threads() -> None:
 
 
 # -- workers (one per library, each in its own venv) -----------------------------------------
-def work_augkit(images: dict, seconds: float) -> dict:
-    import numpy as np
+# A worker answers measurement requests on stdin/stdout, one JSON line each, so the driver
+# can interleave libraries task by task: load from other processes on the machine then
+# hits every library alike, and each number is the best over the rounds.
+class Worker:
+    """Measurements of one library, built lazily and cached by task key."""
 
-    set_threads()
-    out: dict = {"per_image": {}, "batch32": {}, "copy": {}}
-    for size in SIZES:
-        imgs = list(images[size])
-        table = augkit_table(*images[size].shape[1:3])
-        out["per_image"][size] = {n: rate(lambda x, t=t: t(image=x)["image"], imgs, seconds)
-                                  for n, t in table.items()}
-        out["copy"][size] = {"np.copy": rate(np.copy, imgs, seconds)}
-        out["copy"][size].update({n: out["per_image"][size][n] for n in COPY_OPS})
-    small = np.concatenate([images["32x32"]] * 32)  # 256 images
-    from augkit import image as A
+    def __init__(self, lib: str, images: dict, seconds: float):
+        set_threads()
+        self.lib, self.images, self.seconds = lib, images, seconds
+        self.cache: dict = {}
+        self.tables = {size: self.table(*images[size].shape[1:3]) for size in SIZES}
+        self.batch_table = self.table(32, 32)
+        self.batch_table.update(self.batch_overrides())
 
-    table = augkit_table(32, 32)
-    table.update(HorizontalFlip=A.HorizontalFlip(p=0.5), VerticalFlip=A.VerticalFlip(p=0.5),
-                 RandomCrop=A.RandomCrop(BATCH_CROP, BATCH_CROP))
-    for name in BATCH_OPS:
-        t = table[name]
-        out["batch32"][name] = rate(lambda x, t=t: t.batch(x)["images"], [small],
-                                    seconds) * len(small)
-    return out
+    def keys(self) -> list:
+        keys = [["per_image", size, name] for size in SIZES for name in self.tables[size]]
+        keys += [["batch32", name] for name in BATCH_OPS if name in self.batch_table]
+        return keys
+
+    def measure(self, key: list):
+        return guarded(" ".join(key), lambda: self._measure(key))
+
+    def _measure(self, key: list) -> float:
+        if key[0] == "per_image":
+            size, name = key[1], key[2]
+            return rate(self.call(self.build(self.tables[size][name])),
+                        self.inputs(size), self.seconds)
+        if key[0] == "copy":
+            import numpy as np
+
+            return rate(np.copy, list(self.images[key[1]]), self.seconds)
+        return self.measure_batch(key[0], key[1])
+
+    # library specifics
+    def table(self, h: int, w: int) -> dict:
+        return {"augkit": augkit_table, "kornia": kornia_table}.get(
+            self.lib, albumentations_table)(h, w)
+
+    @staticmethod
+    def build(entry):
+        return entry() if callable(entry) and not hasattr(entry, "sample") else entry
+
+    def call(self, transform):
+        return transform if self.lib == "kornia" else call_image(transform)
+
+    def inputs(self, size: str) -> list:
+        if size not in self.cache:
+            arr = self.images[size]
+            if self.lib == "kornia":  # kornia's native input, prepared outside the timing
+                import torch
+
+                self.cache[size] = [torch.from_numpy(a).permute(2, 0, 1)[None].float() / 255
+                                    for a in arr]
+            else:
+                self.cache[size] = list(arr)
+        return self.cache[size]
+
+    def batch_overrides(self) -> dict:
+        if self.lib == "augkit":
+            from augkit import image as A
+
+            return {"HorizontalFlip": A.HorizontalFlip(p=0.5),
+                    "VerticalFlip": A.VerticalFlip(p=0.5),
+                    "RandomCrop": A.RandomCrop(BATCH_CROP, BATCH_CROP)}
+        if self.lib == "kornia":
+            import kornia.augmentation as K
+
+            return {"HorizontalFlip": lambda: K.RandomHorizontalFlip(p=0.5),
+                    "VerticalFlip": lambda: K.RandomVerticalFlip(p=0.5),
+                    "RandomCrop": lambda: K.RandomCrop((BATCH_CROP, BATCH_CROP), p=1.0)}
+        import albumentations as A
+
+        return {"HorizontalFlip": lambda: A.HorizontalFlip(p=0.5),
+                "VerticalFlip": lambda: A.VerticalFlip(p=0.5),
+                "RandomCrop": lambda: A.RandomCrop(height=BATCH_CROP, width=BATCH_CROP, p=1.0)}
+
+    def measure_batch(self, kind: str, name: str) -> float:
+        """N=256 images of 32x32: augkit's batch call, or a peer's per-image loop
+        (``batch32``) / kornia's own batched call (``batch32_native``)."""
+        t = self.build(self.batch_table[name])
+        small = self.inputs("32x32") * 32
+        if self.lib == "augkit":
+            import numpy as np
+
+            batch = np.stack(small)
+            return rate(lambda x: t.batch(x)["images"], [batch], self.seconds) * len(batch)
+        if kind == "batch32_native":
+            import torch
+
+            return rate(t, [torch.cat(small)], self.seconds) * len(small)
+        return rate(self.call(t), small, self.seconds)
 
 
-def work_albumentations(images: dict, seconds: float) -> dict:
-    import albumentations as A
-
-    set_threads()
-    out: dict = {"per_image": {}, "batch32": {}}
-    for size in SIZES:
-        imgs = list(images[size])
-        out["per_image"][size] = {}
-        for name, make in albumentations_table(*images[size].shape[1:3]).items():
-            out["per_image"][size][name] = guarded(name, lambda m=make, i=imgs: rate(
-                call_image(m()), i, seconds))
-    small = list(images["32x32"]) * 32
-    table = albumentations_table(32, 32)
-    table.update(HorizontalFlip=lambda: A.HorizontalFlip(p=0.5),
-                 VerticalFlip=lambda: A.VerticalFlip(p=0.5),
-                 RandomCrop=lambda: A.RandomCrop(height=BATCH_CROP, width=BATCH_CROP, p=1.0))
-    for name in BATCH_OPS:
-        t = table[name]()
-        out["batch32"][name] = rate(lambda x, t=t: t(image=x)["image"], small, seconds)
-    return out
-
-
-def work_kornia(images: dict, seconds: float) -> dict:
-    import kornia.augmentation as K
-    import torch
-
-    set_threads()
-    torch.set_grad_enabled(False)
-
-    def tensors(arr):
-        return [torch.from_numpy(a).permute(2, 0, 1)[None].float().div(255) for a in arr]
-
-    out: dict = {"per_image": {}, "batch32": {}, "batch32_native": {}}
-    for size in SIZES:
-        imgs = tensors(images[size])
-        out["per_image"][size] = {}
-        for name, make in kornia_table(*images[size].shape[1:3]).items():
-            out["per_image"][size][name] = guarded(name, lambda m=make, i=imgs: rate(
-                m(), i, seconds))
-    small_list = tensors(images["32x32"]) * 32
-    small = torch.cat(small_list)
-    table = kornia_table(32, 32)
-    table.update(HorizontalFlip=lambda: K.RandomHorizontalFlip(p=0.5),
-                 VerticalFlip=lambda: K.RandomVerticalFlip(p=0.5),
-                 RandomCrop=lambda: K.RandomCrop((BATCH_CROP, BATCH_CROP), p=1.0))
-    for name in BATCH_OPS:
-        if name not in table:
-            continue
-        t = table[name]()
-        out["batch32"][name] = rate(t, small_list, seconds)
-        out["batch32_native"][name] = rate(t, [small], seconds) * len(small)
-    return out
-
-
-WORKERS = {"augkit": work_augkit, "albumentations": work_albumentations,
-           "albumentationsx": work_albumentations, "kornia": work_kornia}
-
-
-def worker_main(lib: str, images_path: str, out_path: str, seconds: float) -> None:
+def worker_main(lib: str, images_path: str, seconds: float) -> None:
     import numpy as np
 
     with np.load(images_path) as data:
         images = {k: data[k] for k in data.files}
-    result = WORKERS[lib](images, seconds)
-    result["version"] = version_of(lib)
-    Path(out_path).write_text(json.dumps(result))
+    worker = Worker(lib, images, seconds)
+    keys = worker.keys()
+    if lib == "augkit":
+        keys += [["copy", size] for size in SIZES]
+    if lib == "kornia":
+        keys += [["batch32_native", name] for name in BATCH_OPS if name in worker.batch_table]
+    print(json.dumps({"version": version_of(lib), "keys": keys}), flush=True)
+    for line in sys.stdin:
+        print(json.dumps(worker.measure(json.loads(line))), flush=True)
 
 
 def version_of(lib: str) -> str:
@@ -342,25 +358,52 @@ def version_of(lib: str) -> str:
 
 
 # -- driver ----------------------------------------------------------------------------------
-def run_all(seconds: float, libs: list[str]) -> dict:
+def run_all(seconds: float, libs: list[str], rounds: int) -> dict:
+    """Start one worker per library, then measure task by task, libraries interleaved, for
+    ``rounds`` rounds; keep each library's best rate per task."""
     import numpy as np
 
-    results = {}
+    results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         images_path = os.path.join(tmp, "images.npz")
         np.savez(images_path, **make_images())
+        procs, keys = {}, {}
         for lib in libs:
             python = sys.executable if lib == "augkit" else str(PEERS[lib])
             if not Path(python).exists():
                 print(f"skipping {lib}: {python} not found (see make bench-image)",
                       file=sys.stderr)
                 continue
-            out_path = os.path.join(tmp, f"{lib}.json")
-            env = {**os.environ, **THREAD_ENV}
-            print(f"measuring {lib} ...", file=sys.stderr, flush=True)
-            subprocess.run([python, __file__, "--worker", lib, "--images", images_path,
-                            "--out", out_path, "--seconds", str(seconds)], check=True, env=env)
-            results[lib] = json.loads(Path(out_path).read_text())
+            procs[lib] = subprocess.Popen(
+                [python, __file__, "--worker", lib, "--images", images_path, "--seconds",
+                 str(seconds)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                env={**os.environ, **THREAD_ENV})
+            hello = json.loads(procs[lib].stdout.readline())
+            keys[lib] = [tuple(k) for k in hello["keys"]]
+            results[lib] = {"version": hello["version"]}
+        order = list(dict.fromkeys(k for lib in procs for k in keys[lib]))
+        for r in range(rounds):
+            print(f"round {r + 1}/{rounds} ({len(order)} tasks)", file=sys.stderr, flush=True)
+            for i, key in enumerate(order):
+                names = [lib for lib in procs if key in keys[lib]]
+                for lib in names[i % len(names):] + names[:i % len(names)]:  # rotate
+                    procs[lib].stdin.write(json.dumps(list(key)) + "\n")
+                    procs[lib].stdin.flush()
+                    value = json.loads(procs[lib].stdout.readline())
+                    node = results[lib]
+                    for part in key[:-1]:
+                        node = node.setdefault(part, {})
+                    if value is not None:
+                        node[key[-1]] = max(node.get(key[-1], 0.0), value)
+        for proc in procs.values():
+            proc.stdin.close()
+            proc.wait()
+    ours = results.get("augkit", {})
+    for size in SIZES:  # the copy section reuses augkit's per-image numbers
+        if "copy" in ours:
+            base = {"np.copy": ours["copy"][size]}
+            base.update({n: ours["per_image"][size][n] for n in COPY_OPS})
+            ours["copy"][size] = base
     return results
 
 
@@ -417,16 +460,17 @@ def report(results: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.25,
-                        help="time per measurement run (best of 5)")
+                        help="time per measurement run")
     parser.add_argument("--libs", default="augkit,albumentations,albumentationsx,kornia")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--images", help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds; each rate is the best over rounds")
     args = parser.parse_args(argv)
     if args.worker:
-        worker_main(args.worker, args.images, args.out, args.seconds)
+        worker_main(args.worker, args.images, args.seconds)
         return
-    results = run_all(args.seconds, args.libs.split(","))
+    results = run_all(args.seconds, args.libs.split(","), args.rounds)
     text = report(results)
     print(text)
     out_dir = ROOT / "results"
