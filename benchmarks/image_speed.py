@@ -459,7 +459,7 @@ def report(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=0.25,
+    parser.add_argument("--seconds", type=float, default=0.15,
                         help="time per measurement run")
     parser.add_argument("--libs", default="augkit,albumentations,albumentationsx,kornia")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
