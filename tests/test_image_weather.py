@@ -88,3 +88,11 @@ def test_any_channel_count_and_dtype(cls, shape, dtype):
     out = cls(p=1.0)(image=img, seed=5)["image"]
     assert out.shape == img.shape and out.dtype == img.dtype
     assert not np.array_equal(out, img)
+
+
+def test_streaks_reach_every_channel_beyond_four():
+    black = np.zeros((60, 60, 6), np.uint8)
+    out = K.rain(black, 0.01, 0.2, 0.0, 1.0, 1.0, noise_seed=2)
+    assert out.max() > 150
+    for c in range(1, 6):  # the same grey streaks in every channel group
+        np.testing.assert_array_equal(out[:, :, c], out[:, :, 0])

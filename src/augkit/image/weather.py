@@ -85,8 +85,9 @@ class RandomRain(ImageTransform):
 
 
 class RandomSnow(ImageTransform):
-    """Snow: the scene whitened by ``whiten`` and soft flakes drawn over it; flake
-    ``density`` (fraction of pixels) and ``flake_size`` (fraction of the short side).
+    """Snow: the scene whitened by ``whiten`` and round white flakes drawn over it; flake
+    ``density`` (fraction of pixels) and ``flake_size`` (diameter as a fraction of the short
+    side, at least one pixel).
 
     >>> import numpy as np
     >>> out = RandomSnow(whiten=(0.5, 0.5), density=0, p=1.0)(image=np.zeros((4, 4), np.uint8))

@@ -1,10 +1,10 @@
 """Weather and lighting kernels: fog, rain, snow, shadows, sun flare and low light.
 
-Pixels are handled as values in [0, 1] (uint8 is scaled and rounded back), so every kernel
-works for any channel count; colours (fog, rain, snow, flare) are grey levels given as
-fractions of full scale. Random layouts (fog density, rain drops, snow flakes) come from
-``np.random.default_rng(noise_seed)``; shadows and flares take their concrete geometry as
-parameters.
+Blends happen in the image's own dtype (uint8 stays uint8: lookup tables and OpenCV's
+per-pixel ``blendLinear``), and every kernel works for any channel count; colours (fog,
+rain, snow, flare) are grey levels given as fractions of full scale. Random layouts (fog
+density, rain drops, snow flakes) come from ``np.random.default_rng(noise_seed)``; shadows
+and flares take their concrete geometry as parameters.
 """
 
 from __future__ import annotations
@@ -15,13 +15,19 @@ import cv2
 import numpy as np
 
 from augkit.image.functional.color import point_op
+from augkit.image.functional.geometric import keep_shape
 from augkit.image.functional.noise import normal, poisson_photons, to_dtype, unit
 
 
-def _blend(x: np.ndarray, alpha: np.ndarray, value: float) -> np.ndarray:
-    """x * (1 - alpha) + value * alpha, with an HxW alpha broadcast over channels."""
-    a = alpha if x.ndim == 2 else alpha[:, :, None]
-    return x + (np.float32(value) - x) * a
+def blend_towards(img: np.ndarray, alpha: np.ndarray, value: float) -> np.ndarray:
+    """``img * (1 - alpha) + value * alpha`` with an HxW ``alpha`` in [0, 1] and ``value`` a
+    fraction of full scale, in the image's own dtype (one OpenCV pass, no float copy of a
+    uint8 image)."""
+    full = 255.0 if img.dtype == np.uint8 else 1.0
+    target = np.full_like(img, np.clip(round(value * full, 6), 0, full))
+    weight = np.ascontiguousarray(alpha, dtype=np.float32)
+    out = cv2.blendLinear(img, target, np.float32(1.0) - weight, weight)
+    return keep_shape(out, img)
 
 
 def smooth_field(height: int, width: int, cell: float, rng: np.random.Generator) -> np.ndarray:
@@ -47,49 +53,62 @@ def fog(img: np.ndarray, density: float, fog_value: float, noise_seed: int) -> n
     rng = np.random.default_rng(noise_seed)
     h, w = img.shape[:2]
     alpha = np.float32(density) * (0.6 + 0.4 * smooth_field(h, w, max(h, w) / 4.0, rng))
-    x = _blend(unit(img), alpha, fog_value)
+    out = blend_towards(img, alpha, fog_value)
     sigma = density * min(h, w) / 200.0
     if sigma > 0.3:
-        x = cv2.GaussianBlur(x, (0, 0), sigma, borderType=cv2.BORDER_REFLECT_101).reshape(
-            x.shape)
-    return to_dtype(x, img)
+        out = keep_shape(cv2.GaussianBlur(out, (0, 0), sigma,
+                                          borderType=cv2.BORDER_REFLECT_101), img)
+    return out
+
+
+def _draw_segments(img: np.ndarray, segments: np.ndarray, value: float, thickness: int,
+                   line_type: int = cv2.LINE_8) -> np.ndarray:
+    """Draw (N, 2, 2) pixel segments on ``img`` (in place) in grey ``value`` (fraction of
+    full scale), in one OpenCV call (per channel for counts OpenCV draws differently).
+    Plain 8-connected lines: anti-aliasing would cost 3-6x more for thin streaks and dots."""
+    if not len(segments):
+        return img
+    full = 255.0 if img.dtype == np.uint8 else 1.0
+    polylines = list(np.rint(segments).astype(np.int32))
+    channels = 1 if img.ndim == 2 else img.shape[2]
+    if channels in (1, 3, 4):
+        cv2.polylines(img, polylines, False, (value * full,) * channels, thickness, line_type)
+        return img
+    for c in range(channels):
+        plane = np.ascontiguousarray(img[:, :, c])
+        cv2.polylines(plane, polylines, False, value * full, thickness, line_type)
+        img[:, :, c] = plane
+    return img
 
 
 def rain(img: np.ndarray, density: float, length: float, angle: float, brightness: float,
          drop_value: float, noise_seed: int) -> np.ndarray:
-    """Darken by ``brightness`` and draw streaks of ``drop_value``: one anti-aliased line per
-    drop (drops at a fraction ``density`` of pixels), ``length`` (fraction of the height)
-    long and slanted ``angle`` degrees from vertical, all drawn in one OpenCV call."""
+    """Darken by ``brightness`` and draw streaks of ``drop_value``: one line per drop (drops
+    at a fraction ``density`` of pixels), ``length`` (fraction of the height) long and
+    slanted ``angle`` degrees from vertical, all drawn in one OpenCV call."""
     rng = np.random.default_rng(noise_seed)
     h, w = img.shape[:2]
     xs, ys = sparse_points(h, w, density, rng)
     size = max(2.0, length * h)
     a = math.radians(angle)
-    ends_x, ends_y = xs + size * math.sin(a), ys + size * math.cos(a)
-    lines = np.stack([np.column_stack([xs, ys]), np.column_stack([ends_x, ends_y])], axis=1)
-    layer = np.zeros((h, w), np.uint8)
-    if len(lines):
-        cv2.polylines(layer, list(np.rint(lines).astype(np.int32)), False, 204, 1,
-                      cv2.LINE_AA)  # 204 / 255 = 0.8 opacity at the streak's core
-    alpha = layer.astype(np.float32) * np.float32(1 / 255)
-    return to_dtype(_blend(unit(img) * np.float32(brightness), alpha, drop_value), img)
+    ends = np.column_stack([xs + size * math.sin(a), ys + size * math.cos(a)])
+    segments = np.stack([np.column_stack([xs, ys]), ends], axis=1)
+    out = point_op(img, lambda v: v * brightness)  # a lookup table for uint8
+    return _draw_segments(out, segments, drop_value, 1)
 
 
 def snow(img: np.ndarray, density: float, flake_size: float, whiten: float,
          noise_seed: int) -> np.ndarray:
-    """Whiten the scene by ``whiten`` and add soft flakes: seeds at a fraction ``density`` of
-    pixels, blurred to Gaussian blobs of ``flake_size`` (fraction of the short side)."""
+    """Whiten the scene by ``whiten`` and add white flakes: round dots of diameter
+    ``flake_size`` (fraction of the short side, at least a pixel) at a fraction ``density``
+    of pixels."""
     rng = np.random.default_rng(noise_seed)
     h, w = img.shape[:2]
-    seeds = np.zeros((h, w), np.float32)
     xs, ys = sparse_points(h, w, density, rng)
-    sigma = max(0.5, flake_size * min(h, w))
-    seeds[ys, xs] = np.float32(2 * math.pi * sigma * sigma)  # peak of 1 after the blur
-    blobs = cv2.GaussianBlur(seeds, (0, 0), sigma)
-    np.clip(blobs, 0.0, 1.0, out=blobs)
-    x = unit(img)
-    x += (np.float32(1.0) - x) * np.float32(whiten)
-    return to_dtype(_blend(x, blobs, 1.0), img)
+    dots = np.repeat(np.column_stack([xs, ys])[:, None, :], 2, axis=1)  # zero-length lines
+    out = point_op(img, lambda v: v + (1.0 - v) * whiten)
+    diameter = max(1, int(round(flake_size * min(h, w))))
+    return _draw_segments(out, dots, 1.0, diameter)
 
 
 def shadow(img: np.ndarray, polygons: list, darkness: list[float]) -> np.ndarray:
@@ -121,29 +140,23 @@ def sun_flare(img: np.ndarray, center: list[float], radius: float, intensity: fl
     """Screen-blend a bright Gaussian sun at ``center`` (fractions of width / height) of
     ``radius`` (fraction of the short side) and soft halos ``[x, y, r, alpha]``.
 
-    A Gaussian blob is the outer product of two 1-D Gaussians, so each costs one pass, and
-    halos only touch the window within 3 radii of their centre."""
+    Each blob is the outer product of two 1-D Gaussians and is blended only inside its
+    window of 3.5 radii (where it fades below 0.3% of its peak)."""
     h, w = img.shape[:2]
     short = min(h, w)
-    light = np.zeros((h, w), np.float32)
-
-    def add_blob(cx, cy, r, amount, window):
+    out = img.copy()
+    for cx, cy, r, amount in [[center[0], center[1], radius, intensity], *halos]:
         sigma = max(r * short, 0.5)
-        x0, x1 = (0, w) if not window else (max(0, int(cx * w - 3 * sigma)),
-                                            min(w, int(cx * w + 3 * sigma) + 1))
-        y0, y1 = (0, h) if not window else (max(0, int(cy * h - 3 * sigma)),
-                                            min(h, int(cy * h + 3 * sigma) + 1))
+        reach = 3.5 * sigma
+        x0, x1 = max(0, int(cx * w - reach)), min(w, int(cx * w + reach) + 1)
+        y0, y1 = max(0, int(cy * h - reach)), min(h, int(cy * h + reach) + 1)
         if x0 >= x1 or y0 >= y1:
-            return
+            continue
         gx = np.exp(-((np.arange(x0, x1) + 0.5 - cx * w) ** 2) / (2 * sigma * sigma))
         gy = np.exp(-((np.arange(y0, y1) + 0.5 - cy * h) ** 2) / (2 * sigma * sigma))
-        light[y0:y1, x0:x1] += np.outer(gy * amount, gx).astype(np.float32)
-
-    add_blob(center[0], center[1], radius, intensity, window=False)
-    for hx, hy, hr, ha in halos:
-        add_blob(hx, hy, hr, ha, window=True)
-    np.clip(light, 0.0, 1.0, out=light)
-    return to_dtype(_blend(unit(img), light, 1.0), img)
+        light = np.clip(np.outer(gy * amount, gx), 0.0, 1.0)
+        out[y0:y1, x0:x1] = blend_towards(out[y0:y1, x0:x1], light, 1.0)
+    return out
 
 
 def low_light(img: np.ndarray, exposure: float, gamma: float, shot_std: float,
