@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-dtw", action="store_true")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     x = make_data(args.n, args.t, args.c)
     ours = augkit_ops(args.t)
     peers, peer_version = tsaug_ops(args.t)
@@ -151,12 +152,14 @@ def main() -> None:
     dtw = None if args.skip_dtw else bench_dtw(50, 150, 3)
     meta = {"n": args.n, "t": args.t, "c": args.c, "dtype": "float64", "repeats": args.repeats,
             "python": platform.python_version(), "numpy": np.__version__,
-            "tsaug": peer_version, "machine": platform.machine(), "threads": 1}
+            "tsaug": peer_version, "machine": platform.machine(), "threads": 1,
+            "cpus": os.cpu_count(), "load_1min": [load_before, os.getloadavg()[0]]}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "timeseries_speed.json").write_text(
         json.dumps({"meta": meta, "ops": rows, "dtw": dtw}, indent=2))
     lines = [f"Series/s, (N={args.n}, T={args.t}, C={args.c}) float64, one thread, best of "
-             f"{args.repeats}; tsaug {peer_version}, numpy {np.__version__}.", "",
+             f"{args.repeats}; tsaug {peer_version}, numpy {np.__version__}; {os.cpu_count()} "
+             f"CPUs, 1-min load {meta['load_1min'][0]:.1f} -> {meta['load_1min'][1]:.1f}.", "",
              "| op | augkit | tsaug | augkit / tsaug |", "|---|---:|---:|---:|"]
     for r in rows:
         peer = f"{r['tsaug']:,.0f}" if "tsaug" in r else "—"
