@@ -116,19 +116,18 @@ class TimeSeriesAdapter(TargetAdapter):
             lengths = [series.shape[1]] * series.shape[0]
         n = len(lengths)
         # NaN handling
-        if options["nan_policy"] == "raise":
-            if any(np.isnan(s).any() for s in self._iter(series)):
+        # NaN handling (no inf got this far, so "not all finite" means NaN)
+        if not all(np.isfinite(s).all() for s in self._iter(series)):
+            if options["nan_policy"] == "raise":
                 raise ValueError("timeseries targets: 'series' contains NaN and nan_policy is "
                                  "'raise'; clean the data or pass nan_policy='preserve'")
-        else:
             masks = [np.isnan(s) for s in self._iter(series)]
-            if any(m.any() for m in masks):
-                if isinstance(series, list):
-                    series = [fill_nan(s[None])[0] for s in series]
-                    state[NAN_KEY] = masks
-                else:
-                    series = fill_nan(series)
-                    state[NAN_KEY] = masks[0]
+            if isinstance(series, list):
+                series = [fill_nan(s[None])[0] for s in series]
+                state[NAN_KEY] = masks
+            else:
+                series = fill_nan(series)
+                state[NAN_KEY] = masks[0]
         state["series"] = series
         state["_layout"] = layout
         if "step_labels" in data:
