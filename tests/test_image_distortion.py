@@ -20,7 +20,7 @@ WARPS = {
     "SmallestMaxSize": lambda: A.SmallestMaxSize([30, 70]),
     "RandomSizedBBoxSafeCrop": lambda: A.RandomSizedBBoxSafeCrop(48, 40),
 }
-SETTINGS = settings(max_examples=25, deadline=None)
+SETTINGS = settings(max_examples=100, deadline=None)
 
 
 def _mask_box(mask):
