@@ -7,7 +7,8 @@ They act on the whole batch in one call, ``aug(series=X, labels=y)`` with ``X`` 
   ``mix_index`` (the partner of each series), ``mix_lambda`` (the weight of the series' own
   label) and ``labels_mix`` (the partner's label, when labels are given). Train with
   ``lam * loss(y) + (1 - lam) * loss(labels_mix)``, or build soft targets with
-  :func:`soft_labels`.
+  :func:`soft_labels`. ``p`` applies to the whole batch: a call that does not mix adds no
+  mix keys (read that as ``lam = 1``).
 - ``Spawner``, ``WeightedDBA``, ``RandomGuidedWarp`` and ``DiscriminativeGuidedWarp`` combine
   series of the *same class* (``labels`` required), so every output keeps its own label.
   The guided warps move per-step labels with the series; SPAWNER and DBA build new time
