@@ -7,18 +7,18 @@ words per sentence, WordNet synonyms, one output per input.
 
 Peers need WordNet through NLTK. Nothing is downloaded: the script builds an NLTK WordNet
 folder from the WordNet 3.0 database of Debian's ``wordnet-base`` package
-(/usr/share/wordnet) and makes ``nltk.download`` raise. NLTK's POS tagger data cannot be
-had offline, so nlpaug's ``pos_tag`` is replaced by a constant noun tag: that removes
-nlpaug's tagging cost, so nlpaug's numbers here are *faster* than nlpaug really is.
+(/usr/share/wordnet), gives TextAttack's stop-word constraint augkit's own stop-word list as
+NLTK's ``stopwords/english``, and makes ``nltk.download`` a no-op. NLTK's POS tagger data
+cannot be had offline, so nlpaug's ``pos_tag`` is replaced by a constant noun tag: that
+removes nlpaug's tagging cost, so nlpaug's numbers here are *faster* than nlpaug really is.
 
 Run (peers in their own virtualenv, augkit installed editable there):
 
     apt-get install -y wordnet-base
-    python3 -m venv benchmarks/.venv-text
-    benchmarks/.venv-text/bin/pip install nlpaug textattack torch==2.13.0
-    benchmarks/.venv-text/bin/pip install -e .
+    bash benchmarks/setup_text_peers.sh
     benchmarks/.venv-text/bin/python benchmarks/text_speed.py
 
+Without the peer virtualenv, ``.venv/bin/python benchmarks/text_speed.py`` times augkit alone.
 Writes benchmarks/results/text_speed.{md,json}.
 """
 
@@ -88,6 +88,7 @@ def augkit_ops() -> dict:
         return lambda s: op(text=s, rng=rng)["text"]
 
     return {
+        "lossless tokenization alone (augkit's floor)": lambda s: tokenize(s),
         "synonym replacement": run(T.SynonymReplacement(rate=RATE)),
         "EDA (4 ops, one per output)": run(T.eda(rate=RATE)),
         "random swap": run(T.RandomSwap(rate=RATE)),
@@ -115,11 +116,19 @@ def setup_nltk() -> str | None:
         (target / "lexnames").write_text("".join(
             f"{i:02d}\t{name}\t{ {'adj': 3, 'adv': 4, 'noun': 1, 'verb': 2}[name.split('.')[0]]}\n"
             for i, name in enumerate(LEXNAMES)))
+        # sense-key index: only read for sense-key lookups, which no op here makes
+        (target / "index.sense").write_text("")
+    stop = NLTK_DATA / "corpora" / "stopwords"
+    if not (stop / "english").exists():  # TextAttack's stop-word constraint reads it
+        from augkit.text.vocab import STOPWORDS
+
+        stop.mkdir(parents=True, exist_ok=True)
+        (stop / "english").write_text("\n".join(sorted(STOPWORDS)) + "\n")
     os.environ["NLTK_DATA"] = str(NLTK_DATA)
     nltk.data.path.insert(0, str(NLTK_DATA))
 
-    def no_download(*args, **kwargs):
-        raise RuntimeError("text_speed.py: downloads are disabled")
+    def no_download(*args, **kwargs):  # TextAttack calls it on import; nothing is fetched
+        return False
 
     nltk.download = no_download
     return None

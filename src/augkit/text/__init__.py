@@ -3,8 +3,8 @@ character noise, guards with rejection counts, and (optional, local models only)
 back-translation and contextual replacement.
 
 >>> from augkit import text as T
->>> T.SynonymReplacement(rate=0.3)(text="The movie was a great film.", seed=0)["text"]
-'The film was an outstanding film.'
+>>> T.SynonymReplacement(rate=0.3)(text="The movie was a great film.", seed=5)["text"]
+'The movie was an outstanding film.'
 >>> out = T.augment("The movie was great!", T.eda(rate=0.2), n_aug=2, seed=0)
 >>> len(out.texts)
 2

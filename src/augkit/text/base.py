@@ -172,11 +172,24 @@ def edit_count(rng: np.random.Generator, rate: float, n_words: int, available: i
     an edit it is too short for), capped by what can be edited."""
     if rate <= 0.0 or available <= 0:
         return 0
+    return min(rounded_count(rng.random(), rate, n_words), available)
+
+
+def rounded_count(u: float, rate: float, n_words: int) -> int:
+    """``rate * n_words`` rounded up with probability equal to its fractional part."""
     expected = rate * n_words
     n = math.floor(expected)
-    if rng.random() < expected - n:
-        n += 1
-    return min(n, available)
+    return n + 1 if u < expected - n else n
+
+
+def random_order(us: list[float], n: int):
+    """The indices of ``range(n)`` in random order, lazily, from ``n`` uniforms (a
+    Fisher-Yates shuffle that stops as soon as the caller has found what it needs)."""
+    pool = list(range(n))
+    for j in range(n):
+        r = j + pick(us[j], n - j)
+        pool[j], pool[r] = pool[r], pool[j]
+        yield pool[j]
 
 
 def uniforms(rng: np.random.Generator, n: int) -> list[float]:

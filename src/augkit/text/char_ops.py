@@ -25,6 +25,8 @@ from augkit.text.base import (
     edit_count,
     match_case,
     pick,
+    random_order,
+    rounded_count,
     uniforms,
 )
 from augkit.text.tokenize import tokenize
@@ -42,24 +44,26 @@ class _CharOp(TextTransform, Protection, register=False):
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)
-        offsets = []
-        pos = 0
-        starts = {}
-        for i, tok in enumerate(toks.tokens):
-            starts[i] = pos
-            pos += len(tok)
-        for i in toks.words:
-            word = toks.tokens[i]
+        tokens, words = toks.tokens, toks.words
+        n_words = len(words)
+        if self.rate <= 0.0 or not n_words:
+            return {"edits": []}
+        us = uniforms(rng, 1 + n_words)
+        n = rounded_count(us[0], self.rate, n_words)
+        chosen = []  # eligible words, visited in random order until n are found
+        for k in random_order(us[1:], n_words) if n else ():
+            word = tokens[words[k]]
             if len(word) >= self.min_length and not self.is_protected(word):
-                offsets.append((starts[i], word))
-        n = edit_count(rng, self.rate, len(toks.words), len(offsets))
+                chosen.append(words[k])
+                if len(chosen) == n:
+                    break
         edits = []
-        if n:
-            us = uniforms(rng, 4 * n)
-            for j, k in enumerate(sorted(distinct(us, len(offsets), n))):
-                start, word = offsets[k]
-                edit = self.edit_word(us[n + 3 * j:n + 3 * j + 3], word)
+        if chosen:
+            extra = uniforms(rng, 3 * len(chosen))
+            for j, i in enumerate(sorted(chosen)):
+                edit = self.edit_word(extra[3 * j:3 * j + 3], tokens[i])
                 if edit is not None:
+                    start = sum(map(len, tokens[:i]))
                     edits.append([start + edit[0], edit[1], edit[2]])
         return {"edits": edits}
 
@@ -76,7 +80,7 @@ class KeyboardTypo(_CharOp):
     """Replace one letter or digit of a word by a QWERTY neighbour (case kept).
 
     >>> KeyboardTypo(rate=0.5)(text="Typing quickly causes errors", seed=2)["text"]
-    'Typing auickly causes eerors'
+    'Typing quickiy causes efrors'
     """
 
     def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
@@ -100,7 +104,7 @@ class OCRNoise(_CharOp):
     """Replace one glyph (or glyph pair such as "rn") by one OCR engines confuse it with.
 
     >>> OCRNoise(rate=0.5)(text="modern scanned documents", seed=1)["text"]
-    'modern scanned d0cuments'
+    'modern scanned doeuments'
     """
 
     def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
@@ -176,7 +180,7 @@ class RandomCharNoise(_CharOp):
     ``"any"``. The first character of a word is left alone, which keeps words readable.
 
     >>> RandomCharNoise(rate=0.5, action="swap")(text="random character noise", seed=0)["text"]
-    'rnadom character noise'
+    'randmo character noise'
     """
 
     def __init__(self, rate: float = 0.1, action: str = "any", min_length: int = 3,

@@ -34,6 +34,7 @@ class Lexicon:
         self._words: dict[str, list] = data["words"]
         self._antonyms: dict[str, list[str]] = data["antonyms"]
         self._cache: dict[tuple, tuple[str, ...]] = {}
+        self._antonym_sets: dict[str, frozenset[str]] = {}
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self._words
@@ -82,16 +83,15 @@ class Lexicon:
                     if multiword or " " not in lemma:
                         seen[lemma] = None
         seen.pop(word, None)
-        banned = self.antonyms(word)
-        return tuple(s for s in seen if s not in banned and word not in self.antonyms(s))
+        banned = self.antonyms(word)  # symmetric by construction: one direction suffices
+        return tuple(s for s in seen if s not in banned)
 
     def antonyms(self, word: str) -> frozenset[str]:
-        return _frozen(tuple(self._antonyms.get(word.lower(), ())))
-
-
-@lru_cache(maxsize=65536)
-def _frozen(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(words)
+        found = self._antonym_sets.get(word)
+        if found is None:
+            found = frozenset(self._antonyms.get(word.lower(), ()))
+            self._antonym_sets[word] = found
+        return found
 
 
 @lru_cache(maxsize=1)

@@ -25,11 +25,13 @@ from augkit.text.base import (
     edit_count,
     match_case,
     pick,
+    random_order,
+    rounded_count,
     uniforms,
 )
 from augkit.text.lexicon import Lexicon, load_lexicon
 from augkit.text.tokenize import SPACE, tokenize
-from augkit.text.vocab import STOPWORDS
+from augkit.text.vocab import DETERMINERS, STOPWORDS, VERB_CUES
 
 
 class _WordOp(TextTransform, Protection, register=False):
@@ -55,10 +57,13 @@ class _LexiconOp(_WordOp, register=False):
         self._syn_cache: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def synonyms_of(self, word: str, previous: str = "") -> tuple[str, ...]:
-        key = (word, previous)
+        # the previous word only matters as a POS cue: "the" (determiner), "to" (verb) or none
+        prev = previous.lower()
+        cue = "the" if prev in DETERMINERS else "to" if prev in VERB_CUES else ""
+        key = (word, cue)
         found = self._syn_cache.get(key)
         if found is None:
-            found = self._find(word.lower(), previous)
+            found = self._find(word.lower(), cue)
             if len(self._syn_cache) < 200_000:
                 self._syn_cache[key] = found
         return found
@@ -124,8 +129,8 @@ class SynonymReplacement(_LexiconOp):
     antonyms are never used. Casing of the replaced word is kept.
 
     >>> aug = SynonymReplacement(rate=0.3)
-    >>> aug(text="The movie was a great film.", seed=0)["text"]
-    'The film was an outstanding film.'
+    >>> aug(text="The movie was a great film.", seed=5)["text"]
+    'The movie was an outstanding film.'
     """
 
     def __init__(self, rate: float = 0.1, lexicon: str = "bundled", max_senses: int | None = 3,
@@ -138,17 +143,28 @@ class SynonymReplacement(_LexiconOp):
         self._setup_lexicon(lexicon, max_senses, multiword)
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
-        cands = self.candidates(text)
-        n = edit_count(rng, self.rate, len(tokenize(text).words), len(cands))
-        if n == 0:
-            return {"replace": []}
         toks = tokenize(text)
-        tokens = toks.tokens
-        us = uniforms(rng, 2 * n)
+        tokens, words = toks.tokens, toks.words
+        n_words = len(words)
+        if self.rate <= 0.0 or not n_words:
+            return {"replace": []}
+        us = uniforms(rng, 1 + 2 * n_words)
+        n = rounded_count(us[0], self.rate, n_words)
+        # visit words in random order until n with synonyms are found: the same as picking
+        # n of all candidates uniformly, without looking up every word
+        picked = []
+        for k in random_order(us[1:1 + n_words], n_words) if n else ():
+            word = tokens[words[k]]
+            if self.is_protected(word):
+                continue
+            syns = self.synonyms_of(word, tokens[words[k - 1]] if k else "")
+            if syns:
+                picked.append((words[k], syns[pick(us[1 + n_words + len(picked)], len(syns))]))
+                if len(picked) == n:
+                    break
         replace = []
-        for j, k in enumerate(sorted(distinct(us, len(cands), n))):
-            i, syns = cands[k]
-            word = match_case(tokens[i], syns[pick(us[n + j], len(syns))])
+        for i, synonym in sorted(picked):
+            word = match_case(tokens[i], synonym)
             replace.extend(_article_fix(toks, i, word))
             replace.append([i, word])
         return {"replace": replace}
@@ -176,10 +192,14 @@ class RandomInsertion(_LexiconOp):
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)
+        n = edit_count(rng, self.rate, len(toks.words), len(toks.words))
+        if n == 0:
+            return {"insert": []}
         cands = self.candidates(text)
-        n = edit_count(rng, self.rate, len(toks.words), len(cands) and len(toks.words))
+        if not cands:
+            return {"insert": []}
         insert = []
-        slots = list(toks.words[1:]) + [toks.words[-1] + 1] if toks.words else []
+        slots = list(toks.words[1:]) + [toks.words[-1] + 1]
         us = uniforms(rng, 3 * n)
         for j in range(n):
             _i, syns = cands[pick(us[3 * j], len(cands))]
