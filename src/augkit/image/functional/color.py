@@ -13,6 +13,8 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from augkit.image.functional.geometric import keep_shape
+
 try:  # SIMD byte translation: ~10x faster than cv2.LUT for uint8 lookup tables
     from stringzilla import translate as _translate
 except ImportError:  # pragma: no cover - optional speed-up, cv2.LUT gives the same bytes
@@ -104,6 +106,8 @@ def gamma(img: np.ndarray, value: float) -> np.ndarray:
 
 
 def invert(img: np.ndarray) -> np.ndarray:
+    if img.dtype == np.uint8:  # 255 - x, exactly what the table would give
+        return keep_shape(cv2.bitwise_not(img), img)
     return point_op(img, lambda x: 1.0 - x)
 
 
@@ -184,7 +188,10 @@ def to_gray_rgb(img: np.ndarray) -> np.ndarray:
 
 def saturation(img: np.ndarray, factor: float) -> np.ndarray:
     """Blend with the greyscale image: 0 gives grey, 1 the original, >1 more saturated."""
-    grey = to_gray_rgb(img)
+    if img.dtype == np.uint8:  # OpenCV luma (fixed point, within 1 level of to_gray_rgb)
+        grey = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    else:
+        grey = to_gray_rgb(img)
     if img.dtype == np.uint8:  # grey + (x - grey) * f, rounded by OpenCV in one pass
         return cv2.addWeighted(img, float(factor), grey, 1.0 - float(factor), 0.0)
     out = grey + (img - grey) * np.float32(factor)
