@@ -14,12 +14,11 @@ import numpy as np
 
 from augkit.core.transform import Params, State
 from augkit.core.validate import check_number, check_range
+from augkit.image._args import SEED_MAX
 from augkit.image.base import GeometricTransform, WarpArgs
 from augkit.image.functional import distortion as D
 from augkit.image.functional import geometric as G
 from augkit.image.geometric import _AffineBase
-
-_SEED_MAX = 2**63 - 1
 
 
 class _CurvedWarp(WarpArgs, GeometricTransform, register=False):
@@ -123,7 +122,7 @@ class ElasticTransform(_CurvedWarp):
 
     def sample(self, rng, state):
         return {"alpha": float(rng.uniform(*self.alpha)), "sigma": float(rng.uniform(*self.sigma)),
-                "noise_seed": int(rng.integers(0, _SEED_MAX))}
+                "noise_seed": int(rng.integers(0, SEED_MAX))}
 
     def maps(self, params, in_hw):
         return D.elastic_maps(*in_hw, params["alpha"], params["sigma"], params["noise_seed"])
