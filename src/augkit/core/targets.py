@@ -8,7 +8,8 @@ converted back). Core knows only this protocol; each modality registers its own 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 class TargetAdapter:
