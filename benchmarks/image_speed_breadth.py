@@ -62,7 +62,7 @@ def augkit_table() -> dict:
         "RandomRain": A.RandomRain(p=1.0),
         "RandomSnow": A.RandomSnow(p=1.0),
         "RandomShadow": A.RandomShadow(p=1.0),
-        "RandomSunFlare": A.RandomSunFlare(p=1.0),
+        "RandomSunFlare": A.RandomSunFlare(radius=0.1, p=1.0),  # = src_radius 10% of side
     }
 
 

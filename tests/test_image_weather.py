@@ -59,11 +59,18 @@ def test_shadow_darkens_exactly_inside_the_polygon():
 
 def test_sun_flare_only_brightens_and_peaks_at_its_centre():
     img = _textured((48, 64, 3))
-    out = K.sun_flare(img, [0.25, 0.5], 0.1, 1.0, [[0.7, 0.5, 0.05, 0.3]])
+    out = K.sun_flare(img, [0.25, 0.5], 0.3, 1.0, [[0.7, 0.5, 0.1, 0.3]])
     assert (out >= img).all()
     assert (out[24, 16] >= 250).all()  # the pixel centre is half a pixel off the sun centre
     gain = out.astype(int) - img
     assert gain[24, 16].min() > gain[5, 60].max()
+
+
+def test_sun_flare_fades_out_at_its_radius():
+    black = np.zeros((100, 100), np.float32)
+    out = K.sun_flare(black, [0.5, 0.5], 0.3, 1.0, [])
+    assert out[50, 50] > 0.99 and out[50, 80] == pytest.approx(np.exp(-4.5), abs=2e-3)
+    assert out[50, 95] < 1e-3
 
 
 def test_low_light_without_noise_is_exposure_times_gamma():

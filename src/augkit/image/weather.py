@@ -151,9 +151,9 @@ class RandomShadow(ImageTransform):
 
 
 class RandomSunFlare(ImageTransform):
-    """A sun flare: a bright soft disc centred inside ``flare_roi`` (fractions), of
-    ``radius`` (fraction of the short side) and ``intensity``, with ``num_halos`` fainter
-    halos along the line through the image centre (lens ghosts).
+    """A sun flare: a bright soft disc centred inside ``flare_roi`` (fractions), whose light
+    fades out at ``radius`` (fraction of the short side), of ``intensity``, with
+    ``num_halos`` fainter halos along the line through the image centre (lens ghosts).
 
     >>> import numpy as np
     >>> img = np.full((30, 40, 3), 50, np.uint8)
@@ -163,7 +163,7 @@ class RandomSunFlare(ImageTransform):
     """
 
     def __init__(self, flare_roi: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 0.5),
-                 radius: float | tuple[float, float] = (0.05, 0.15),
+                 radius: float | tuple[float, float] = (0.1, 0.3),
                  intensity: float | tuple[float, float] = (0.6, 1.0),
                  num_halos: int | tuple[int, int] = (3, 6), p: float = 0.5):
         super().__init__(p=p)
@@ -179,7 +179,7 @@ class RandomSunFlare(ImageTransform):
         for _ in range(int(rng.integers(self.num_halos[0], self.num_halos[1] + 1))):
             t = float(rng.uniform(0.3, 1.8))  # along the ray from the sun through the centre
             halos.append([cx + t * (0.5 - cx), cy + t * (0.5 - cy),
-                          float(rng.uniform(0.02, 0.08)), float(rng.uniform(0.1, 0.3))])
+                          float(rng.uniform(0.05, 0.2)), float(rng.uniform(0.1, 0.3))])
         return {"center": [cx, cy], "radius": float(rng.uniform(*self.radius)),
                 "intensity": float(rng.uniform(*self.intensity)), "halos": halos}
 

@@ -137,8 +137,9 @@ def shadow(img: np.ndarray, polygons: list, darkness: list[float]) -> np.ndarray
 
 def sun_flare(img: np.ndarray, center: list[float], radius: float, intensity: float,
               halos: list) -> np.ndarray:
-    """Screen-blend a bright Gaussian sun at ``center`` (fractions of width / height) of
-    ``radius`` (fraction of the short side) and soft halos ``[x, y, r, alpha]``.
+    """Screen-blend a bright Gaussian sun at ``center`` (fractions of width / height) whose
+    light fades to 1% at ``radius`` (fraction of the short side), and soft halos
+    ``[x, y, r, alpha]`` with the same meaning of r.
 
     Each blob is the outer product of two 1-D Gaussians and is blended only inside its
     window of 3.5 radii (where it fades below 0.3% of its peak)."""
@@ -146,7 +147,7 @@ def sun_flare(img: np.ndarray, center: list[float], radius: float, intensity: fl
     short = min(h, w)
     out = img.copy()
     for cx, cy, r, amount in [[center[0], center[1], radius, intensity], *halos]:
-        sigma = max(r * short, 0.5)
+        sigma = max(r * short / 3.0, 0.5)  # the light fades to 1% at the radius
         reach = 3.5 * sigma
         x0, x1 = max(0, int(cx * w - reach)), min(w, int(cx * w + reach) + 1)
         y0, y1 = max(0, int(cy * h - reach)), min(h, int(cy * h + reach) + 1)
