@@ -9,6 +9,7 @@ mean the same thing, and float32 images are taken to be in [0, 1].
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -119,11 +120,22 @@ def solarize(img: np.ndarray, threshold: float) -> np.ndarray:
     return point_op(img, lambda x: np.where(x >= threshold, 1.0 - x, x))
 
 
+def _posterize_fn(bits: int):
+    mask = (0xFF << (8 - bits)) & 0xFF
+    return lambda x: (np.clip(np.floor(x * 255.0 + 1e-6), 0, 255).astype(np.int64) & mask
+                      ) / 255.0
+
+
+@lru_cache(maxsize=8)
+def _posterize_lut(bits: int) -> np.ndarray:  # one table per bit count, built once
+    return lut_from(_posterize_fn(bits))
+
+
 def posterize(img: np.ndarray, bits: int) -> np.ndarray:
     """Keep the ``bits`` most significant bits of each 8-bit level."""
-    mask = (0xFF << (8 - bits)) & 0xFF
-    return point_op(img, lambda x: (np.clip(np.floor(x * 255.0 + 1e-6), 0, 255).astype(
-        np.int64) & mask) / 255.0)
+    if img.dtype == np.uint8:
+        return apply_lut(img, _posterize_lut(int(bits)))
+    return point_op(img, _posterize_fn(bits))
 
 
 def _channels(img: np.ndarray) -> list[np.ndarray]:
