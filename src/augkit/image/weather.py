@@ -179,7 +179,7 @@ class RandomSunFlare(ImageTransform):
         for _ in range(int(rng.integers(self.num_halos[0], self.num_halos[1] + 1))):
             t = float(rng.uniform(0.3, 1.8))  # along the ray from the sun through the centre
             halos.append([cx + t * (0.5 - cx), cy + t * (0.5 - cy),
-                          float(rng.uniform(0.05, 0.2)), float(rng.uniform(0.1, 0.3))])
+                          float(rng.uniform(0.02, 0.08)), float(rng.uniform(0.1, 0.3))])
         return {"center": [cx, cy], "radius": float(rng.uniform(*self.radius)),
                 "intensity": float(rng.uniform(*self.intensity)), "halos": halos}
 
