@@ -179,9 +179,9 @@ def elastic_field(height: int, width: int, alpha: float, sigma: float,
     """A smooth random displacement field (Simard et al. 2003).
 
     Uniform noise smoothed by a Gaussian of ``sigma`` (fraction of the short side), scaled so
-    its largest displacement is ``alpha`` (fraction of the short side). The noise is drawn on
-    a grid about sigma/2 pixels apart, smoothed there and resized, which is much cheaper
-    than smoothing at full resolution and looks the same.
+    its largest displacement is (at most) ``alpha`` (fraction of the short side). The noise
+    is drawn on a grid about sigma/2 pixels apart, smoothed there and resized, which is much
+    cheaper than smoothing at full resolution and looks the same.
     """
     short = min(height, width)
     sigma_px = max(sigma * short, 0.5)
@@ -192,11 +192,11 @@ def elastic_field(height: int, width: int, alpha: float, sigma: float,
     size = 2 * math.ceil(3 * sigma_px / step) + 1
     smooth = cv2.GaussianBlur(noise, (size, size), sigma_px / step,
                               borderType=cv2.BORDER_REFLECT_101)
-    full = cv2.resize(smooth, (width, height), interpolation=cv2.INTER_LINEAR)
-    fields = [np.ascontiguousarray(full[:, :, 0]), np.ascontiguousarray(full[:, :, 1])]
-    peak = max(float(np.abs(fields[0]).max()), float(np.abs(fields[1]).max()), 1e-12)
-    scale = np.float32(alpha * short / peak)
-    return _frozen(fields[0] * scale), _frozen(fields[1] * scale)
+    # scale on the small grid; linear resizing cannot exceed its extremes
+    smooth *= np.float32(alpha * short / max(float(np.abs(smooth).max()), 1e-12))
+    dx, dy = (cv2.resize(np.ascontiguousarray(smooth[:, :, i]), (width, height),
+                         interpolation=cv2.INTER_LINEAR) for i in range(2))
+    return _frozen(dx), _frozen(dy)
 
 
 @lru_cache(maxsize=4)
