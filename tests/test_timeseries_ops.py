@@ -215,3 +215,8 @@ def test_window_longer_than_the_series_is_a_clear_error(op):
         op(series=np.zeros(5), seed=0)
     with pytest.raises(ValueError, match=rf"{name}: a window of 9 steps.*\(4 steps\)"):
         op(series=[np.zeros(12), np.zeros(4)], seed=0)
+
+
+def test_smoothing_in_cache_blocks_equals_one_pass():
+    x = RNG.normal(size=(300, 100, 3))  # larger than one 256 KB block
+    np.testing.assert_array_equal(V.smooth(x, 5, "hann"), V._smooth_block(x, 5, "hann"))
