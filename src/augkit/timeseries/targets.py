@@ -99,8 +99,10 @@ class TimeSeriesAdapter(TargetAdapter):
         if isinstance(raw, (list, tuple)):
             if not raw:
                 _error("series", raw, "expected a non-empty list of series")
-            items = [self._one(f"series[{i}]", s, cf, allow_batch=False)
-                     for i, s in enumerate(raw)]
+            checked = [self._one(f"series[{i}]", s, cf, allow_batch=False)
+                       for i, s in enumerate(raw)]
+            items = [it for it, _ in checked]
+            finite = all(ok for _, ok in checked)
             ndims = {s.ndim for s in raw}
             if len(ndims) > 1 or len({it.shape[1] for it in items}) > 1:
                 _error("series", raw, "expected list items with the same ndim and channels")
@@ -108,7 +110,7 @@ class TimeSeriesAdapter(TargetAdapter):
             series: Any = items
             lengths = [it.shape[0] for it in items]
         else:
-            arr = self._one("series", raw, cf, allow_batch=True)
+            arr, finite = self._one("series", raw, cf, allow_batch=True)
             batched = isinstance(raw, np.ndarray) and raw.ndim == 3
             layout = {"kind": "batch" if batched else "single", "ndim": raw.ndim,
                       "dtype": str(raw.dtype)}
@@ -117,7 +119,7 @@ class TimeSeriesAdapter(TargetAdapter):
         n = len(lengths)
         # NaN handling
         # NaN handling (no inf got this far, so "not all finite" means NaN)
-        if not all(np.isfinite(s).all() for s in self._iter(series)):
+        if not finite:
             if options["nan_policy"] == "raise":
                 raise ValueError("timeseries targets: 'series' contains NaN and nan_policy is "
                                  "'raise'; clean the data or pass nan_policy='preserve'")
@@ -157,7 +159,8 @@ class TimeSeriesAdapter(TargetAdapter):
         return series if isinstance(series, list) else [series]
 
     @staticmethod
-    def _one(key: str, value: Any, cf: bool, allow_batch: bool) -> np.ndarray:
+    def _one(key: str, value: Any, cf: bool, allow_batch: bool) -> tuple[np.ndarray, bool]:
+        """The series as float64 (T, C) or (N, T, C), and whether it is free of NaN."""
         allowed = ("expected a float32/float64 numpy array of shape (T,), (T, C) or (N, T, C) "
                    "(channels_first: (C, T), (N, C, T)), or a list of (T_i,) / (T_i, C) arrays")
         if not isinstance(value, np.ndarray):
@@ -173,9 +176,10 @@ class TimeSeriesAdapter(TargetAdapter):
             x = np.swapaxes(x, -1, -2)
         if x.shape[-2] < 2:
             _error(key, value, "expected at least 2 time steps")
-        if np.isinf(x).any():
+        finite = bool(np.isfinite(x).all())  # one pass in the common, clean case
+        if not finite and np.isinf(x).any():
             _error(key, value, "expected finite values (NaN is handled by nan_policy)")
-        return np.ascontiguousarray(x)
+        return np.ascontiguousarray(x), finite
 
     @staticmethod
     def _step_labels(raw: Any, layout: dict, lengths: list[int]):

@@ -12,6 +12,7 @@ from augkit.core.validate import check_choice, check_number, check_range
 from augkit.timeseries.base import TimeMapTransform, check_bool, n_series
 from augkit.timeseries.functional import resample as R
 from augkit.timeseries.functional.curves import warp_positions
+from augkit.timeseries.targets import NAN_KEY
 
 
 class TimeWarp(TimeMapTransform):
@@ -155,3 +156,12 @@ class SeriesReverse(TimeMapTransform):
 
     def positions(self, n, length, params):
         return R.reverse_positions(n, length)
+
+    def apply(self, state, params):
+        if isinstance(state["series"], list):
+            return super().apply(state, params)
+        out = dict(state)  # a batch: a reversed copy is cheaper than a gather
+        for key in ("series", "step_labels", NAN_KEY):
+            if key in state:
+                out[key] = np.ascontiguousarray(state[key][:, ::-1])
+        return out
