@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--libs", default="augkit,albumentations,albumentationsx,kornia")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--images", help=argparse.SUPPRESS)
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds; each rate is the best over rounds")
     args = parser.parse_args(argv)
     if args.worker:
