@@ -14,6 +14,8 @@ from augkit.text.testing import WORDS
 from augkit.text.tokenize import tokenize
 from tests.text_models import tiny_bert, tiny_marian
 
+pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+
 TEXTS = ["The movie was great!", "What is the capital of France?",
          "A much longer sentence about a film, the actors and the music in it.", "Hi"]
 
@@ -21,7 +23,7 @@ TEXTS = ["The movie was great!", "What is the capital of France?",
 @pytest.mark.parametrize("mode", ["sample", "beam"])
 def test_back_translation_batches_replay_exactly(mode):
     aug = T.BackTranslation(tiny_marian(), tiny_marian(), mode=mode, num_beams=2,
-                            max_new_tokens=10, batch_size=3)
+                            max_new_tokens=6, batch_size=3)
     out = aug.batch(TEXTS, seed=0, return_records=True)
     assert len(out["texts"]) == len(TEXTS) and all(isinstance(t, str) and t
                                                    for t in out["texts"])
@@ -29,14 +31,14 @@ def test_back_translation_batches_replay_exactly(mode):
         assert augkit.Record.from_json(record.to_json()).apply(text=text)["text"] == new
     # the batch size does not change any text's result
     small = T.BackTranslation(tiny_marian(), tiny_marian(), mode=mode, num_beams=2,
-                              max_new_tokens=10, batch_size=1)
+                              max_new_tokens=6, batch_size=1)
     assert small.batch(TEXTS, seed=0)["texts"] == out["texts"]
 
 
 def test_sampling_is_diverse_and_beam_is_not():
-    sample = T.BackTranslation(tiny_marian(), tiny_marian(), mode="sample", max_new_tokens=10)
+    sample = T.BackTranslation(tiny_marian(), tiny_marian(), mode="sample", max_new_tokens=6)
     beam = T.BackTranslation(tiny_marian(), tiny_marian(), mode="beam", num_beams=2,
-                             max_new_tokens=10)
+                             max_new_tokens=6)
     assert len({sample(text=TEXTS[0], seed=s)["text"] for s in range(6)}) > 1
     assert len({beam(text=TEXTS[0], seed=s)["text"] for s in range(3)}) == 1
 
