@@ -124,3 +124,11 @@ def test_rotate_90_maps_keypoints_exactly():
     rows, cols = np.nonzero(out["image"])
     x, y = out["keypoints"][0]
     assert (int(x), int(y)) == (cols[0], rows[0])
+
+
+def test_fully_visible_boxes_survive_min_visibility_one():
+    # 409 * (11 / 409) rounds to 11.000000000000002: the clipped area comes out one ulp short
+    image = np.zeros((145, 409), np.uint8)
+    aug = augkit.Compose([A.Resize(338, 11)], targets={"min_visibility": 1.0})
+    out = aug(image=image, bboxes=[[0, 0, 409, 145]], labels=["whole image"])
+    assert out["labels"] == ["whole image"]

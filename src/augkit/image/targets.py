@@ -76,6 +76,8 @@ class BoxState:
         clipped = clip_boxes(unclipped, height, width)
         whole, kept = box_areas(unclipped), box_areas(clipped)
         ratio = np.divide(kept, whole, out=np.zeros_like(kept), where=whole > 0)
+        # a box mapped exactly onto the edge can lose a rounding ulp: still fully visible
+        ratio[ratio > 1.0 - 1e-9] = 1.0
         return replace(self, xyxy=clipped, visibility=self.visibility * ratio)
 
     def corners(self) -> np.ndarray:
