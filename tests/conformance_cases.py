@@ -24,6 +24,10 @@ class Case:
     check: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
     # seeds that must give different outputs (False for ops with no randomness)
     random: bool = True
+    # only runs on batches (mixes samples): ``data`` gives the keyword arguments of
+    # ``.batch`` (``inputs`` plus per-sample targets), ``check`` sees a batch output, and
+    # the suite runs batch equivalents of its single-call checks
+    batch_only: bool = False
 
 
 CASES: dict[str, Case] = {}

@@ -112,4 +112,24 @@ def test_single_calls_and_bad_arguments_are_refused_clearly():
         Mosaic(8, 8, center_range=(0.5, 1.5))
     with pytest.raises(ValueError, match="one size"):
         MixUp().batch([np.zeros((4, 4, 3), np.uint8), np.zeros((5, 4, 3), np.uint8)])
-    assert "MixUp" not in augkit.registered()  # batch-only: not a config transform
+
+
+def test_mix_ops_round_trip_through_configs(tmp_path):
+    mosaic = Mosaic(16, 24, center_range=(0.3, 0.6), interpolation="nearest", num_classes=4,
+                    p=0.7)
+    for transform in (MixUp(alpha=0.3, num_classes=5, p=0.5), CutMix(alpha=2.0), mosaic):
+        assert augkit.registered()[type(transform).__name__] is type(transform)
+        config = transform.to_dict()
+        assert augkit.from_dict(config) == transform
+        augkit.save(augkit.Compose([transform]), tmp_path / "mix.yaml")
+        assert augkit.load(tmp_path / "mix.yaml") == augkit.Compose([transform])
+    assert augkit.from_dict(mosaic.to_dict()).center_range == (0.3, 0.6)
+
+
+def test_mosaic_skipped_sample_keeps_only_its_own_targets():
+    images = _flat_images(n=3, h=16, w=16)
+    out = Mosaic(16, 16, p=0.0).batch(images, keypoints=[[[3.0, 4.0]]] * 3,
+                                      bboxes=[[[1, 1, 5, 5]]] * 3, seed=0)
+    np.testing.assert_array_equal(out["images"], images)
+    assert all(len(k) == 1 for k in out["keypoints"])
+    np.testing.assert_allclose(out["keypoints"][0], [[3.0, 4.0]])

@@ -52,6 +52,7 @@ from augkit.image.geometric import (
     Zoom,
 )
 from augkit.image.levels import CLAHE, Normalize
+from augkit.image.mix import CutMix, MixUp, Mosaic
 from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
@@ -79,4 +80,6 @@ __all__ = [
     "Blur", "CLAHE", "ChannelDropout", "ChannelShuffle", "GridDropout", "ISONoise",
     "ImageCompression", "LowLight", "MedianBlur", "MotionBlur", "Normalize", "RGBShift",
     "RandomFog", "RandomRain", "RandomShadow", "RandomSnow", "RandomSunFlare", "ShotNoise",
+    # batch-only mixing (augkit.image.mix)
+    "CutMix", "MixUp", "Mosaic",
 ]

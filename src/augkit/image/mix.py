@@ -6,8 +6,9 @@ TypeError that says so. Per-sample class labels go in ``label=`` (N class ids wi
 ``num_classes``, or (N, K) one-hot / soft vectors) and come back as mixed (N, K) float32
 vectors, weighted by the share of pixels each source contributes.
 
-They are not entered in the config registry (a config cannot rebuild them, and their
-records name partner samples of one batch, so they do not replay on other data).
+Like every transform they round-trip through configs (``to_dict``/``from_dict``,
+``save``/``load``). Their per-sample records name partner samples of one batch, so a record
+documents a batch but does not replay on other data.
 
 >>> import numpy as np
 >>> from augkit.image.mix import MixUp
@@ -59,7 +60,7 @@ class _MixTransform(ImageTransform, register=False):
             out["label"] = M.mix_labels(y, partners, weights)
 
 
-class MixUp(_MixTransform, register=False):
+class MixUp(_MixTransform):
     """Blend each image with a random partner of the batch: ``lam * x + (1 - lam) * x_j``,
     ``lam ~ Beta(alpha, alpha)`` (Zhang et al. 2018). Labels mix with the same weight;
     masks, boxes and keypoints of the sample itself are kept."""
@@ -93,7 +94,7 @@ def _combine_boxes(parts: list[tuple[BoxState, list | None]], has_labels: bool):
     return BoxState(xyxy=xyxy, visibility=vis, index=np.arange(len(xyxy))), labels
 
 
-class CutMix(_MixTransform, register=False):
+class CutMix(_MixTransform):
     """Paste a random rectangle of a partner image into each image (Yun et al. 2019).
 
     The rectangle covers a fraction ``1 - lam`` of the image, ``lam ~ Beta(alpha, alpha)``
@@ -175,12 +176,13 @@ class CutMix(_MixTransform, register=False):
         return out
 
 
-class Mosaic(_MixTransform, register=False):
+class Mosaic(_MixTransform):
     """Tile each image with three random partners on a ``height`` x ``width`` canvas split
     at a random centre (fractions ``center_range`` of the sides); each source is resized to
     its tile. Boxes, masks and keypoints of all four sources move with their pixels (boxes
-    and keypoints are concatenated in tile order: top-left = the sample itself, top-right,
-    bottom-left, bottom-right); labels mix by tile area. Images may differ in size.
+    and keypoints of non-empty tiles are concatenated in tile order: top-left = the sample
+    itself, top-right, bottom-left, bottom-right); labels mix by tile area. Images may
+    differ in size.
     """
 
     def __init__(self, height: int, width: int,
@@ -254,9 +256,11 @@ class Mosaic(_MixTransform, register=False):
         if "keypoints" in own:
             xy, vis = [], []
             for p, (scale, offset), (t, lf, b, r) in zip(parts, maps, tiles, strict=True):
+                if b <= t or r <= lf:  # like boxes: an empty tile contributes no keypoints
+                    continue  # (so a skipped sample, tiled alone, keeps just its own)
                 kp: KeypointState = p["keypoints"]
                 xy.append(kp.xy * scale + offset)
-                vis.append(kp.visible & (b > t) & (r > lf))
+                vis.append(kp.visible)
             out["keypoints"] = KeypointState(np.concatenate(xy).reshape(-1, 2),
                                              np.concatenate(vis))
         return out

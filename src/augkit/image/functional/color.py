@@ -197,6 +197,10 @@ def to_gray_rgb(img: np.ndarray) -> np.ndarray:
     """Luminance, repeated to keep the channel count (1-channel images are unchanged)."""
     if img.ndim == 2 or img.shape[2] == 1:
         return img.copy()
+    if img.dtype == np.uint8 and img.shape[2] == 3:
+        # OpenCV's fixed-point luma (same 601 weights, within 1 level of the float path),
+        # ~10x faster than going through float32
+        return cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     g = gray(img) * max_value(img)
     g = np.clip(np.rint(g), 0, 255).astype(np.uint8) if img.dtype == np.uint8 else g
     return np.repeat(g[:, :, None], img.shape[2], axis=2)
