@@ -70,3 +70,22 @@ def test_build_script_reproduces_the_bundled_file(tmp_path):
     out = tmp_path / "lexicon.json.gz"
     module.main(["build_lexicon.py", str(WORDNET), str(out)])
     assert out.read_bytes() == BUNDLED.read_bytes()
+
+
+def _nltk_wordnet_available() -> bool:
+    try:
+        from nltk.corpus import wordnet
+
+        wordnet.ensure_loaded()
+        return True
+    except Exception:  # not installed, or installed without its WordNet data
+        return False
+
+
+@pytest.mark.skipif(not _nltk_wordnet_available(),
+                    reason="optional: NLTK with its WordNet data is not installed")
+def test_nltk_lexicon_gives_the_same_kind_of_answers():
+    lex = load_lexicon("nltk")
+    assert {"film", "picture"} <= set(lex.synonyms("movie"))
+    assert "dispensable" in lex.antonyms("indispensable")
+    assert "essential" not in lex.synonyms("essential")
