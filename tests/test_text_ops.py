@@ -213,3 +213,13 @@ def test_bad_keywords_and_batches_give_clear_errors():
         op.batch(["a", "b"], label=[1])
     with pytest.raises(TypeError, match="non-empty list"):
         op.batch("just a string")
+
+
+def test_used_ops_pickle_small_for_dataloader_workers():
+    import pickle
+
+    op = T.SynonymReplacement(rate=0.5)
+    op(text=ESSENTIAL, seed=0)  # loads the lexicon, fills caches
+    blob = pickle.dumps(op)
+    assert len(blob) < 20_000
+    assert pickle.loads(blob)(text=ESSENTIAL, seed=0) == op(text=ESSENTIAL, seed=0)

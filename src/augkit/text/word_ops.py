@@ -56,6 +56,12 @@ class _LexiconOp(_WordOp, register=False):
         self._lex: Lexicon | None = None
         self._syn_cache: dict[tuple[str, str], tuple[str, ...]] = {}
 
+    def __getstate__(self):  # workers reload the shared lexicon; do not pickle it per op
+        state = self.__dict__.copy()
+        state["_lex"] = None
+        state["_syn_cache"] = {}
+        return state
+
     def synonyms_of(self, word: str, previous: str = "") -> tuple[str, ...]:
         # the previous word only matters as a POS cue: "the" (determiner), "to" (verb) or none
         prev = previous.lower()
