@@ -223,3 +223,16 @@ def test_used_ops_pickle_small_for_dataloader_workers():
     blob = pickle.dumps(op)
     assert len(blob) < 20_000
     assert pickle.loads(blob)(text=ESSENTIAL, seed=0) == op(text=ESSENTIAL, seed=0)
+
+
+def test_insertion_after_an_article_keeps_it_agreeing():
+    seen = 0
+    for seed in range(80):
+        out = T.RandomInsertion(rate=0.5, protect_stopwords=True)(
+            text="It is a great film and an excellent story", seed=seed)["text"]
+        w = words(out)
+        for k, word in enumerate(w[:-1]):
+            if word.lower() in ("a", "an"):
+                assert word.lower() == ("an" if w[k + 1][0].lower() in "aeiou" else "a"), out
+                seen += w[k + 1] not in ("great", "excellent")
+    assert seen > 0  # some insertions did land right after an article

@@ -200,10 +200,10 @@ class RandomInsertion(_LexiconOp):
         toks = tokenize(text)
         n = edit_count(rng, self.rate, len(toks.words), len(toks.words))
         if n == 0:
-            return {"insert": []}
+            return {"insert": [], "replace": []}
         cands = self.candidates(text)
         if not cands:
-            return {"insert": []}
+            return {"insert": [], "replace": []}
         insert = []
         slots = list(toks.words[1:]) + [toks.words[-1] + 1]
         us = uniforms(rng, 3 * n)
@@ -213,10 +213,15 @@ class RandomInsertion(_LexiconOp):
             slot = slots[pick(us[3 * j + 2], len(slots))]
             after_last = slot == toks.words[-1] + 1
             insert.append([slot, " " + word if after_last else word + " "])
-        return {"insert": insert}
+        # "a" / "an" before an insertion point must agree with the word now after it (with
+        # several insertions at one point, the last one listed ends up first)
+        first_at = {slot: piece.strip() for slot, piece in insert if not piece.startswith(" ")}
+        replace = [fix for slot, word in sorted(first_at.items())
+                   for fix in _article_fix(toks, slot, word)]
+        return {"insert": insert, "replace": replace}
 
     def apply_text(self, text: str, params: Params) -> str:
-        return F.insert_tokens(text, params["insert"])
+        return F.insert_tokens(F.replace_tokens(text, params["replace"]), params["insert"])
 
 
 class RandomSwap(_WordOp):
