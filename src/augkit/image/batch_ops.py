@@ -68,14 +68,29 @@ def _bc(x, beta, alpha, m):  # the same float steps as functional.color.brightne
     return (x - m) * alpha + m + beta
 
 
+def _shift(x, beta):  # _bc with m = 0, alpha = 1: x - 0, * 1 and + 0 are exact, so equal
+    return x + beta
+
+
+def _stretch(x, alpha, m):  # _bc with beta = 0: the final + 0.0 is exact, so equal
+    v = x - m
+    v *= alpha
+    v += m
+    return v
+
+
 def _apply_bc(t, images, prm):
     n = len(images)
-    beta = prm.columns.get("beta", np.zeros(n))
-    alpha = prm.columns.get("alpha", np.ones(n))
+    beta = prm.columns.get("beta")
+    alpha = prm.columns.get("alpha")
+    if alpha is None or not (alpha != 1.0).any():  # brightness only: one add per table
+        return K.point_op(images, _shift, prm.applied,
+                          beta=np.zeros(n) if beta is None else beta)
     m = np.zeros(n)
     contrast = alpha != 1.0
-    if contrast.any():
-        m[contrast] = K.mean_gray(images[contrast])
+    m[contrast] = K.mean_gray(images if contrast.all() else images[contrast])
+    if beta is None:
+        return K.point_op(images, _stretch, prm.applied, alpha=alpha, m=m)
     return K.point_op(images, _bc, prm.applied, beta=beta, alpha=alpha, m=m)
 
 

@@ -38,22 +38,38 @@ def hflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
 
 
 def vflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
-    return _select(images, applied, lambda a: np.ascontiguousarray(a[:, ::-1]))
+    if applied.all():
+        return np.ascontiguousarray(images[:, ::-1])
+    out = images.copy()  # one copy, then the flipped samples gathered with reversed rows
+    idx = np.flatnonzero(applied)
+    out[idx] = images[idx, ::-1]
+    return out
 
 
 def crop(images: np.ndarray, tops: np.ndarray, lefts: np.ndarray, height: int,
          width: int) -> np.ndarray:
-    out = np.empty((len(images), height, width) + images.shape[3:], images.dtype)
-    for i, (t, left) in enumerate(zip(tops.tolist(), lefts.tolist(), strict=True)):
-        out[i] = images[i, t:t + height, left:left + width]
-    return out
+    """One gather for the whole batch: the rows of all samples, each seen as its windows of
+    ``width`` pixels (a strided view, nothing copied), indexed by (row, left) pairs; each
+    pair copies one contiguous run of ``width * channels`` values."""
+    n, h, w = images.shape[:3]
+    channels = 1 if images.ndim == 3 else int(np.prod(images.shape[3:]))
+    rows = np.ascontiguousarray(images).reshape(n * h, w * channels)
+    row_stride, item = rows.strides
+    windows = np.lib.stride_tricks.as_strided(
+        rows, (n * h, w - width + 1, width * channels),
+        (row_stride, channels * item, item), writeable=False)
+    first = np.arange(n) * h + np.asarray(tops)
+    picked = windows[(first[:, None] + np.arange(height)).reshape(-1),
+                     np.repeat(np.asarray(lefts), height)]
+    return picked.reshape((n, height, width) + images.shape[3:])
 
 
 def luts_from(values: np.ndarray) -> np.ndarray:
     """(N, 256) values in [0, 1] -> uint8 tables, rounded as the single-image path rounds."""
     scaled = np.multiply(values, 255.0)
     np.rint(scaled, out=scaled)
-    np.clip(scaled, 0, 255, out=scaled)
+    np.maximum(scaled, 0.0, out=scaled)  # bare in-place ufuncs: np.clip's wrapper is slower
+    np.minimum(scaled, 255.0, out=scaled)
     return scaled.astype(np.uint8)
 
 
@@ -69,9 +85,14 @@ def apply_luts(images: np.ndarray, luts: np.ndarray, applied: np.ndarray) -> np.
             else:
                 out[i] = images[i]
         return out
-    size = images[0].size  # 1-D memoryview slices: ~0.5 us per sample
+    size = images[0].size  # 1-D memoryview slices: ~0.4 us per sample
     src, dst = memoryview(images.reshape(-1)), memoryview(out.reshape(-1))
     tables = memoryview(luts.reshape(-1))
+    if applied.all():  # the common case: no branch, no enumerate
+        n = len(images)
+        for lo, t in zip(range(0, n * size, size), range(0, 256 * n, 256), strict=True):
+            translate(src[lo:lo + size], tables[t:t + 256], out=dst[lo:lo + size])
+        return out
     for i, a in enumerate(applied.tolist()):
         lo, hi = i * size, (i + 1) * size
         if a:
@@ -105,7 +126,7 @@ def mean_gray(images: np.ndarray) -> np.ndarray:
     n = len(images)
     if images.dtype == np.uint8:
         count = float(np.prod(images.shape[1:3]))
-        sums = np.array([cv2.sumElems(images[i]) for i in range(n)], dtype=np.float64)
+        sums = np.array([cv2.sumElems(a) for a in images], dtype=np.float64)
         if images.ndim == 4 and images.shape[3] == 3:
             m = sums[:, :3] / count
             return (m[:, 0] * RGB_WEIGHTS[0] + m[:, 1] * RGB_WEIGHTS[1]
