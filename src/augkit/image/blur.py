@@ -8,7 +8,18 @@ from augkit.image.base import ImageTransform
 from augkit.image.functional import blur as K
 
 
-class Blur(ImageTransform):
+class _KernelSizeBlur(ImageTransform, register=False):
+    """Filters that differ only in their kernel: an odd size drawn from ``blur_limit``."""
+
+    def __init__(self, blur_limit: int | tuple[int, int] = (3, 7), p: float = 0.5):
+        super().__init__(p=p)
+        self.blur_limit = check_odd_range(self, "blur_limit", blur_limit)
+
+    def sample(self, rng, state):
+        return {"ksize": sample_odd(rng, *self.blur_limit)}
+
+
+class Blur(_KernelSizeBlur):
     """Box (mean) blur with an odd kernel size drawn from ``blur_limit``.
 
     >>> import numpy as np
@@ -17,18 +28,11 @@ class Blur(ImageTransform):
     10
     """
 
-    def __init__(self, blur_limit: int | tuple[int, int] = (3, 7), p: float = 0.5):
-        super().__init__(p=p)
-        self.blur_limit = check_odd_range(self, "blur_limit", blur_limit)
-
-    def sample(self, rng, state):
-        return {"ksize": sample_odd(rng, *self.blur_limit)}
-
     def apply_image(self, image, params):
         return K.box_blur(image, params["ksize"])
 
 
-class MedianBlur(ImageTransform):
+class MedianBlur(_KernelSizeBlur):
     """Median filter with an odd kernel size drawn from ``blur_limit``; removes speckle and
     salt-and-pepper noise while keeping edges.
 
@@ -37,13 +41,6 @@ class MedianBlur(ImageTransform):
     >>> int(MedianBlur(blur_limit=3, p=1.0)(image=img)["image"][2, 2])
     40
     """
-
-    def __init__(self, blur_limit: int | tuple[int, int] = (3, 7), p: float = 0.5):
-        super().__init__(p=p)
-        self.blur_limit = check_odd_range(self, "blur_limit", blur_limit)
-
-    def sample(self, rng, state):
-        return {"ksize": sample_odd(rng, *self.blur_limit)}
 
     def apply_image(self, image, params):
         return K.median_blur(image, params["ksize"])
