@@ -228,16 +228,17 @@ def hue_saturation_value(img: np.ndarray, hue_shift: float, sat_shift: float,
                          val_shift: float) -> np.ndarray:
     """Shift hue (degrees) and add to saturation and value (fractions of full scale)."""
     hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
-    h, s, v = cv2.split(hsv)
     if img.dtype == np.uint8:  # OpenCV stores 8-bit hue as degrees / 2
         shift = hue_shift / 2.0
-        h = cv2.LUT(h, (np.rint(np.arange(256) + shift) % 180).astype(np.uint8))
-        s = apply_lut(s, lut_from(lambda x: x + sat_shift))
-        v = apply_lut(v, lut_from(lambda x: x + val_shift))
-    else:
-        h = np.mod(h + hue_shift, 360.0).astype(np.float32)
-        s = np.clip(s + sat_shift, 0, 1).astype(np.float32)
-        v = np.clip(v + val_shift, 0, 1).astype(np.float32)
+        tables = np.empty((256, 1, 3), np.uint8)  # one 3-channel table: no split / merge
+        tables[:, 0, 0] = (np.rint(np.arange(256) + shift) % 180).astype(np.uint8)
+        tables[:, 0, 1] = lut_from(lambda x: x + sat_shift)
+        tables[:, 0, 2] = lut_from(lambda x: x + val_shift)
+        return cv2.cvtColor(cv2.LUT(hsv, tables), cv2.COLOR_HSV2RGB)
+    h, s, v = cv2.split(hsv)  # float32: hue in degrees, s and v in [0, 1]
+    h = np.mod(h + hue_shift, 360.0).astype(np.float32)
+    s = np.clip(s + sat_shift, 0, 1).astype(np.float32)
+    v = np.clip(v + val_shift, 0, 1).astype(np.float32)
     return cv2.cvtColor(cv2.merge([h, s, v]), cv2.COLOR_HSV2RGB)
 
 
