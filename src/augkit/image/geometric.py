@@ -266,7 +266,26 @@ class CenterCrop(_CropBase):
                 "height": self.height, "width": self.width}
 
 
-class RandomResizedCrop(_CropBase):
+class _CropResizeBase(_CropBase, register=False):
+    """Crops whose window is then resized to a fixed ``height`` x ``width``."""
+
+    height: int
+    width: int
+    interpolation: str
+
+    def apply_image(self, image, params):
+        return G.resize(super().apply_image(image, params), self.height, self.width,
+                        self.interpolation)
+
+    def apply_mask(self, mask, params):
+        return G.resize(super().apply_mask(mask, params), self.height, self.width, "nearest")
+
+    def apply_points(self, xy, params, in_hw):
+        scale = np.array([self.width / params["width"], self.height / params["height"]])
+        return super().apply_points(xy, params, in_hw) * scale
+
+
+class RandomResizedCrop(_CropResizeBase):
     """Crop a random window (area fraction ``scale``, aspect ``ratio``), resize to a fixed size.
 
     The Inception-style crop: up to 10 tries for a window that fits, else a central crop with
@@ -304,16 +323,6 @@ class RandomResizedCrop(_CropBase):
             cw, ch = w, h
         return {"top": (h - ch) // 2, "left": (w - cw) // 2, "height": ch, "width": cw}
 
-    def apply_image(self, image, params):
-        return G.resize(super().apply_image(image, params), self.height, self.width,
-                        self.interpolation)
-
-    def apply_mask(self, mask, params):
-        return G.resize(super().apply_mask(mask, params), self.height, self.width, "nearest")
-
-    def apply_points(self, xy, params, in_hw):
-        scale = np.array([self.width / params["width"], self.height / params["height"]])
-        return super().apply_points(xy, params, in_hw) * scale
 
 
 class Pad(WarpArgs, GeometricTransform):

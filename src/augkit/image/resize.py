@@ -13,7 +13,7 @@ import numpy as np
 from augkit.core.validate import check_choice, check_number, fail
 from augkit.image.base import GeometricTransform
 from augkit.image.functional import geometric as G
-from augkit.image.geometric import _CropBase, _hw
+from augkit.image.geometric import _CropResizeBase, _hw
 from augkit.image.targets import box_areas
 
 
@@ -81,7 +81,7 @@ class SmallestMaxSize(_MaxSize):
     longest = False
 
 
-class RandomSizedBBoxSafeCrop(_CropBase):
+class RandomSizedBBoxSafeCrop(_CropResizeBase):
     """Crop a random window that contains every box, then resize it to ``height`` x ``width``.
 
     Each side of the window is drawn between the image edge and the union of the boxes (boxes
@@ -119,13 +119,3 @@ class RandomSizedBBoxSafeCrop(_CropBase):
         bottom, right = int(rng.integers(y1, h + 1)), int(rng.integers(x1, w + 1))
         return {"top": top, "left": left, "height": bottom - top, "width": right - left}
 
-    def apply_image(self, image, params):
-        return G.resize(super().apply_image(image, params), self.height, self.width,
-                        self.interpolation)
-
-    def apply_mask(self, mask, params):
-        return G.resize(super().apply_mask(mask, params), self.height, self.width, "nearest")
-
-    def apply_points(self, xy, params, in_hw):
-        scale = np.array([self.width / params["width"], self.height / params["height"]])
-        return super().apply_points(xy, params, in_hw) * scale
