@@ -34,9 +34,12 @@ from augkit.text.vocab import KEYBOARD, LETTERS, OCR_CONFUSIONS
 
 
 class _CharOp(TextTransform, Protection, register=False):
-    def _setup(self, rate: float, min_length: int, protect_stopwords: bool,
-               protect_negations: bool, protect_questions: bool,
-               protected_words: Sequence[str] | None) -> None:
+    """One character edit in each of about ``rate * n_words`` eligible words."""
+
+    def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
+                 protect_negations: bool = True, protect_questions: bool = True,
+                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+        super().__init__(p=p)
         self.rate = check_rate(self, "rate", rate)
         self.min_length = check_number(self, "min_length", min_length, 1, 1000, integer=True)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
@@ -83,13 +86,6 @@ class KeyboardTypo(_CharOp):
     'Typing quickiy causes efrors'
     """
 
-    def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
-                 protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, min_length, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
-
     def edit_word(self, us, word):
         spots = [j for j, ch in enumerate(word) if ch.lower() in KEYBOARD]
         if not spots:
@@ -106,13 +102,6 @@ class OCRNoise(_CharOp):
     >>> OCRNoise(rate=0.5)(text="modern scanned documents", seed=1)["text"]
     'modern scanned doeuments'
     """
-
-    def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
-                 protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, min_length, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
 
     def edit_word(self, us, word):
         spots = [(j, 2) for j in range(len(word) - 1) if word[j:j + 2] in OCR_CONFUSIONS]
@@ -143,13 +132,6 @@ class Misspelling(_CharOp):
     >>> Misspelling(rate=1.0)(text="I definitely believe it", seed=0)["text"]
     'I definately belive it'
     """
-
-    def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
-                 protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, min_length, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
 
     def sample_text(self, rng, text):
         table = misspellings()
@@ -187,10 +169,9 @@ class RandomCharNoise(_CharOp):
                  protect_stopwords: bool = False, protect_negations: bool = True,
                  protect_questions: bool = True, protected_words: Sequence[str] | None = None,
                  p: float = 1.0):
-        super().__init__(p=p)
+        super().__init__(rate, min_length, protect_stopwords, protect_negations,
+                         protect_questions, protected_words, p)
         self.action = check_choice(self, "action", action, CHAR_ACTIONS + ("any",))
-        self._setup(rate, min_length, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
 
     def edit_word(self, us, word):
         action = self.action

@@ -45,7 +45,13 @@ class _WordOp(TextTransform, Protection, register=False):
 class _LexiconOp(_WordOp, register=False):
     """Shared synonym lookup: POS-aware, antonym-free, plural nouns handled."""
 
-    def _setup_lexicon(self, lexicon: str, max_senses: int | None, multiword: bool) -> None:
+    def __init__(self, rate: float = 0.1, lexicon: str = "bundled", max_senses: int | None = 3,
+                 multiword: bool = False, protect_stopwords: bool = True,
+                 protect_negations: bool = True, protect_questions: bool = True,
+                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+        super().__init__(p=p)
+        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
+                    protected_words)
         self.lexicon = check_choice(self, "lexicon", lexicon, ("bundled", "nltk"))
         if max_senses is not None:
             max_senses = check_number(self, "max_senses", max_senses, 1, 1000, integer=True)
@@ -139,15 +145,6 @@ class SynonymReplacement(_LexiconOp):
     'The movie was an outstanding film.'
     """
 
-    def __init__(self, rate: float = 0.1, lexicon: str = "bundled", max_senses: int | None = 3,
-                 multiword: bool = False, protect_stopwords: bool = True,
-                 protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
-        self._setup_lexicon(lexicon, max_senses, multiword)
-
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)
         tokens, words = toks.tokens, toks.words
@@ -186,15 +183,6 @@ class RandomInsertion(_LexiconOp):
     >>> RandomInsertion(rate=0.2)(text="A truly great film.", seed=1)["text"]
     'A truly great film movie.'
     """
-
-    def __init__(self, rate: float = 0.1, lexicon: str = "bundled", max_senses: int | None = 3,
-                 multiword: bool = False, protect_stopwords: bool = True,
-                 protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
-        self._setup_lexicon(lexicon, max_senses, multiword)
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)
