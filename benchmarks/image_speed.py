@@ -471,12 +471,16 @@ def main(argv: list[str] | None = None) -> None:
         worker_main(args.worker, args.images, args.seconds)
         return
     results = run_all(args.seconds, args.libs.split(","), args.rounds)
-    text = report(results)
+    write_results("image_speed", report(results), results)
+
+
+def write_results(name: str, text: str, results: dict) -> None:
+    """Print the table and write ``results/<name>.md`` and ``.json``."""
     print(text)
     out_dir = ROOT / "results"
     out_dir.mkdir(exist_ok=True)
-    (out_dir / "image_speed.md").write_text(text)
-    (out_dir / "image_speed.json").write_text(json.dumps(results, indent=1))
+    (out_dir / f"{name}.md").write_text(text)
+    (out_dir / f"{name}.json").write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

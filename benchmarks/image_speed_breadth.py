@@ -26,7 +26,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import image_speed as base  # noqa: E402  (the shared harness)
 
-ROOT = base.ROOT
 PEERS = {k: v for k, v in base.PEERS.items() if k != "kornia"}
 APPROXIMATE = {"ElasticTransform", "RandomFog", "RandomRain", "RandomSnow", "RandomSunFlare",
                "ISONoise", "ShotNoise"}  # same purpose, different algorithm
@@ -234,12 +233,7 @@ def main(argv: list[str] | None = None) -> None:
         Path(args.out).write_text(json.dumps(result))
         return
     results = run_all(args.seconds, args.libs.split(","), args.rounds)
-    text = report(results)
-    print(text)
-    out_dir = ROOT / "results"
-    out_dir.mkdir(exist_ok=True)
-    (out_dir / "image_speed_breadth.md").write_text(text)
-    (out_dir / "image_speed_breadth.json").write_text(json.dumps(results, indent=1))
+    base.write_results("image_speed_breadth", report(results), results)
 
 
 if __name__ == "__main__":

@@ -35,8 +35,12 @@ from augkit.text.vocab import DETERMINERS, STOPWORDS, VERB_CUES
 
 
 class _WordOp(TextTransform, Protection, register=False):
-    def _setup(self, rate: float, protect_stopwords: bool, protect_negations: bool,
-               protect_questions: bool, protected_words: Sequence[str] | None) -> None:
+    """Word-level edits at about ``rate * n_words`` editable words."""
+
+    def __init__(self, rate: float = 0.1, protect_stopwords: bool = True,
+                 protect_negations: bool = True, protect_questions: bool = True,
+                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+        super().__init__(p=p)
         self.rate = check_rate(self, "rate", rate)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
                              protected_words)
@@ -49,9 +53,8 @@ class _LexiconOp(_WordOp, register=False):
                  multiword: bool = False, protect_stopwords: bool = True,
                  protect_negations: bool = True, protect_questions: bool = True,
                  protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
+        super().__init__(rate, protect_stopwords, protect_negations, protect_questions,
+                         protected_words, p)
         self.lexicon = check_choice(self, "lexicon", lexicon, ("bundled", "nltk"))
         if max_senses is not None:
             max_senses = check_number(self, "max_senses", max_senses, 1, 1000, integer=True)
@@ -219,13 +222,6 @@ class RandomSwap(_WordOp):
     'Great was movie the'
     """
 
-    def __init__(self, rate: float = 0.1, protect_stopwords: bool = True,
-                 protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
-
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)
         slots = [k for k, i in enumerate(toks.words) if not self.is_protected(toks.tokens[i])]
@@ -250,13 +246,6 @@ class RandomDeletion(_WordOp):
     'It was a truly wonderful and film.'
     """
 
-    def __init__(self, rate: float = 0.1, protect_stopwords: bool = True,
-                 protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
-        super().__init__(p=p)
-        self._setup(rate, protect_stopwords, protect_negations, protect_questions,
-                    protected_words)
-
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)
         editable = self.editable(toks)
@@ -274,7 +263,7 @@ class RandomDeletion(_WordOp):
         return F.delete_tokens(text, params["delete"], params["recase"])
 
 
-class WordShuffle(_WordOp):
+class WordShuffle(TextTransform, Protection):
     """Shuffle the editable words of the text; punctuation and whitespace stay in place.
     Can change meaning ("dog bites man"), so recommended pipelines leave it out.
 

@@ -219,19 +219,9 @@ class TimeSeriesAdapter(TargetAdapter):
                 out[key] = list(v) * k if isinstance(v, list) else np.concatenate([v] * k)
         if "labels" in state:
             out["labels"] = np.concatenate([state["labels"]] * k)
-        layout = dict(state["_layout"])
-        if layout["kind"] == "single":
-            layout["kind"] = "batch_from_single"
-        elif layout["kind"] == "list":
-            layout["dtype"] = layout["dtype"] * k
-        out["_layout"] = layout
-        if "_step_layout" in state:
-            sl = dict(state["_step_layout"])
-            if sl["kind"] == "single":
-                sl["kind"] = "batch_from_single"
-            elif sl["kind"] == "list":
-                sl["dtype"] = sl["dtype"] * k
-            out["_step_layout"] = sl
+        for key in ("_layout", "_step_layout"):
+            if key in state:
+                out[key] = _repeated_layout(state[key], k)
         return out
 
     # -- finalize ---------------------------------------------------------------------------
@@ -301,3 +291,13 @@ class TimeSeriesAdapter(TargetAdapter):
 
 
 register_adapter(TimeSeriesAdapter())
+
+
+def _repeated_layout(layout: dict, k: int) -> dict:
+    """The layout record of a batch repeated ``k`` times (a single series becomes a batch)."""
+    out = dict(layout)
+    if out["kind"] == "single":
+        out["kind"] = "batch_from_single"
+    elif out["kind"] == "list":
+        out["dtype"] = out["dtype"] * k
+    return out
