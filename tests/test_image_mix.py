@@ -91,6 +91,24 @@ def test_mosaic_accepts_images_of_different_sizes_and_masks():
     assert out["mask"].all()
 
 
+def test_mosaic_records_only_drawn_samples_and_tiles_skipped_ones_alone():
+    images = _flat_images(n=8, h=20, w=20)
+    out = Mosaic(40, 40, num_classes=8, p=0.5).batch(images, label=np.arange(8), seed=6,
+                                                     return_records=True)
+    drawn = [bool(r.steps) for r in out["records"]]
+    assert 0 < sum(drawn) < 8  # this seed draws some samples and skips others
+    for i, record in enumerate(out["records"]):
+        if drawn[i]:
+            assert record.steps[0].transform["type"] == "Mosaic"
+            continue
+        # skipped: the sample alone, resized to the canvas, its own label untouched
+        np.testing.assert_array_equal(out["images"][i], np.full((40, 40, 3), 10 * (i + 1)))
+        np.testing.assert_array_equal(out["label"][i], np.eye(8, dtype=np.float32)[i])
+    nothing = Mosaic(40, 40, p=0.0).batch(images, return_records=True)
+    assert all(not r.steps for r in nothing["records"])
+    assert nothing["images"].shape == (8, 40, 40, 3)  # still on the canvas
+
+
 def test_mix_in_a_compose_batch_and_determinism():
     images = _flat_images()
     aug = augkit.Compose([A.HorizontalFlip(), MixUp(num_classes=6)], seed=5)

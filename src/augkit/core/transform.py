@@ -81,6 +81,9 @@ class Transform:
     """
 
     modality: ClassVar[str] = "any"
+    # False where a skipped sample still changes (Mosaic tiles it alone on its canvas), so a
+    # batch with no sample drawn is not returned as it came
+    skipped_unchanged: ClassVar[bool] = True
 
     def __init_subclass__(cls, register: bool = True, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -145,9 +148,10 @@ class Transform:
                 if prm is not None:
                     steps[i].append(Step(config, prm))
         if isinstance(params, ColumnParams):
-            if not params.applied.any():
-                return batch
-        elif all(prm is None for prm in params):
+            none_drawn = not params.applied.any()
+        else:
+            none_drawn = all(prm is None for prm in params)
+        if none_drawn and self.skipped_unchanged:
             return batch
         return self.apply_batch(batch, params)
 

@@ -182,8 +182,11 @@ class Mosaic(_MixTransform):
     its tile. Boxes, masks and keypoints of all four sources move with their pixels (boxes
     and keypoints of non-empty tiles are concatenated in tile order: top-left = the sample
     itself, top-right, bottom-left, bottom-right); labels mix by tile area. Images may
-    differ in size.
+    differ in size. A sample skipped by ``p`` fills the canvas alone (resized); its record
+    has no Mosaic step.
     """
+
+    skipped_unchanged = False  # a skipped sample is still resized to the canvas
 
     def __init__(self, height: int, width: int,
                  center_range: tuple[float, float] = (0.25, 0.75),
@@ -206,8 +209,7 @@ class Mosaic(_MixTransform):
         # a skipped sample fills the whole canvas alone (same output size for every sample)
         cx[~applied], cy[~applied] = self.width, self.height
         partners[~applied] = np.arange(n)[~applied, None]
-        return ColumnParams(np.ones(n, bool), center=np.column_stack([cx, cy]),
-                            partners=partners)
+        return ColumnParams(applied, center=np.column_stack([cx, cy]), partners=partners)
 
     def _weights(self, center: np.ndarray) -> np.ndarray:
         areas = [[(b - t) * (r - lf) for t, lf, b, r in M.quadrants(
