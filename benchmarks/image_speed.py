@@ -7,6 +7,12 @@ inside one subprocess everything runs in one process, single-threaded (OpenCV, B
 and torch threads = 1). Every library gets the same decoded uint8 RGB images (written once
 by the driver) and equivalent parameters with p=1 (flips: p=0.5 in the batch section).
 
+Every timed call ends with the output made C-contiguous (``np.ascontiguousarray``; kornia:
+``Tensor.contiguous``), a no-op for outputs that already are. augkit always returns fresh
+contiguous arrays, while albumentationsx returns flips (negative strides) and crops as views
+of the input: without this step a flip would be timed as a view against a copy. The raw
+view-returning flip rates are measured too (``per_image_raw``) and shown in one extra line.
+
 Sections:
 * ``per_image``: images/s of one transform called on one image, at 256x256 and 500x375.
   Kornia gets float32 (1, 3, H, W) tensors prepared outside the timing (its native input).
@@ -192,6 +198,7 @@ def kornia_table(h: int, w: int) -> dict:
 BATCH_OPS = ("HorizontalFlip", "VerticalFlip", "RandomCrop", "Brightness", "Contrast",
              "BrightnessContrast", "Affine")
 BATCH_CROP = 28
+RAW_OPS = ("HorizontalFlip", "VerticalFlip")  # also timed without the contiguity step
 COPY_OPS = ("HorizontalFlip", "Brightness", "Contrast", "Gamma", "Invert", "Solarize",
             "Posterize")
 
@@ -228,8 +235,13 @@ def guarded(name: str, measure):
         return None
 
 
-def call_image(transform):
-    return lambda x: transform(image=x)["image"]
+def call_image(transform, contiguous: bool = True):
+    """One image in, the output image out; made C-contiguous unless ``contiguous=False``."""
+    if not contiguous:
+        return lambda x: transform(image=x)["image"]
+    import numpy as np
+
+    return lambda x: np.ascontiguousarray(transform(image=x)["image"])
 
 
 def set_threads() -> None:
@@ -257,6 +269,8 @@ class Worker:
 
     def keys(self) -> list:
         keys = [["per_image", size, name] for size in SIZES for name in self.tables[size]]
+        keys += [["per_image_raw", size, name] for size in SIZES for name in RAW_OPS
+                 if name in self.tables[size]]
         keys += [["batch32", name] for name in BATCH_OPS if name in self.batch_table]
         return keys
 
@@ -264,9 +278,10 @@ class Worker:
         return guarded(" ".join(key), lambda: self._measure(key))
 
     def _measure(self, key: list) -> float:
-        if key[0] == "per_image":
+        if key[0] in ("per_image", "per_image_raw"):
             size, name = key[1], key[2]
-            return rate(self.call(self.build(self.tables[size][name])),
+            return rate(self.call(self.build(self.tables[size][name]),
+                                  contiguous=key[0] == "per_image"),
                         self.inputs(size), self.seconds)
         if key[0] == "copy":
             import numpy as np
@@ -283,8 +298,10 @@ class Worker:
     def build(entry):
         return entry() if callable(entry) and not hasattr(entry, "sample") else entry
 
-    def call(self, transform):
-        return transform if self.lib == "kornia" else call_image(transform)
+    def call(self, transform, contiguous: bool = True):
+        if self.lib != "kornia":
+            return call_image(transform, contiguous)
+        return (lambda x: transform(x).contiguous()) if contiguous else transform
 
     def inputs(self, size: str) -> list:
         if size not in self.cache:
@@ -416,6 +433,11 @@ def report(results: dict) -> str:
     ours = results["augkit"]
     lines = ["# Image augmentation speed", "",
              "Versions: " + ", ".join(f"{k} {v['version']}" for k, v in results.items()), ""]
+    lines += ["Per image: every library's output is made C-contiguous inside the timing "
+              "(`np.ascontiguousarray`, a no-op for arrays that already are; kornia: "
+              "`.contiguous()`), so a view is not timed against a copy: albumentationsx "
+              "returns flips and crops as views of the input, augkit returns fresh "
+              "contiguous arrays.", ""]
     for size in SIZES:
         lines += [f"## Per image, {size} (images/s; ratio = augkit / best peer)", "",
                   "| transform | augkit | " + " | ".join(peers) + " | ratio |",
@@ -432,6 +454,14 @@ def report(results: dict) -> str:
         low = [r for r in ratios if r < 0.9]
         lines += ["", f"Geometric mean ratio: **{geomean(ratios):.2f}** over {len(ratios)} "
                   f"shared transforms; below 0.9: {len(low)}", ""]
+        raw = [(lib, results[lib].get("per_image_raw", {}).get(size, {}))
+               for lib in ["augkit", *peers]]
+        if any(values for _, values in raw):
+            lines += ["Flips as returned, without the contiguity step (a view where the "
+                      "library returns one): " + "; ".join(
+                          f"{name}: " + ", ".join(f"{lib} {values[name]:,.0f}"
+                                                  for lib, values in raw if name in values)
+                          for name in RAW_OPS), ""]
     lines += ["## Batched, N=256 images of 32x32 (images/s)", "",
               "augkit `transform.batch` against each peer's per-image loop; ratio = augkit / "
               "fastest per-image loop. kornia's own batched call is shown for reference.", "",
