@@ -69,3 +69,16 @@ def resolve(seed: int | None, rng: np.random.Generator | None,
     if seed is not None:
         return np.random.default_rng(seed)
     return fallback.get()
+
+
+def uniform(rng: np.random.Generator, low: float, high: float) -> float:
+    """``float(rng.uniform(low, high))``, bit for bit: numpy computes ``low + (high - low) * u``
+    from the same double ``u`` that ``rng.random()`` returns; calling that directly skips
+    ~0.6 us of argument handling, which shows in per-image samplers.
+
+    >>> import numpy as np
+    >>> uniform(np.random.default_rng(3), -0.2, 0.2) == float(
+    ...     np.random.default_rng(3).uniform(-0.2, 0.2))
+    True
+    """
+    return low + (high - low) * rng.random()

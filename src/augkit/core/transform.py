@@ -201,7 +201,9 @@ class Transform:
                 options = dict(options)
         state = adapter.prepare(data, options)
         steps: list[Step] | None = [] if return_record else None
-        state = self.run(state, resolve(seed, rng, self._rng), steps)
+        generator = self._rng.get() if seed is None and rng is None else resolve(seed, rng,
+                                                                                  self._rng)
+        state = self.run(state, generator, steps)
         out = adapter.finalize(state, options)
         if return_record:
             out["record"] = Record(steps, self.modality, options)

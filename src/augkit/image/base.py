@@ -20,6 +20,8 @@ class ImageTransform(Transform, register=False):
     modality = "image"
 
     def apply(self, state: State, params: Params) -> State:
+        if len(state) == 1:  # an image alone
+            return {"image": self.apply_image(state["image"], params)}
         out = dict(state)
         out["image"] = self.apply_image(state["image"], params)
         return out
@@ -89,6 +91,8 @@ class GeometricTransform(ImageTransform, register=False):
     def apply(self, state: State, params: Params) -> State:
         image = state["image"]
         out_image = self.apply_image(image, params)
+        if len(state) == 1:  # an image alone: nothing to move (a per-call saving)
+            return {"image": out_image}
         out = self.move_targets(state, params, image.shape[:2], out_image.shape[:2])
         out["image"] = out_image
         return out

