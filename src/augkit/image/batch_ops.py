@@ -79,19 +79,25 @@ def _stretch(x, alpha, m):  # _bc with beta = 0: the final + 0.0 is exact, so eq
     return v
 
 
+def _abs_max(column) -> float:
+    return 0.0 if column is None else float(np.abs(column).max())
+
+
 def _apply_bc(t, images, prm):
     n = len(images)
     beta = prm.columns.get("beta")
     alpha = prm.columns.get("alpha")
-    if alpha is None or not (alpha != 1.0).any():  # brightness only: one add per table
-        return K.point_op(images, _shift, prm.applied,
+    # |(x - m) * alpha + m + beta| <= |alpha| + 1 + |beta| for x, m in [0, 1]
+    bound = 1.0 + _abs_max(alpha) + _abs_max(beta)
+    contrast = None if alpha is None else (alpha != 1.0) & prm.applied
+    if contrast is None or not contrast.any():  # brightness only: one add per table
+        return K.point_op(images, _shift, prm.applied, bound,
                           beta=np.zeros(n) if beta is None else beta)
-    m = np.zeros(n)
-    contrast = alpha != 1.0
+    m = np.zeros(n)  # the mean grey only where a sample gets contrast
     m[contrast] = K.mean_gray(images if contrast.all() else images[contrast])
     if beta is None:
-        return K.point_op(images, _stretch, prm.applied, alpha=alpha, m=m)
-    return K.point_op(images, _bc, prm.applied, beta=beta, alpha=alpha, m=m)
+        return K.point_op(images, _stretch, prm.applied, bound, alpha=alpha, m=m)
+    return K.point_op(images, _bc, prm.applied, bound, beta=beta, alpha=alpha, m=m)
 
 
 def _sample_brightness(t, rng, images):
@@ -121,8 +127,9 @@ def _sample_gamma(t, rng, images):
     return ColumnParams(t.applied_mask(rng, n), gamma=rng.uniform(*t.gamma_limit, n))
 
 
+# values stay in [0, 1] (gamma > 0, thresholds and bits validated): bound 1
 vectorised(C.Gamma, _sample_gamma, lambda t, x, prm: K.point_op(
-    x, lambda v, gamma: np.power(v, gamma), prm.applied, gamma=prm.gamma))
+    x, lambda v, gamma: np.power(v, gamma), prm.applied, 1.0, gamma=prm.gamma))
 vectorised(C.Invert, _sample_flag, lambda t, x, prm: K.point_op(
     x, lambda v: 1.0 - v, prm.applied))
 
@@ -133,7 +140,7 @@ def _sample_solarize(t, rng, images):
 
 
 vectorised(C.Solarize, _sample_solarize, lambda t, x, prm: K.point_op(
-    x, lambda v, threshold: np.where(v >= threshold, 1.0 - v, v), prm.applied,
+    x, lambda v, threshold: np.where(v >= threshold, 1.0 - v, v), prm.applied, 1.0,
     threshold=prm.threshold))
 
 
@@ -148,7 +155,7 @@ def _posterize(v, bits):
 
 
 vectorised(C.Posterize, _sample_posterize,
-           lambda t, x, prm: K.point_op(x, _posterize, prm.applied, bits=prm.bits))
+           lambda t, x, prm: K.point_op(x, _posterize, prm.applied, 1.0, bits=prm.bits))
 
 
 # -- affine warps (one OpenCV call per sample, matrices built for the whole batch) -----------

@@ -1,0 +1,116 @@
+"""Batch kernels against their plain per-sample formulation, bit for bit, over random
+shapes, dtypes and applied masks (the speed tricks: masked whole-sample copies, row and run
+gathers through void views, one-pass table rounding, transposed channel sums)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from augkit.image.functional import batch as K
+from augkit.image.functional.color import lut_from, mean_gray
+from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
+
+
+@st.composite
+def batches(draw, min_side: int = 1):
+    """A random batch (uint8 or float32; no channel axis, or 1 to 5 channels) and a mask."""
+    n = draw(st.integers(1, 9))
+    h, w = draw(st.integers(min_side, 9)), draw(st.integers(min_side, 9))
+    channels = draw(st.sampled_from([None, 1, 3, 4, 5]))
+    shape = (n, h, w) if channels is None else (n, h, w, channels)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if draw(st.booleans()):
+        images = rng.integers(0, 256, shape, dtype=np.uint8)
+    else:
+        images = rng.random(shape, dtype=np.float32)
+    applied = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    return images, applied, rng
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches())
+def test_flips_match_per_sample_flips(case):
+    images, applied, _ = case
+    for kernel, axis in ((K.hflip, 1), (K.vflip, 0)):
+        out = kernel(images, applied)
+        want = np.stack([np.flip(x, axis) if a else x for x, a in zip(images, applied,
+                                                                         strict=True)])
+        assert out.dtype == images.dtype and out.flags.c_contiguous
+        np.testing.assert_array_equal(out, want)
+        np.testing.assert_array_equal(kernel(images[:, ::-1], applied),  # strided input
+                                      np.stack([np.flip(x, axis) if a else x for x, a in
+                                                zip(images[:, ::-1], applied, strict=True)]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches(), st.data())
+def test_crop_matches_slicing(case, data):
+    images, _, rng = case
+    n, h, w = images.shape[:3]
+    height, width = data.draw(st.integers(1, h)), data.draw(st.integers(1, w))
+    tops, lefts = rng.integers(0, h - height + 1, n), rng.integers(0, w - width + 1, n)
+    out = K.crop(images, tops, lefts, height, width)
+    want = np.stack([x[t:t + height, s:s + width] for x, t, s in zip(images, tops, lefts,
+                                                                     strict=True)])
+    assert out.dtype == images.dtype
+    np.testing.assert_array_equal(out, want)
+
+
+def test_one_pass_table_rounding_equals_rint_and_clip():
+    # ties (k + 0.5) / 255, their neighbours, the clip edges and far outside [0, 1]
+    k = np.arange(-300, 600, dtype=np.float64)
+    ties = (k + 0.5) / 255.0
+    values = np.concatenate([ties, np.nextafter(ties, -np.inf), np.nextafter(ties, np.inf),
+                             k / 255.0, [-1e6, -1.0, 0.0, 1.0, 1e6]])
+    rng = np.random.default_rng(0)
+    values = np.concatenate([values, rng.uniform(-3, 4, 20000)])
+    values = np.resize(values, (len(values) // 256 + 1, 256))
+    np.testing.assert_array_equal(K.luts_from(values, bound=1e6), K.luts_from(values))
+    # the plain path is the single-image rounding
+    row = values[3]
+    np.testing.assert_array_equal(K.luts_from(row[None])[0], lut_from(lambda _: row))
+
+
+@settings(max_examples=40, deadline=None)
+@given(batches())
+def test_apply_luts_matches_per_sample_tables(case):
+    images, applied, rng = case
+    images = (images * 255).astype(np.uint8) if images.dtype == np.float32 else images
+    luts = rng.integers(0, 256, (len(images), 256), dtype=np.uint8)
+    out = K.apply_luts(images, luts, applied)
+    want = np.stack([lut[x] if a else x for x, lut, a in zip(images, luts, applied,
+                                                              strict=True)])
+    np.testing.assert_array_equal(out, want)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_channel_sums_and_mean_grey_equal_the_single_path(n, h, w, seed):
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, (n, h, w, 3), dtype=np.uint8)
+    images[0] = 255  # the largest sums
+    want = np.array([cv2.sumElems(x)[:3] for x in images])
+    np.testing.assert_array_equal(K.channel_sums(images), want)
+    np.testing.assert_array_equal(K.mean_gray(images), [mean_gray(x) for x in images])
+
+
+@settings(max_examples=40, deadline=None)
+@given(batches(min_side=2), st.sampled_from(["constant", "reflect"]),
+       st.sampled_from([0.0, 7.0]))
+def test_warp_affine_matches_one_opencv_call_per_sample(case, border, fill):
+    images, applied, rng = case
+    n, h, w = images.shape[:3]
+    if images.ndim == 4 and images.shape[3] > 4 and fill != 0:
+        fill = 0.0  # the kernel declines these (the transform falls back per sample)
+    matrices = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]) + rng.normal(0, 0.1, (n, 2, 3))
+    out = K.warp_affine(images, matrices, applied, h, w, "linear", border, fill)
+    cv = matrices.copy()
+    cv[:, :, 2] = matrices[:, :, :2] @ np.array([0.5, 0.5]) + matrices[:, :, 2] - 0.5
+    want = np.stack([
+        cv2.warpAffine(x, m, (w, h), flags=INTERPOLATIONS["linear"],
+                       borderMode=BORDER_MODES[border], borderValue=(fill,) * 4).reshape(x.shape)
+        if a else x for x, m, a in zip(images, cv, applied, strict=True)])
+    np.testing.assert_array_equal(out, want)
