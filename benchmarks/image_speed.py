@@ -375,9 +375,11 @@ def version_of(lib: str) -> str:
 
 
 # -- driver ----------------------------------------------------------------------------------
-def run_all(seconds: float, libs: list[str], rounds: int) -> dict:
+def run_all(seconds: float, libs: list[str], rounds: int,
+            sections: set[str] | None = None) -> dict:
     """Start one worker per library, then measure task by task, libraries interleaved, for
-    ``rounds`` rounds; keep each library's best rate per task."""
+    ``rounds`` rounds; keep each library's best rate per task. ``sections``: only those
+    (``per_image``, ``batch32``, ``copy``; their ``_raw`` / ``_native`` extras follow)."""
     import numpy as np
 
     results: dict = {}
@@ -399,6 +401,8 @@ def run_all(seconds: float, libs: list[str], rounds: int) -> dict:
             keys[lib] = [tuple(k) for k in hello["keys"]]
             results[lib] = {"version": hello["version"]}
         order = list(dict.fromkeys(k for lib in procs for k in keys[lib]))
+        if sections:
+            order = [k for k in order if k[0] in sections or k[0].rsplit("_", 1)[0] in sections]
         for r in range(rounds):
             print(f"round {r + 1}/{rounds} ({len(order)} tasks)", file=sys.stderr, flush=True)
             for i, key in enumerate(order):
@@ -417,7 +421,7 @@ def run_all(seconds: float, libs: list[str], rounds: int) -> dict:
             proc.wait()
     ours = results.get("augkit", {})
     for size in SIZES:  # the copy section reuses augkit's per-image numbers
-        if "copy" in ours:
+        if "copy" in ours and "per_image" in ours:
             base = {"np.copy": ours["copy"][size]}
             base.update({n: ours["per_image"][size][n] for n in COPY_OPS})
             ours["copy"][size] = base
@@ -462,21 +466,7 @@ def report(results: dict) -> str:
                           f"{name}: " + ", ".join(f"{lib} {values[name]:,.0f}"
                                                   for lib, values in raw if name in values)
                           for name in RAW_OPS), ""]
-    lines += ["## Batched, N=256 images of 32x32 (images/s)", "",
-              "augkit `transform.batch` against each peer's per-image loop; ratio = augkit / "
-              "fastest per-image loop. kornia's own batched call is shown for reference.", "",
-              "| transform | augkit batch | " + " | ".join(f"{p} loop" for p in peers)
-              + " | kornia batch | ratio |",
-              "|---|---:|" + "---:|" * (len(peers) + 2)]
-    for name, mine in ours["batch32"].items():
-        theirs = [results[p]["batch32"].get(name) for p in peers]
-        best = max((v for v in theirs if v), default=None)
-        native = results.get("kornia", {}).get("batch32_native", {}).get(name)
-        native_s = f"{native:,.0f}" if native else "-"
-        ratio = f"{mine / best:.1f}x" if best else "-"
-        lines.append(f"| {name} | {mine:,.0f} | "
-                     + " | ".join(f"{v:,.0f}" if v else "-" for v in theirs)
-                     + f" | {native_s} | {ratio} |")
+    lines += batch_report(results, peers)
     lines += ["", "## Against a plain memory copy (images/s; ratio = copy / op, target <= 2)",
               ""]
     for size in SIZES:
@@ -485,6 +475,26 @@ def report(results: dict) -> str:
         lines.append(f"- {size}: np.copy {base:,.0f}/s; " + "; ".join(
             f"{n} {v:,.0f}/s ({base / v:.2f}x)" for n, v in copy.items() if n != "np.copy"))
     return "\n".join(lines) + "\n"
+
+
+def batch_report(results: dict, peers: list[str]) -> list[str]:
+    """The ``batch32`` table: augkit's batch call against each peer's per-image loop."""
+    lines = ["## Batched, N=256 images of 32x32 (images/s)", "",
+             "augkit `transform.batch` against each peer's per-image loop; ratio = augkit / "
+             "fastest per-image loop. kornia's own batched call is shown for reference.", "",
+             "| transform | augkit batch | " + " | ".join(f"{p} loop" for p in peers)
+             + " | kornia batch | ratio |",
+             "|---|---:|" + "---:|" * (len(peers) + 2)]
+    for name, mine in results["augkit"]["batch32"].items():
+        theirs = [results[p].get("batch32", {}).get(name) for p in peers]
+        best = max((v for v in theirs if v), default=None)
+        native = results.get("kornia", {}).get("batch32_native", {}).get(name)
+        native_s = f"{native:,.0f}" if native else "-"
+        ratio = f"{mine / best:.1f}x" if best else "-"
+        lines.append(f"| {name} | {mine:,.0f} | "
+                     + " | ".join(f"{v:,.0f}" if v else "-" for v in theirs)
+                     + f" | {native_s} | {ratio} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -496,12 +506,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--images", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds; each rate is the best over rounds")
+    parser.add_argument("--sections", default="",
+                        help="comma-separated subset of per_image,batch32,copy (default: all); "
+                             "a partial run prints its numbers and writes no results files")
     args = parser.parse_args(argv)
     if args.worker:
         worker_main(args.worker, args.images, args.seconds)
         return
-    results = run_all(args.seconds, args.libs.split(","), args.rounds)
-    write_results("image_speed", report(results), results)
+    sections = set(args.sections.split(",")) - {""}
+    results = run_all(args.seconds, args.libs.split(","), args.rounds, sections)
+    if not sections:
+        write_results("image_speed", report(results), results)
+    elif "batch32" in sections:
+        print("\n".join(batch_report(results, [p for p in PEERS if p in results])))
+    else:
+        print(json.dumps(results, indent=1))
 
 
 def write_results(name: str, text: str, results: dict) -> None:
