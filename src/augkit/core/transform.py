@@ -65,6 +65,22 @@ class ColumnParams(Sequence):
 _DEFAULT_OPTIONS: dict[Any, dict[str, Any]] = {}  # adapter -> its checked default options
 
 
+def _call_options(adapter, stored: dict[str, Any], data: dict[str, Any],
+                  fresh: bool) -> dict[str, Any]:
+    """The checked options of a batch call; option keywords are popped from ``data``.
+
+    The common case (no stored or given options) reuses the adapter's default options,
+    checked once (as ``__call__`` does); ``fresh`` copies them for records, which keep them.
+    """
+    if stored or not data.keys().isdisjoint(adapter.option_defaults):
+        given = {k: data.pop(k) for k in list(data) if k in adapter.option_defaults}
+        return adapter.check_options({**stored, **given})
+    options = _DEFAULT_OPTIONS.get(adapter)
+    if options is None:
+        options = _DEFAULT_OPTIONS[adapter] = adapter.check_options({})
+    return dict(options) if fresh else options
+
+
 def _batch_adapter(modality: str):
     adapter = get_adapter(modality)
     if not hasattr(adapter, "prepare_batch"):
@@ -165,8 +181,7 @@ class Transform:
         in ``__call__``; ``return_records=True`` adds ``"records"``, one per sample.
         """
         adapter = _batch_adapter(self.modality)
-        given = {k: data.pop(k) for k in list(data) if k in adapter.option_defaults}
-        options = adapter.check_options({**self.target_options, **given})
+        options = _call_options(adapter, self.target_options, data, return_records)
         batch = adapter.prepare_batch(inputs, data, options)
         steps = [[] for _ in range(adapter.batch_size(batch))] if return_records else None
         batch = self.run_batch(batch, resolve(seed, rng, self._rng), steps)

@@ -85,7 +85,7 @@ class BatchImageAdapter(ImageAdapter):
 
     def prepare_batch(self, inputs: Any, data: dict[str, Any],
                       options: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = set(data) - set(BATCH_KEYS)
+        unknown = set(data) - set(BATCH_KEYS) if data else None
         if unknown:
             raise ValueError(f"image targets: unknown batch keyword(s) {sorted(unknown)}; "
                              f"allowed: {', '.join(BATCH_KEYS)}")
@@ -94,6 +94,8 @@ class BatchImageAdapter(ImageAdapter):
         images = _check_images(inputs)
         n = len(images)
         batch: dict[str, Any] = {"image": images, "_n": n, "_targets": None}
+        if not data:  # images alone: nothing per sample to check or prepare
+            return batch
         for key, value in data.items():
             if not hasattr(value, "__len__") or len(value) != n:
                 _error(key, value, f"expected one entry per image ({n})")
