@@ -145,3 +145,16 @@ def test_per_sample_targets_need_one_entry_per_image():
         A.HorizontalFlip().batch(np.zeros((3, 4, 4), np.uint8), bboxes=[[]])
     with pytest.raises(ValueError, match="unknown batch keyword"):
         A.HorizontalFlip().batch(np.zeros((3, 4, 4), np.uint8), boxes=[[]] * 3)
+
+
+def test_batch_options_are_checked_per_call_and_records_keep_their_own():
+    images = np.zeros((3, 4, 4, 3), np.uint8)
+    with pytest.raises(ValueError, match="bbox_format"):
+        A.HorizontalFlip().batch(images, bbox_format="xywh?")
+    first = A.HorizontalFlip(p=1.0).batch(images, seed=0, return_records=True)["records"]
+    first[0].options["min_area"] = 99.0  # a caller editing one record's options ...
+    again = A.HorizontalFlip(p=1.0).batch(images, seed=0, return_records=True)["records"]
+    assert again[0].options["min_area"] == 0.0  # ... leaves the defaults of later calls
+    boxes = [np.array([[0.0, 0.0, 1.0, 1.0]])] * 3
+    out = A.HorizontalFlip(p=1.0).batch(images, bboxes=boxes, min_area=2.0)
+    assert [len(b) for b in out["bboxes"]] == [0, 0, 0]  # the per-call option applied
