@@ -145,6 +145,24 @@ class OneOf(Container):
     def chosen(self, rng):
         return [self.transforms[int(rng.choice(len(self.transforms), p=self._probs))]]
 
+    def run_batch(self, batch, rng: np.random.Generator, steps) -> Any:
+        """Each sample picks its child (same probabilities as a single call); every child
+        then runs batch-wise on the samples that picked it, so vectorised children stay
+        vectorised."""
+        adapter = get_adapter(self.modality)
+        n = adapter.batch_size(batch)
+        applied = self.applied_mask(rng, n)
+        picks = rng.choice(len(self.transforms), size=n, p=self._probs)
+        for c, child in enumerate(self.transforms):
+            idx = np.flatnonzero(applied & (picks == c))
+            if len(idx) == n:
+                return child.run_batch(batch, rng, steps)
+            if len(idx):
+                sub = child.run_batch(adapter.take_batch(batch, idx), rng,
+                                      None if steps is None else [steps[i] for i in idx])
+                batch = adapter.put_batch(batch, idx, sub)
+        return batch
+
 
 class SomeOf(Container):
     """Apply ``n`` distinct children (an int or an inclusive (low, high) range), in list order."""

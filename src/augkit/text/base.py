@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,7 +60,10 @@ class TextAdapter(TargetAdapter):
         if isinstance(inputs, str) or not isinstance(inputs, (list, tuple)) or not inputs:
             raise TypeError(f"text targets: batch got {type(inputs).__name__} "
                             f"{inputs!r:.60}; expected a non-empty list of strings")
-        texts = [check_text(t, f"texts[{i}]") for i, t in enumerate(inputs)]
+        texts = list(inputs)
+        if not all(type(t) is str and t for t in texts):  # name the first bad one
+            for i, t in enumerate(texts):
+                check_text(t, f"texts[{i}]")
         label = data.get("label")
         if label is not None and (not hasattr(label, "__len__") or len(label) != len(texts)):
             raise ValueError(f"text targets: 'label' needs one entry per text ({len(texts)})")
@@ -113,6 +116,26 @@ class TextTransform(Transform, register=False):
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         raise NotImplementedError(f"{type(self).__name__} does not implement sample_text()")
+
+    # -- batches: vectorised where the op has a plan (see augkit.text.batch) ---------------
+    def batch_plan(self) -> Callable | None:
+        """The op's vectorised batch sampler, or None (per-text sampling)."""
+        return None
+
+    def sample_batch(self, rng: np.random.Generator, batch) -> Sequence[Params | None]:
+        plan = self.batch_plan()
+        if plan is None:
+            return super().sample_batch(rng, batch)
+        from augkit.text.batch import run_vectorised
+
+        return run_vectorised(self, rng, batch["text"], plan)
+
+    def apply_batch(self, batch, params):
+        from augkit.text.batch import BatchParams
+
+        if isinstance(params, BatchParams) and params.texts is batch["text"]:
+            return {**batch, "text": params.outputs(self.apply_text)}
+        return super().apply_batch(batch, params)
 
     def apply_text(self, text: str, params: Params) -> str:
         raise NotImplementedError(f"{type(self).__name__} does not implement apply_text()")

@@ -16,6 +16,7 @@ import numpy as np
 
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number
+from augkit.text import batch_ops
 from augkit.text import functional as F
 from augkit.text.base import (
     Protection,
@@ -78,6 +79,9 @@ class _CharOp(TextTransform, Protection, register=False):
     def apply_text(self, text: str, params: Params) -> str:
         return F.splice(text, params["edits"])
 
+    def batch_plan(self):
+        return batch_ops.plan_char_noise
+
 
 class KeyboardTypo(_CharOp):
     """Replace one letter or digit of a word by a QWERTY neighbour (case kept).
@@ -132,6 +136,9 @@ class Misspelling(_CharOp):
     >>> Misspelling(rate=1.0)(text="I definitely believe it", seed=0)["text"]
     'I definately belive it'
     """
+
+    def batch_plan(self):
+        return None  # per-text sampling (a table lookup per word; not vectorised)
 
     def sample_text(self, rng, text):
         table = misspellings()

@@ -94,6 +94,25 @@ class Lexicon:
         return found
 
 
+def find_synonyms(lex: Lexicon, lower: str, cue: str, max_senses: int | None,
+                  multiword: bool) -> tuple[str, ...]:
+    """What the lexicon ops replace the lower-cased word ``lower`` by: synonyms of its
+    likely POS after the cue word ``cue`` ("the", "to" or ""); for a regular plural of a
+    noun not in the lexicon, plural synonyms of the singular.
+
+    >>> find_synonyms(get_lexicon(), "films", "", 3, False)[:3]
+    ('movies', 'pictures', 'pics')
+    """
+    if lower in lex:
+        pos = lex.guess_pos(lower, cue)
+        return lex.synonyms(lower, pos, max_senses, multiword)
+    stem = lower[:-1]
+    if lower.endswith("s") and not lower.endswith("ss") and "n" in lex.pos_tags(stem):
+        return tuple(s + "s" for s in lex.synonyms(stem, "n", max_senses, False)
+                     if not s.endswith(("s", "x", "z", "y", "ch", "sh")))
+    return ()
+
+
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
     """The bundled lexicon, loaded once per process."""

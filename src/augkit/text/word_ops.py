@@ -16,6 +16,7 @@ import numpy as np
 from augkit.core.compose import OneOf
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, fail
+from augkit.text import batch_ops
 from augkit.text import functional as F
 from augkit.text.base import (
     Protection,
@@ -29,7 +30,7 @@ from augkit.text.base import (
     rounded_count,
     uniforms,
 )
-from augkit.text.lexicon import Lexicon, load_lexicon
+from augkit.text.lexicon import Lexicon, find_synonyms, load_lexicon
 from augkit.text.tokenize import SPACE, tokenize
 from augkit.text.vocab import DETERMINERS, STOPWORDS, VERB_CUES
 
@@ -86,16 +87,7 @@ class _LexiconOp(_WordOp, register=False):
     def _find(self, lower: str, previous: str) -> tuple[str, ...]:
         if self._lex is None:
             self._lex = load_lexicon(self.lexicon)
-        lex = self._lex
-        if lower in lex:
-            pos = lex.guess_pos(lower, previous)
-            return lex.synonyms(lower, pos, self.max_senses, self.multiword)
-        stem = lower[:-1]
-        if lower.endswith("s") and not lower.endswith("ss") and "n" in lex.pos_tags(stem):
-            # a regular plural: plural synonyms of the singular noun
-            return tuple(s + "s" for s in lex.synonyms(stem, "n", self.max_senses, False)
-                         if not s.endswith(("s", "x", "z", "y", "ch", "sh")))
-        return ()
+        return find_synonyms(self._lex, lower, previous, self.max_senses, self.multiword)
 
     def candidates(self, text: str) -> list[tuple[int, tuple[str, ...]]]:
         """(token index, synonyms) of every editable word that has synonyms."""
@@ -178,6 +170,9 @@ class SynonymReplacement(_LexiconOp):
     def apply_text(self, text: str, params: Params) -> str:
         return F.replace_tokens(text, params["replace"])
 
+    def batch_plan(self):
+        return batch_ops.plan_synonym_replacement if self.lexicon == "bundled" else None
+
 
 class RandomInsertion(_LexiconOp):
     """Insert synonyms of editable words at random word boundaries (never before the first
@@ -214,6 +209,9 @@ class RandomInsertion(_LexiconOp):
     def apply_text(self, text: str, params: Params) -> str:
         return F.insert_tokens(F.replace_tokens(text, params["replace"]), params["insert"])
 
+    def batch_plan(self):
+        return batch_ops.plan_random_insertion if self.lexicon == "bundled" else None
+
 
 class RandomSwap(_WordOp):
     """Swap two editable words, about ``rate * n_words`` times.
@@ -236,6 +234,9 @@ class RandomSwap(_WordOp):
 
     def apply_text(self, text: str, params: Params) -> str:
         return F.swap_words(text, params["swaps"], params["recase"])
+
+    def batch_plan(self):
+        return batch_ops.plan_random_swap
 
 
 class RandomDeletion(_WordOp):
@@ -261,6 +262,9 @@ class RandomDeletion(_WordOp):
 
     def apply_text(self, text: str, params: Params) -> str:
         return F.delete_tokens(text, params["delete"], params["recase"])
+
+    def batch_plan(self):
+        return batch_ops.plan_random_deletion
 
 
 class WordShuffle(TextTransform, Protection):

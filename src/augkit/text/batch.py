@@ -1,0 +1,550 @@
+"""Vectorised text batches: many sentences analysed and edited with numpy over code points.
+
+``op.batch(texts)`` on the EDA family and the character-noise ops does not loop over tokens
+in Python. The texts are joined into one array of code points; a lookup table gives every
+character its class under the tokenizer's own definitions (``\\w`` is ``isalnum()`` or "_",
+``\\d`` is ``isdecimal()``, ``\\s`` is ``isspace()``); token and word boundaries come from
+where the class changes; words are identified by a polynomial hash of their lower-cased code
+points, looked up in sorted tables built once from the lexicon and the word lists (a hit is
+confirmed character by character, so a hash collision can never change a result). Each op
+then draws its edits as arrays and :func:`splice` writes every output with one gather.
+
+A text whose tokenization these rules do not reproduce exactly (URLs, e-mail addresses,
+digits touching letters or ``.,:/'-``, characters whose case mapping is not one character
+or depends on context, such as "ß" or "Σ") goes through the op's per-text path instead.
+Either way every text gets its own parameters, and ``op.apply`` with them gives exactly the
+batch's output for that text (tested on arbitrary Unicode).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from augkit.core.transform import ColumnParams, Params
+
+# character classes (bits)
+WCH, DIG, SPC, JOIN, NPUNCT, AT, ODD = 1, 2, 4, 8, 16, 32, 64
+# case bits
+UP, LOW = 1, 2
+# token groups (G_JOIN only until joiners are resolved to word or other)
+G_WORD, G_SPACE, G_DIGIT, G_OTHER, G_JOIN = 1, 2, 3, 4, 5
+
+_HASH_BASE = np.uint64(0x9E3779B97F4A7C15 | 1)
+_HASH_LEN = np.uint64(0xC2B2AE3D27D4EB4F)
+_HASH_MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+
+def _classify(ch: str) -> tuple[int, int, int, int]:
+    """(class bits, lower code point, upper code point, case bits) of one character."""
+    if ch.isspace():
+        k = SPC
+    elif ch.isdecimal():  # what \d matches
+        k = DIG
+    elif ch.isalnum() or ch == "_":  # the rest of what \w matches
+        k = WCH
+    elif ch in "'\u2019-":
+        k = JOIN
+    elif ch in ".,:/":
+        k = NPUNCT
+    elif ch == "@":
+        k = AT
+    else:
+        k = 0
+    lo, up = ch.lower(), ch.upper()
+    # multi-character case maps, final-sigma lowering and titlecase letters: per-text path
+    if len(lo) != 1 or len(up) != 1 or ch == "\u03a3" or (ch.istitle() and not ch.isupper()):
+        k |= ODD
+    case = (UP if ch.isupper() else 0) | (LOW if ch.islower() else 0)
+    return k, ord(lo[0]), ord(up[0]), case
+
+
+def _pack(row: tuple[int, int, int, int]) -> int:
+    cls, lower, _upper, case = row
+    return lower << 9 | case << 7 | cls
+
+
+@lru_cache(maxsize=1)
+def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For every BMP code point: class bits (0-6), case bits (7-8) and lower-case code
+    point (9-29) packed in one uint32 (one gather per batch), and the upper-case code point."""
+    rows = [_classify(chr(c)) for c in range(65536)]
+    return (np.array([_pack(r) for r in rows], np.uint32),
+            np.array([r[2] for r in rows], np.uint32))
+
+
+def char_info(cp: np.ndarray) -> np.ndarray:
+    """Packed class, case and lower-case code point of every code point (see _bmp_tables)."""
+    packed_t, _ = _bmp_tables()
+    astral = np.flatnonzero(cp > 0xFFFF)
+    if not len(astral):
+        return packed_t[cp]
+    out = packed_t[np.where(cp > 0xFFFF, 0, cp)]
+    values, inverse = np.unique(cp[astral], return_inverse=True)
+    out[astral] = np.array([_pack(_classify(chr(int(v)))) for v in values], np.uint32)[inverse]
+    return out
+
+
+def upper_of(cp: np.ndarray) -> np.ndarray:
+    """Upper-case code point of each code point (single characters only: ODD excluded)."""
+    _, up_t = _bmp_tables()
+    out = up_t[np.where(cp > 0xFFFF, 0, cp)]
+    for k in np.flatnonzero(cp > 0xFFFF):
+        out[k] = _classify(chr(int(cp[k])))[2]
+    return out
+
+
+def _group_table() -> np.ndarray:
+    table = np.full(128, G_OTHER, np.int8)
+    for bits in range(128):
+        if bits & SPC:
+            table[bits] = G_SPACE
+        elif bits & DIG:
+            table[bits] = G_DIGIT
+        elif bits & WCH:
+            table[bits] = G_WORD
+        elif bits & JOIN:
+            table[bits] = G_JOIN
+    return table
+
+
+_GROUP = _group_table()
+
+
+def to_codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+
+
+def from_codes(cp: np.ndarray) -> str:
+    return cp.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+_POW: list[np.ndarray] = [np.ones(1, np.uint64), np.ones(1, np.uint64)]
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """B**i and B**-i modulo 2**64 for i < n (uint64 arithmetic wraps)."""
+    if len(_POW[0]) < n:
+        size = max(n, 2 * len(_POW[0]), 1 << 16)
+        inv = np.uint64(pow(int(_HASH_BASE), -1, 2**64))
+        with np.errstate(over="ignore"):
+            for j, base in enumerate((_HASH_BASE, inv)):
+                steps = np.full(size, base, np.uint64)
+                steps[0] = 1
+                _POW[j] = np.cumprod(steps, dtype=np.uint64)
+    return _POW[0], _POW[1]
+
+
+def span_hashes(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Hash of ``low[start:end]`` for every span: sum of c * B**j, mixed with the length
+    (code points of words are never 0)."""
+    pw, ipw = _powers(len(low) + 1)
+    prefix = np.empty(len(low) + 1, np.uint64)
+    prefix[0] = 0
+    with np.errstate(over="ignore"):
+        np.multiply(low, pw[:len(low)], out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
+        h = (prefix[end] - prefix[start]) * ipw[start]
+        h ^= (end - start).astype(np.uint64) * _HASH_LEN
+        # a bijective finaliser: short words' high bits would otherwise hardly vary, and the
+        # lookup buckets keys by their high bits
+        h ^= h >> np.uint64(31)
+        h *= _HASH_MIX
+        h ^= h >> np.uint64(29)
+        return h
+
+
+def ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start[i], start[i] + length[i])`` for all i."""
+    total = int(length.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    first = np.cumsum(length) - length
+    return np.repeat(start - first, length) + np.arange(total)
+
+
+def span_sums(values: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """``values[start[i]:end[i]].sum()`` for every span (empty spans give 0)."""
+    lens = end - start
+    keep = lens > 0
+    out = np.zeros(len(start), np.int64)
+    if keep.any():
+        ls = lens[keep]
+        picked = values[ranges(start[keep], ls)].astype(np.int64)
+        out[keep] = np.add.reduceat(picked, np.cumsum(ls) - ls)
+    return out
+
+
+class KeyTable:
+    """Exact lookup of words (lower-cased) in a fixed list of keys, vectorised.
+
+    Keys are bucketed by the top bits of their hash (about two buckets per key), so a
+    lookup is a few gathers rather than a binary search; a hash hit is then confirmed
+    character by character.
+
+    >>> t = KeyTable(["film", "movie"])
+    >>> p = Parsed(["A movie, a FILM; a show"])
+    >>> t.lookup(p.low, p.w_start, p.w_end).tolist()
+    [-1, 1, -1, 0, -1, -1]
+    """
+
+    def __init__(self, keys: Sequence[str]):
+        self.keys = list(keys)
+        lens = np.fromiter(map(len, self.keys), np.int64, len(self.keys))
+        self.start = np.cumsum(lens) - lens
+        self.len = lens
+        self.codes = to_codes("".join(self.keys))
+        h = span_hashes(self.codes, self.start, self.start + lens)
+        order = np.argsort(h, kind="stable")
+        self.hashes = np.append(h[order], np.uint64(0))  # one pad entry: gathers stay in range
+        self.ids = np.append(order, -1)
+        if len(h) > 1 and not np.all(self.hashes[1:-1] != self.hashes[:-2]):
+            raise ValueError("KeyTable: duplicate keys or a hash collision among them")
+        bits = max(4, int(len(h)).bit_length() + 1)
+        self.shift = np.uint64(64 - bits)
+        self.bucket = np.searchsorted(self.hashes[:-1] >> self.shift,
+                                      np.arange(2**bits + 1, dtype=np.uint64))
+
+    def lookup(self, low: np.ndarray, start: np.ndarray, end: np.ndarray,
+               hashes: np.ndarray | None = None) -> np.ndarray:
+        """Key index of ``low[start:end]`` for every span, -1 where it is not a key."""
+        out = np.full(len(start), -1, np.int64)
+        if not len(start) or not len(self.keys):
+            return out
+        h = span_hashes(low, start, end) if hashes is None else hashes
+        b = (h >> self.shift).astype(np.int64)
+        pos, stop = self.bucket[b], self.bucket[b + 1]
+        todo = np.flatnonzero(pos < stop)
+        pos, stop = pos[todo], stop[todo]
+        while len(todo):  # walk each bucket (rarely more than one entry)
+            eq = self.hashes[pos] == h[todo]
+            out[todo[eq]] = self.ids[pos[eq]]
+            pos += 1
+            more = ~eq & (pos < stop)
+            todo, pos, stop = todo[more], pos[more], stop[more]
+        hit = np.flatnonzero(out >= 0)
+        if len(hit):  # confirm: same length, same characters
+            cand = out[hit]
+            lens = end[hit] - start[hit]
+            same = self.len[cand] == lens
+            out[hit[~same]] = -1
+            hit, cand, lens = hit[same], cand[same], lens[same]
+            first = np.cumsum(lens) - lens
+            at = np.repeat(start[hit] - first, lens) + np.arange(int(first[-1] + lens[-1]))
+            shift = np.repeat(self.start[cand] - start[hit], lens)
+            wrong = np.flatnonzero(low[at] != self.codes[at + shift])
+            if len(wrong):
+                out[hit[np.searchsorted(first, wrong, side="right") - 1]] = -1
+        return out
+
+
+class Parsed:
+    """Tokens and words of many texts at once (see the module docstring).
+
+    Arrays over characters (``cp``; ``info``: packed class, case and lower case; ``low``),
+    over tokens (``t_start``, ``t_end``, ``t_grp``), over words (``w_tok``, ``w_start``,
+    ``w_end``, ``w_sid``) and over texts (``start``, ``ftok``, ``fw``, ``n_words``, ``ok``:
+    whether the text's tokens here are exactly ``tokenize(text)``'s).
+    """
+
+    def __init__(self, texts: Sequence[str]):
+        self.texts = texts
+        n = len(texts)
+        lens = np.fromiter(map(len, texts), np.int64, n)
+        self.start = np.zeros(n + 1, np.int64)
+        np.cumsum(lens, out=self.start[1:])
+        cp = self.cp = to_codes("".join(texts))
+        info = self.info = char_info(cp)
+        self.low = info >> np.uint32(9)
+        size = len(cp)
+        first = np.zeros(size + 1, bool)
+        first[self.start] = True  # text starts (and the end)
+        grp = _GROUP[info.astype(np.uint8) & np.uint8(0x7F)]
+        jpos = np.flatnonzero(grp == G_JOIN)
+        if len(jpos):  # a joiner between two letters of one text is inside a word
+            prev, nxt = np.maximum(jpos - 1, 0), np.minimum(jpos + 1, size - 1)
+            inner = ((info[prev] & WCH) != 0) & ((info[nxt] & WCH) != 0) & (jpos > 0)
+            inner &= (jpos + 1 < size) & ~first[jpos] & ~first[jpos + 1]
+            grp[jpos[inner]] = G_WORD
+            grp[jpos[~inner]] = G_OTHER
+        dpos = np.flatnonzero(grp == G_DIGIT)
+        if len(dpos):
+            _digit_tokens(self, grp, first, dpos)
+        change = grp == G_OTHER
+        change[1:] |= grp[1:] != grp[:-1]
+        change |= first[:-1]
+        self.t_start = np.flatnonzero(change)
+        self.t_end = np.append(self.t_start[1:], size)
+        self.t_grp = grp[self.t_start]
+        self.ftok = np.searchsorted(self.t_start, self.start)
+        wt = self.w_tok = np.flatnonzero(self.t_grp == G_WORD)
+        self.w_start = self.t_start[wt]
+        self.w_end = self.t_end[wt]
+        self.fw = np.searchsorted(wt, self.ftok)
+        self.n_words = np.diff(self.fw)
+        self.w_sid = np.repeat(np.arange(n), self.n_words)
+        self.ok = self._exact(n)
+        self._hashes: np.ndarray | None = None
+
+    def _exact(self, n: int) -> np.ndarray:
+        """Texts whose tokens the rules here reproduce exactly: no URL or e-mail markers
+        ("@", "://", "www.") and no character with an ODD case mapping."""
+        cp, info = self.cp, self.info
+        bad = np.flatnonzero(info & (ODD | AT | NPUNCT))
+        c = cp[bad]
+        odd = (info[bad] & (ODD | AT)) != 0
+        colon = bad[c == 58]  # "://"
+        colon = colon[colon + 2 < len(cp)]
+        dots = bad[c == 46]  # "www."
+        dots = dots[dots >= 3]
+        w = 119
+        where = np.concatenate([
+            bad[odd], colon[(cp[colon + 1] == 47) & (cp[colon + 2] == 47)],
+            dots[(cp[dots - 1] == w) & (cp[dots - 2] == w) & (cp[dots - 3] == w)]])
+        ok = np.ones(n, bool)
+        if len(where):  # (a pattern straddling two texts only costs a detour)
+            ok[np.searchsorted(self.start, where, side="right") - 1] = False
+        return ok
+
+    def case_at(self, idx: np.ndarray) -> np.ndarray:
+        return (self.info[idx] >> np.uint32(7)) & np.uint32(3)
+
+    def word_hashes(self) -> np.ndarray:
+        if self._hashes is None:
+            self._hashes = span_hashes(self.low, self.w_start, self.w_end)
+        return self._hashes
+
+    def lookup(self, table: KeyTable, words: np.ndarray | None = None) -> np.ndarray:
+        if words is None:
+            return table.lookup(self.low, self.w_start, self.w_end, self.word_hashes())
+        return table.lookup(self.low, self.w_start[words], self.w_end[words],
+                            self.word_hashes()[words])
+
+    def case_counts(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Numbers of upper- and lower-case characters in each span."""
+        lens = end - start
+        bits = self.case_at(ranges(start, lens))
+        at = np.cumsum(lens) - lens
+        return (span_sums((bits & UP) != 0, at, at + lens),
+                span_sums((bits & LOW) != 0, at, at + lens))
+
+
+def _digit_tokens(p: Parsed, grp: np.ndarray, first: np.ndarray, dpos: np.ndarray) -> None:
+    """Correct ``grp`` in texts where digits touch letters, joiners or ".,:/".
+
+    The tokenizer reads a run of \\w characters that starts with a digit as a number (the
+    leading digits, joined to an earlier number across one of ".,:/") and the rest as a
+    word; a run joined by one of "'’-" to a run that ends inside a word continues that word,
+    digits included. Worked out per run of \\w characters, in the affected texts only.
+    """
+    info = p.info
+    near = np.zeros(len(dpos), bool)
+    for k in (-1, 1):
+        q = dpos + k
+        inside = (q >= 0) & (q < len(info))
+        qq = np.clip(q, 0, len(info) - 1)
+        near |= inside & ((info[qq] & (WCH | JOIN | NPUNCT)) != 0)
+    if not near.any():
+        return
+    texts = np.unique(np.searchsorted(p.start, dpos[near], side="right") - 1)
+    idx = ranges(p.start[texts], p.start[texts + 1] - p.start[texts])
+    c = info[idx]
+    top = first[idx]  # text starts in the sub-array
+    is_w, is_d = (c & WCH) != 0, (c & DIG) != 0
+    a = is_w | is_d
+    m = len(idx)
+    prev_a = np.zeros(m, bool)
+    prev_a[1:] = a[:-1]
+    run_s = np.flatnonzero(a & (~prev_a | top))
+    nxt_a = np.zeros(m, bool)
+    nxt_a[:-1] = a[1:] & ~top[1:]
+    run_e = np.flatnonzero(a & ~nxt_a) + 1
+    r = len(run_s)
+    has_w = span_sums(is_w, run_s, run_e) > 0
+    gap = np.zeros(r, bool)  # exactly one character between run r - 1 and run r, same text
+    gap[1:] = (run_s[1:] - run_e[:-1] == 1) & ~top[run_s[1:]] & ~top[run_e[:-1]]
+    gch = c[np.maximum(run_s - 1, 0)]
+    jgap = gap & ((gch & JOIN) != 0)
+    pgap = gap & ((gch & NPUNCT) != 0)
+    ids = np.arange(r)
+    chain = np.maximum.accumulate(np.where(jgap, 0, ids))  # first run of each joiner chain
+    wordy = np.maximum.accumulate(np.where(has_w, ids, -1)) >= chain
+    prev_wordy = np.zeros(r, bool)
+    prev_wordy[1:] = wordy[:-1]
+    linked = jgap & prev_wordy  # continues the word before it, joiner included
+    numlink = pgap & ~prev_wordy & is_d[run_s]  # continues the number before it
+    g = np.where(is_w, G_WORD, np.where(is_d, G_DIGIT, np.where((c & SPC) != 0, G_SPACE,
+                                                                  G_OTHER))).astype(np.int8)
+    g[run_s[linked] - 1] = G_WORD
+    g[run_s[numlink] - 1] = G_DIGIT
+    # word part of each run: all of a linked run, else from its first letter on
+    own = ~linked & has_w
+    cs = np.cumsum(is_w)
+    first_w = np.searchsorted(cs, np.where(run_s > 0, cs[np.maximum(run_s - 1, 0)], 0) + 1)
+    w_from = np.where(linked, run_s, first_w)
+    pick = linked | own
+    g[ranges(w_from[pick], run_e[pick] - w_from[pick])] = G_WORD
+    grp[idx] = g
+
+
+# -- edits --------------------------------------------------------------------------------
+class Edits:
+    """Splices collected by an op: replace ``cp[pos:pos + dlen]`` by a piece of the source
+    (the texts' code points, then ``extra``); ``order`` ranks edits at one position."""
+
+    def __init__(self, parsed: Parsed):
+        self.parsed = parsed
+        self.cols: list[tuple[np.ndarray, ...]] = []
+        self.extra: list[np.ndarray] = []
+        self.size = len(parsed.cp)
+
+    def add_codes(self, codes: np.ndarray) -> int:
+        """Append code points to the source; returns their offset there."""
+        off = self.size
+        self.extra.append(codes.astype(np.uint32, copy=False))
+        self.size += len(codes)
+        return off
+
+    def add(self, sid, pos, dlen, poff, plen, order=0) -> None:
+        k = len(sid)
+        if k:
+            col = lambda v: np.broadcast_to(np.asarray(v, np.int64), (k,))
+            self.cols.append(tuple(col(v) for v in (sid, pos, dlen, poff, plen, order)))
+
+    def source(self) -> np.ndarray:
+        """The texts' code points followed by the extra pieces."""
+        if self.extra:
+            self.extra = [np.concatenate(self.extra)]
+            return np.concatenate([self.parsed.cp, self.extra[0]])
+        return self.parsed.cp
+
+    def run(self) -> list[str]:
+        p = self.parsed
+        if self.cols:
+            sid, pos, dlen, poff, plen, order = (np.concatenate(c) for c in zip(*self.cols,
+                                                                                strict=True))
+            srt = np.lexsort((order, pos, sid))
+            sid, pos, dlen, poff, plen = sid[srt], pos[srt], dlen[srt], poff[srt], plen[srt]
+        else:
+            sid = pos = dlen = poff = plen = np.zeros(0, np.int64)
+        return splice(self.source(), p.start, sid, pos, dlen, poff, plen)
+
+
+def splice(src: np.ndarray, start: np.ndarray, sid: np.ndarray, pos: np.ndarray,
+           dlen: np.ndarray, poff: np.ndarray, plen: np.ndarray) -> list[str]:
+    """Every text ``src[start[i]:start[i + 1]]`` with its edits applied, in one gather.
+
+    Edits are sorted by (text, position) and do not overlap: edit ``e`` replaces
+    ``src[pos[e]:pos[e] + dlen[e]]`` by ``src[poff[e]:poff[e] + plen[e]]``.
+
+    >>> src = to_codes("ab cdXY")
+    >>> splice(src, np.array([0, 2, 5]), *(np.array(v) for v in ([1], [3], [1], [5], [2])))
+    ['ab', ' XYd']
+    """
+    n = len(start) - 1
+    e = len(sid)
+    count = np.bincount(sid, minlength=n) if e else np.zeros(n, np.int64)
+    ce = np.zeros(n + 1, np.int64)
+    np.cumsum(count, out=ce[1:])
+    after = pos + dlen
+    cur = np.empty(e, np.int64)
+    if e:
+        cur[1:] = after[:-1]
+        firsts = ce[:-1][count > 0]
+        cur[firsts] = start[sid[firsts]]
+    tail = start[:-1].copy()
+    has = count > 0
+    tail[has] = after[ce[1:][has] - 1]
+    seg_src = np.empty(2 * e + n, np.int64)
+    seg_len = np.empty(2 * e + n, np.int64)
+    at = 2 * np.arange(e) + sid
+    seg_src[at], seg_len[at] = cur, pos - cur
+    seg_src[at + 1], seg_len[at + 1] = poff, plen
+    tails = 2 * ce[1:] + np.arange(n)
+    seg_src[tails], seg_len[tails] = tail, start[1:] - tail
+    out_end = np.cumsum(seg_len)
+    out_start = out_end - seg_len
+    idx = np.repeat(seg_src - out_start, seg_len) + np.arange(int(out_end[-1]) if n else 0)
+    text = from_codes(src[idx])
+    lo = out_start[2 * ce[:-1] + np.arange(n)].tolist()
+    hi = out_end[tails].tolist()
+    return [text[a:b] for a, b in zip(lo, hi, strict=True)]
+
+
+# -- random helpers -----------------------------------------------------------------------
+def rounded_counts(u: np.ndarray, rate: float, n_words: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`augkit.text.base.rounded_count` (same float arithmetic)."""
+    expected = rate * n_words.astype(np.float64)
+    n = np.floor(expected)
+    return (n + (u < expected - n)).astype(np.int64)
+
+
+def picks(u: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`augkit.text.base.pick`: an index in [0, n) from a uniform."""
+    return np.minimum((u * n).astype(np.int64), n - 1)
+
+
+def choose(rng: np.random.Generator, sid: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """For items grouped by text (``sid`` non-decreasing), a uniformly random subset of
+    ``min(want[sid], size of the group)`` items per text, as a mask."""
+    m = len(sid)
+    if not m:
+        return np.zeros(0, bool)
+    keys = (sid.astype(np.uint64) << np.uint64(32)) | rng.integers(
+        0, 2**32, m, dtype=np.uint64)
+    order = np.argsort(keys)
+    first = np.searchsorted(sid, sid[order])
+    picked = np.empty(m, bool)
+    picked[order] = (np.arange(m) - first) < want[sid[order]]
+    return picked
+
+
+def group_first(sid: np.ndarray, n: int) -> np.ndarray:
+    """Index of the first item of each text in a ``sid``-sorted array (length n + 1)."""
+    return np.searchsorted(sid, np.arange(n + 1))
+
+
+# -- params -------------------------------------------------------------------------------
+class BatchParams(ColumnParams):
+    """Per-text parameters of a vectorised batch: built on demand (records), while the batch
+    output comes from ``edits`` in one pass. ``exact`` holds the parameters of the texts
+    that went through the per-text path."""
+
+    __slots__ = ("build", "edits", "exact", "texts")
+
+    def __init__(self, applied: np.ndarray, texts: Sequence[str], edits: Edits | None,
+                 build: Callable[[int], Params], exact: dict[int, Params]):
+        super().__init__(applied)
+        self.texts = texts
+        self.edits = edits
+        self.build = build
+        self.exact = exact
+
+    def __getitem__(self, i):  # type: ignore[override]
+        i = int(i)
+        if not self.applied[i]:
+            return None
+        found = self.exact.get(i)
+        return found if found is not None else self.build(i)
+
+    def outputs(self, apply_text: Callable[[str, Params], str]) -> list[str]:
+        out = self.edits.run() if self.edits is not None else list(self.texts)
+        for i, prm in self.exact.items():
+            out[i] = apply_text(self.texts[i], prm)
+        return out
+
+
+def run_vectorised(op: Any, rng: np.random.Generator, texts: Sequence[str],
+                   plan: Callable[..., tuple[Edits, Callable[[int], Params]]]) -> BatchParams:
+    """Shared driver: ``p`` per text, the vectorised ``plan`` on texts it can do exactly,
+    ``op.sample_text`` on the others."""
+    applied = op.applied_mask(rng, len(texts))
+    parsed = Parsed(texts)
+    active = applied & parsed.ok
+    edits, build = plan(op, rng, parsed, active)
+    exact = {i: op.sample_text(rng, texts[i])
+             for i in np.flatnonzero(applied & ~parsed.ok).tolist()}
+    return BatchParams(applied, texts, edits, build, exact)
