@@ -114,3 +114,30 @@ def test_warp_affine_matches_one_opencv_call_per_sample(case, border, fill):
                        borderMode=BORDER_MODES[border], borderValue=(fill,) * 4).reshape(x.shape)
         if a else x for x, m, a in zip(images, cv, applied, strict=True)])
     np.testing.assert_array_equal(out, want)
+
+
+def _bc_steps(levels, alpha, m, beta):  # the single-image float steps, in order
+    return (levels - m) * alpha + m + beta
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.floats(0.0, 3.0), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1))
+def test_affine_luts_equal_the_exact_float_steps(n, spread, shift, seed):
+    rng = np.random.default_rng(seed)
+    alpha = 1.0 + rng.uniform(-spread, spread, n)
+    m, beta = rng.random(n), rng.uniform(-shift, shift, n)
+    # rows built on rounding ties: x + (j + 0.5) / 255 (alpha 1, mean 0), half of them
+    ties = rng.random(n) < 0.5
+    alpha[ties], m[ties] = 1.0, 0.0
+    beta[ties] = (rng.integers(-3, 3, ties.sum()) + 0.5) / 255.0
+    bound = 1.0 + 2.0 * np.abs(alpha).max() + np.abs(beta).max()
+    asked = []
+
+    def exact(rows):
+        asked.extend(rows.tolist())
+        return _bc_steps(K.LEVELS, alpha[rows, None], m[rows, None], beta[rows, None])
+
+    luts = K.affine_luts(alpha, m - alpha * m + beta, exact, bound)
+    want = K.luts_from(_bc_steps(K.LEVELS, alpha[:, None], m[:, None], beta[:, None]))
+    np.testing.assert_array_equal(luts, want)
+    assert set(np.flatnonzero(ties).tolist()) <= set(asked)  # tie rows: recomputed exactly

@@ -83,21 +83,35 @@ def _abs_max(column) -> float:
     return 0.0 if column is None else float(np.abs(column).max())
 
 
+def _affine_point_op(images, prm, fn, bound, scale, offset, **cols):
+    """``fn`` on [0, 1] values, an affine map of the level per sample (``scale * x +
+    offset``, up to rounding): uint8 tables through one outer product, exact as ``fn``."""
+    if images.dtype != np.uint8:
+        return K.point_op(images, fn, prm.applied, bound, **cols)
+
+    def exact(rows):
+        return fn(K.LEVELS, **{k: np.asarray(v, np.float64)[rows, None] for k, v in cols.items()})
+
+    luts = K.affine_luts(scale, offset, exact, bound)
+    return K.apply_luts(images, luts, prm.applied)
+
+
 def _apply_bc(t, images, prm):
     n = len(images)
     beta = prm.columns.get("beta")
     alpha = prm.columns.get("alpha")
-    # |(x - m) * alpha + m + beta| <= |alpha| + 1 + |beta| for x, m in [0, 1]
-    bound = 1.0 + _abs_max(alpha) + _abs_max(beta)
+    # for x, m in [0, 1]: |(x - m) * alpha + m + beta| <= 1 + |alpha| + |beta|, and the
+    # expanded map alpha * x + (m - alpha * m + beta) has |scale| + |offset| below this
+    bound = 1.0 + 2.0 * _abs_max(alpha) + _abs_max(beta)
+    beta = np.zeros(n) if beta is None else beta
     contrast = None if alpha is None else (alpha != 1.0) & prm.applied
     if contrast is None or not contrast.any():  # brightness only: one add per table
-        return K.point_op(images, _shift, prm.applied, bound,
-                          beta=np.zeros(n) if beta is None else beta)
+        return _affine_point_op(images, prm, _shift, bound, np.ones(n), beta, beta=beta)
     m = np.zeros(n)  # the mean grey only where a sample gets contrast
     m[contrast] = K.mean_gray(images if contrast.all() else images[contrast])
-    if beta is None:
-        return K.point_op(images, _stretch, prm.applied, bound, alpha=alpha, m=m)
-    return K.point_op(images, _bc, prm.applied, bound, beta=beta, alpha=alpha, m=m)
+    offset = m - alpha * m + beta  # (x - m) * alpha + m + beta, expanded
+    return _affine_point_op(images, prm, _bc, bound, alpha, offset, beta=beta, alpha=alpha,
+                            m=m)
 
 
 def _sample_brightness(t, rng, images):

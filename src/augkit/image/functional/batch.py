@@ -97,6 +97,36 @@ def luts_from(values: np.ndarray, bound: float | None = None) -> np.ndarray:
     return scaled.astype(np.uint8)
 
 
+_LEVEL_BASIS = np.vstack([LEVELS, np.ones((1, 256))])  # (2, 256): x = k / 255, and 1
+
+
+def affine_luts(scale: np.ndarray, offset: np.ndarray, exact, bound: float) -> np.ndarray:
+    """uint8 tables (N, 256) of the level maps ``x -> scale * x + offset`` (x = k / 255),
+    equal, entry for entry, to ``luts_from(exact(rows), bound)``, where ``exact(rows)``
+    evaluates the same maps for those rows with the single-image float steps.
+
+    Broadcasting per-sample parameters over (N, 256) costs numpy a loop per row; here one
+    outer product (a BLAS call) evaluates all maps, within ``tol`` of the exact steps (their
+    rounding errors are ~1e-13 * (1 + bound)**2). Every entry that rounds the same at
+    ``t - tol`` and ``t + tol`` is therefore the exact table entry; rows holding any other
+    entry (within ``tol`` of a rounding tie: practically never) are recomputed exactly.
+    ``bound``: a bound on ``|scale| + |offset|`` and on the exact values.
+    """
+    if bound >= _CV_SAFE_BOUND:
+        return luts_from(exact(np.arange(len(scale))))
+    coef = np.empty((len(scale), 2))
+    coef[:, 0], coef[:, 1] = scale, offset
+    coef *= 255.0
+    t = coef @ _LEVEL_BASIS
+    tol = 1e-9 * (1.0 + bound) ** 2
+    lo = cv2.add(t, -tol, dtype=cv2.CV_8U)  # rounds half to even and saturates, as rint+clip
+    hi = cv2.add(t, tol, dtype=cv2.CV_8U)
+    if not np.array_equal(lo, hi):
+        rows = np.flatnonzero((lo != hi).any(axis=1))
+        lo[rows] = luts_from(exact(rows), bound)
+    return lo
+
+
 def apply_luts(images: np.ndarray, luts: np.ndarray, applied: np.ndarray) -> np.ndarray:
     """Per-sample 256-entry tables on a uint8 batch: one copy of the batch (skipped samples
     stay as they are), then each applied sample translated in place."""
@@ -205,5 +235,5 @@ def warp_affine(images: np.ndarray, matrices: np.ndarray, applied: np.ndarray, h
         out[applied] = target
     return out
 
-__all__ = ["LEVELS", "affine_matrices", "apply_luts", "channel_sums", "crop", "hflip",
-           "keep_skipped", "luts_from", "mean_gray", "point_op", "vflip", "warp_affine"]
+__all__ = ["LEVELS", "affine_luts", "affine_matrices", "apply_luts", "channel_sums", "crop",
+           "hflip", "keep_skipped", "luts_from", "mean_gray", "point_op", "vflip", "warp_affine"]
