@@ -141,3 +141,13 @@ def test_affine_luts_equal_the_exact_float_steps(n, spread, shift, seed):
     want = K.luts_from(_bc_steps(K.LEVELS, alpha[:, None], m[:, None], beta[:, None]))
     np.testing.assert_array_equal(luts, want)
     assert set(np.flatnonzero(ties).tolist()) <= set(asked)  # tie rows: recomputed exactly
+
+
+def test_channel_sums_take_24_byte_items_only_when_they_fit():
+    rng = np.random.default_rng(3)
+    buffer = rng.integers(0, 256, 1 + 4 * 8 * 8 * 3, dtype=np.uint8)
+    for images in (buffer[:-1].reshape(4, 8, 8, 3),  # aligned: 8 pixels per item
+                   buffer[1:].reshape(4, 8, 8, 3),  # starts off an 8-byte boundary
+                   buffer[:4 * 5 * 7 * 3].reshape(4, 5, 7, 3)):  # 35 pixels: bytes only
+        want = np.array([cv2.sumElems(x)[:3] for x in images])
+        np.testing.assert_array_equal(K.channel_sums(images), want)

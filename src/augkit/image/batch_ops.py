@@ -72,13 +72,6 @@ def _shift(x, beta):  # _bc with m = 0, alpha = 1: x - 0, * 1 and + 0 are exact,
     return x + beta
 
 
-def _stretch(x, alpha, m):  # _bc with beta = 0: the final + 0.0 is exact, so equal
-    v = x - m
-    v *= alpha
-    v += m
-    return v
-
-
 def _abs_max(column) -> float:
     return 0.0 if column is None else float(np.abs(column).max())
 

@@ -172,17 +172,28 @@ def point_op(images: np.ndarray, fn, applied: np.ndarray, bound: float | None = 
     return out
 
 
+_LANES = (np.arange(24)[:, None] % 3 == np.arange(3)).astype(np.float64)  # byte -> channel
+
+
 def channel_sums(images: np.ndarray) -> np.ndarray:
     """Exact per-sample channel sums of a uint8 (N, H, W, C) batch, as float64 (N, C).
 
-    One transpose turns the batch into rows of N values, one row per (pixel, channel); the
-    sums are then one column reduction over all samples at once (OpenCV's fast direction),
-    instead of one call per sample. int32 sums are exact while H * W * 255 < 2**31.
+    One transpose turns the batch into rows holding one slice of every sample; the sums are
+    then one column reduction over all samples at once (OpenCV's fast direction), instead
+    of one call per sample. For 3 channels the transpose moves 24-byte items (8 pixels, a
+    3-channel float64 element to OpenCV, copied bit for bit), 3x cheaper than bytes. int32
+    sums are exact while H * W * 255 < 2**31.
     """
     n, h, w, c = images.shape
     if h * w * 255 >= 2**31:
         return np.array(list(map(cv2.sumElems, images)), dtype=np.float64)[:, :c]
-    rows = cv2.transpose(np.ascontiguousarray(images).reshape(n, -1))  # (H*W*C, N)
+    flat = np.ascontiguousarray(images).reshape(n, -1)
+    if c == 3 and flat.shape[1] % 24 == 0 and flat.ctypes.data % 8 == 0:
+        items = cv2.transpose(flat.view(np.float64).reshape(n, -1, 3))  # (H*W/8, N) items
+        rows = items.reshape(len(items), -1).view(np.uint8)  # (H*W/8, N*24)
+        sums = cv2.reduce(rows, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S)
+        return sums.reshape(n, 24) @ _LANES  # exact: integers far below 2**53
+    rows = cv2.transpose(flat)  # (H*W*C, N)
     sums = cv2.reduce(rows.reshape(h * w, c * n), 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S)
     return sums.reshape(c, n).T.astype(np.float64)
 
