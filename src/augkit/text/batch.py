@@ -30,8 +30,9 @@ from augkit.core.transform import ColumnParams, Params
 WCH, DIG, SPC, JOIN, NPUNCT, AT, ODD = 1, 2, 4, 8, 16, 32, 64
 # case bits
 UP, LOW = 1, 2
-# token groups (G_JOIN only until joiners are resolved to word or other)
-G_WORD, G_SPACE, G_DIGIT, G_OTHER, G_JOIN = 1, 2, 3, 4, 5
+# token groups; parsing also uses K_* kinds, resolved to groups before tokens are cut
+G_WORD, G_SPACE, G_OTHER, G_DIGIT = 1, 2, 3, 4
+K_JOIN, K_NPUNCT, K_BAD, K_CASED = 5, 6, 7, 8  # joiner, .,:/, ODD or "@", letter to lower
 
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15 | 1)
 _HASH_LEN = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -97,21 +98,47 @@ def upper_of(cp: np.ndarray) -> np.ndarray:
     return out
 
 
-def _group_table() -> np.ndarray:
-    table = np.full(128, G_OTHER, np.int8)
-    for bits in range(128):
-        if bits & SPC:
-            table[bits] = G_SPACE
-        elif bits & DIG:
-            table[bits] = G_DIGIT
-        elif bits & WCH:
-            table[bits] = G_WORD
-        elif bits & JOIN:
-            table[bits] = G_JOIN
-    return table
+def _kind(row: tuple[int, int, int, int], code: int) -> int:
+    cls, lower = row[0], row[1]
+    if cls & (ODD | AT):
+        return K_BAD
+    if cls & SPC:
+        return G_SPACE
+    if cls & DIG:
+        return G_DIGIT
+    if cls & WCH:
+        return K_CASED if lower != code else G_WORD
+    if cls & JOIN:
+        return K_JOIN
+    if cls & NPUNCT:
+        return K_NPUNCT
+    return G_OTHER
 
 
-_GROUP = _group_table()
+@lru_cache(maxsize=1)
+def _kind_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Kind (int8) and lower-case code point of every BMP code point."""
+    rows = [_classify(chr(c)) for c in range(65536)]
+    return (np.array([_kind(r, c) for c, r in enumerate(rows)], np.int8),
+            np.array([r[1] for r in rows], np.uint32))
+
+
+def kinds_of(cp: np.ndarray) -> np.ndarray:
+    kind_t, _ = _kind_tables()
+    astral = np.flatnonzero(cp > 0xFFFF)
+    if not len(astral):
+        return kind_t[cp]
+    out = kind_t[np.where(cp > 0xFFFF, 0, cp)]
+    out[astral] = [_kind(_classify(chr(int(c))), int(c)) for c in cp[astral]]
+    return out
+
+
+def lower_of(cp: np.ndarray) -> np.ndarray:
+    _, low_t = _kind_tables()
+    out = low_t[np.where(cp > 0xFFFF, 0, cp)]
+    for k in np.flatnonzero(cp > 0xFFFF):
+        out[k] = _classify(chr(int(cp[k])))[1]
+    return out
 
 
 def to_codes(text: str) -> np.ndarray:
@@ -203,7 +230,7 @@ class KeyTable:
         self.ids = np.append(order, -1)
         if len(h) > 1 and not np.all(self.hashes[1:-1] != self.hashes[:-2]):
             raise ValueError("KeyTable: duplicate keys or a hash collision among them")
-        bits = max(4, int(len(h)).bit_length() + 1)
+        bits = max(4, int(len(h)).bit_length() + 2)  # about 1/4 full: buckets rarely shared
         self.shift = np.uint64(64 - bits)
         self.bucket = np.searchsorted(self.hashes[:-1] >> self.shift,
                                       np.arange(2**bits + 1, dtype=np.uint64))
@@ -257,20 +284,25 @@ class Parsed:
         self.start = np.zeros(n + 1, np.int64)
         np.cumsum(lens, out=self.start[1:])
         cp = self.cp = to_codes("".join(texts))
-        info = self.info = char_info(cp)
-        self.low = info >> np.uint32(9)
         size = len(cp)
         first = np.zeros(size + 1, bool)
         first[self.start] = True  # text starts (and the end)
-        grp = _GROUP[info.astype(np.uint8) & np.uint8(0x7F)]
-        jpos = np.flatnonzero(grp == G_JOIN)
+        grp = kinds_of(cp)
+        sp = np.flatnonzero(grp >= G_DIGIT)  # the few characters that need a closer look
+        kind = grp[sp]
+        cased = sp[kind == K_CASED]
+        self.low = cp.copy()
+        self.low[cased] = lower_of(cp[cased])
+        grp[cased] = G_WORD
+        self.ok = self._exact(n, sp, kind)
+        jpos = sp[kind == K_JOIN]
         if len(jpos):  # a joiner between two letters of one text is inside a word
             prev, nxt = np.maximum(jpos - 1, 0), np.minimum(jpos + 1, size - 1)
-            inner = ((info[prev] & WCH) != 0) & ((info[nxt] & WCH) != 0) & (jpos > 0)
+            inner = (grp[prev] == G_WORD) & (grp[nxt] == G_WORD) & (jpos > 0)
             inner &= (jpos + 1 < size) & ~first[jpos] & ~first[jpos + 1]
-            grp[jpos[inner]] = G_WORD
-            grp[jpos[~inner]] = G_OTHER
-        dpos = np.flatnonzero(grp == G_DIGIT)
+            grp[jpos] = np.where(inner, G_WORD, G_OTHER)
+        grp[sp[(kind == K_NPUNCT) | (kind == K_BAD)]] = G_OTHER
+        dpos = sp[kind == G_DIGIT]
         if len(dpos):
             _digit_tokens(self, grp, first, dpos)
         change = grp == G_OTHER
@@ -286,31 +318,33 @@ class Parsed:
         self.fw = np.searchsorted(wt, self.ftok)
         self.n_words = np.diff(self.fw)
         self.w_sid = np.repeat(np.arange(n), self.n_words)
-        self.ok = self._exact(n)
         self._hashes: np.ndarray | None = None
 
-    def _exact(self, n: int) -> np.ndarray:
+    def _exact(self, n: int, sp: np.ndarray, kind: np.ndarray) -> np.ndarray:
         """Texts whose tokens the rules here reproduce exactly: no URL or e-mail markers
         ("@", "://", "www.") and no character with an ODD case mapping."""
-        cp, info = self.cp, self.info
-        bad = np.flatnonzero(info & (ODD | AT | NPUNCT))
-        c = cp[bad]
-        odd = (info[bad] & (ODD | AT)) != 0
-        colon = bad[c == 58]  # "://"
+        cp = self.cp
+        punct = sp[kind == K_NPUNCT]
+        c = cp[punct]
+        colon = punct[c == 58]  # "://"
         colon = colon[colon + 2 < len(cp)]
-        dots = bad[c == 46]  # "www."
+        dots = punct[c == 46]  # "www."
         dots = dots[dots >= 3]
         w = 119
         where = np.concatenate([
-            bad[odd], colon[(cp[colon + 1] == 47) & (cp[colon + 2] == 47)],
+            sp[kind == K_BAD], colon[(cp[colon + 1] == 47) & (cp[colon + 2] == 47)],
             dots[(cp[dots - 1] == w) & (cp[dots - 2] == w) & (cp[dots - 3] == w)]])
         ok = np.ones(n, bool)
         if len(where):  # (a pattern straddling two texts only costs a detour)
             ok[np.searchsorted(self.start, where, side="right") - 1] = False
         return ok
 
+    def info_at(self, idx: np.ndarray) -> np.ndarray:
+        """Packed class, case and lower case (see ``char_info``) at some positions."""
+        return char_info(self.cp[idx])
+
     def case_at(self, idx: np.ndarray) -> np.ndarray:
-        return (self.info[idx] >> np.uint32(7)) & np.uint32(3)
+        return (self.info_at(idx) >> np.uint32(7)) & np.uint32(3)
 
     def word_hashes(self) -> np.ndarray:
         if self._hashes is None:
@@ -340,18 +374,17 @@ def _digit_tokens(p: Parsed, grp: np.ndarray, first: np.ndarray, dpos: np.ndarra
     word; a run joined by one of "'’-" to a run that ends inside a word continues that word,
     digits included. Worked out per run of \\w characters, in the affected texts only.
     """
-    info = p.info
+    size = len(p.cp)
     near = np.zeros(len(dpos), bool)
     for k in (-1, 1):
         q = dpos + k
-        inside = (q >= 0) & (q < len(info))
-        qq = np.clip(q, 0, len(info) - 1)
-        near |= inside & ((info[qq] & (WCH | JOIN | NPUNCT)) != 0)
+        inside = (q >= 0) & (q < size)
+        near |= inside & ((p.info_at(np.clip(q, 0, size - 1)) & (WCH | JOIN | NPUNCT)) != 0)
     if not near.any():
         return
     texts = np.unique(np.searchsorted(p.start, dpos[near], side="right") - 1)
     idx = ranges(p.start[texts], p.start[texts + 1] - p.start[texts])
-    c = info[idx]
+    c = p.info_at(idx)
     top = first[idx]  # text starts in the sub-array
     is_w, is_d = (c & WCH) != 0, (c & DIG) != 0
     a = is_w | is_d
