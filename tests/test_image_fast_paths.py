@@ -41,8 +41,12 @@ def test_hue_only_shift_equals_the_three_channel_table():
 
 def test_brightness_contrast_table_equals_the_point_function():
     rng = np.random.default_rng(1)
-    for _ in range(2000):
+    for i in range(3000):
         m, alpha, beta = rng.random(), float(rng.uniform(0, 4)), float(rng.uniform(-1, 1))
+        if i % 3 == 1:  # Brightness: no mean, alpha 1 (the skipped identity steps)
+            m, alpha = 0.0, 1.0
+        elif i % 3 == 2:  # Contrast: beta 0
+            beta = 0.0
         np.testing.assert_array_equal(
             C._brightness_contrast_lut(m, alpha, beta),
             C.lut_from(lambda x, m=m, a=alpha, b=beta: (x - m) * a + m + b))
