@@ -8,6 +8,7 @@ with preallocated outputs, so the Python cost per sample is about a microsecond.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from itertools import repeat
 
 import cv2
@@ -45,6 +46,22 @@ def hflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
     return keep_skipped(out, images, applied)
 
 
+@lru_cache(maxsize=32)
+def _row_grid(n: int, h: int, count: int) -> np.ndarray:
+    """Row ``i * h + j`` of sample ``i`` for ``j < count``, flat (read-only, cached: batch
+    shapes repeat, and building it per call costs numpy a loop per sample)."""
+    grid = (np.arange(0, n * h, h)[:, None] + np.arange(count)).reshape(-1)
+    grid.flags.writeable = False
+    return grid
+
+
+@lru_cache(maxsize=32)
+def _reversed_rows(n: int, h: int) -> np.ndarray:
+    grid = (np.arange(0, n * h, h)[:, None] + np.arange(h - 1, -1, -1)).reshape(-1)
+    grid.flags.writeable = False
+    return grid
+
+
 def vflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
     """One gather of whole rows (a void dtype per row): sample ``i`` takes its rows reversed
     where applied, in order where skipped."""
@@ -52,10 +69,8 @@ def vflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
     n, h = images.shape[:2]
     rows = images.reshape(n * h, -1)
     rows = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).reshape(-1)
-    r = np.arange(h)
-    src = np.where(applied[:, None], r[::-1], r)
-    src += np.arange(0, n * h, h)[:, None]
-    return np.take(rows, src.reshape(-1)).view(images.dtype).reshape(images.shape)
+    src = np.where(np.repeat(applied, h), _reversed_rows(n, h), _row_grid(n, h, h))
+    return np.take(rows, src).view(images.dtype).reshape(images.shape)
 
 
 def crop(images: np.ndarray, tops: np.ndarray, lefts: np.ndarray, height: int,
@@ -70,9 +85,9 @@ def crop(images: np.ndarray, tops: np.ndarray, lefts: np.ndarray, height: int,
     run = np.dtype((np.void, width * pixel))
     count = (images.nbytes - run.itemsize) // pixel + 1
     runs = np.ndarray((count,), run, images, 0, (pixel,))
-    rows = (np.arange(0, n * h, h) + np.asarray(tops))[:, None] + np.arange(height)
-    starts = rows * w + np.asarray(lefts)[:, None]
-    picked = runs[starts.reshape(-1)]  # indexing, not np.take: take would copy the view
+    starts = _row_grid(n, h, height) * w  # flat: numpy loops per row when broadcasting
+    starts += np.repeat(np.asarray(tops) * w + np.asarray(lefts), height)
+    picked = runs[starts]  # indexing, not np.take: take would copy the view
     return picked.view(images.dtype).reshape((n, height, width) + images.shape[3:])
 
 
