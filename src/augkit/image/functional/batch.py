@@ -24,8 +24,7 @@ LEVELS = np.arange(256, dtype=np.float64)[None, :] / 255.0  # (1, 256), broadcas
 def _samples(images: np.ndarray) -> np.ndarray:
     """A C-contiguous batch seen as N opaque items of one sample each (a void dtype), so
     numpy moves whole samples with one memcpy each instead of element by element."""
-    item = np.dtype((np.void, images[0].nbytes))
-    return images.reshape(len(images), -1).view(item).reshape(len(images))
+    return images.reshape(-1).view(np.dtype((np.void, images.nbytes // len(images))))
 
 
 def keep_skipped(out: np.ndarray, images: np.ndarray, applied: np.ndarray) -> np.ndarray:
