@@ -70,3 +70,32 @@ def test_uniform_draws_are_numpys_bit_for_bit():
     for low, high in [(-0.2, 0.2), (0.8, 1.25), (-20, 20), (0.0, 0.0), (1e-3, 100.0)]:
         for _ in range(500):
             assert uniform(a, low, high) == float(b.uniform(low, high))
+
+
+@pytest.mark.parametrize("channels", [2, 3, 4])
+def test_per_channel_tables_equal_a_lookup_per_channel(channels):
+    rng = np.random.default_rng(channels)
+    for i in range(12):
+        h, w = (int(v) for v in rng.integers(1, 30, 2))
+        img = rng.integers(0, 256, (h, w, channels), dtype=np.uint8)
+        tables = [rng.integers(0, 256, 256, dtype=np.uint8) for _ in range(channels)]
+        if i % 3 == 0:  # all equal: the one-pass path
+            tables = [tables[0]] * channels
+        want = np.stack([tables[c][img[:, :, c]] for c in range(channels)], axis=2)
+        np.testing.assert_array_equal(C.tables_per_channel(img, tables), want)
+        np.testing.assert_array_equal(C.tables_per_channel(img[:, ::-1], tables),
+                                      want[:, ::-1])
+
+
+def test_autocontrast_stretches_each_channel_from_its_own_range():
+    rng = np.random.default_rng(5)
+    for i in range(12):
+        img = rng.integers(20, 200, (17, 23, 3), dtype=np.uint8)
+        if i % 2:
+            img[:, :, 1] = 77  # a constant channel stays as it is
+        want = []
+        for c in range(3):
+            lo, hi = img[:, :, c].min() / 255.0, img[:, :, c].max() / 255.0
+            fn = (lambda x, lo=lo, hi=hi: (x - lo) / (hi - lo)) if hi > lo else (lambda x: x)
+            want.append(C.lut_from(fn)[img[:, :, c]])
+        np.testing.assert_array_equal(C.autocontrast(img), np.stack(want, axis=2))

@@ -61,14 +61,43 @@ def point_op(img: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndar
     return np.clip(fn(img), 0.0, 1.0).astype(np.float32, copy=False)
 
 
+def _interleaved(img: np.ndarray) -> bool:
+    """uint8 with 2-4 interleaved channels: the layout of the OpenCV plane fast paths."""
+    return img.ndim == 3 and img.dtype.char == "B" and 1 < img.shape[2] <= 4
+
+
+def planes_of(img: np.ndarray) -> list[np.ndarray]:
+    """Contiguous copies of the channels of an :func:`_interleaved` image (OpenCV's channel
+    copy: ~2x faster than numpy's strided one at 500x375)."""
+    return [cv2.extractChannel(img, c) for c in range(img.shape[2])]
+
+
+def tables_per_channel(img: np.ndarray, tables: list[np.ndarray]) -> np.ndarray:
+    """``tables[c]`` (256 uint8 each) on channel c of an :func:`_interleaved` image.
+
+    Equal tables (a grey image stored as RGB, channels that all span the full range) go
+    over the interleaved bytes in one pass; otherwise each contiguous plane is translated
+    in place and the planes are merged (~3x faster than per-channel numpy copies, ~1.7x
+    faster than OpenCV's multi-channel LUT).
+    """
+    first = tables[0]
+    if all(np.array_equal(first, t) for t in tables[1:]):
+        return apply_lut(img, first)
+    planes = planes_of(img)
+    for plane, table in zip(planes, tables, strict=True):
+        if _translate is not None:
+            _translate(memoryview(plane).cast("B"), memoryview(table), inplace=True)
+        else:
+            cv2.LUT(plane, table, dst=plane)
+    return cv2.merge(planes)
+
+
 def per_channel_point_op(img: np.ndarray, fns: list) -> np.ndarray:
     """Like :func:`point_op` with one function per channel."""
     if img.ndim == 2:
         return point_op(img, fns[0])
-    if img.dtype == np.uint8 and 1 < img.shape[2] <= 4:  # planes: contiguous, SIMD tables
-        planes = [apply_lut(np.ascontiguousarray(img[:, :, c]), lut_from(fn))
-                  for c, fn in enumerate(fns)]
-        return cv2.merge(planes)
+    if _interleaved(img):
+        return tables_per_channel(img, [lut_from(fn) for fn in fns])
     return np.stack([point_op(np.ascontiguousarray(img[:, :, c]), fn)
                      for c, fn in enumerate(fns)], axis=2)
 
@@ -200,9 +229,16 @@ def equalize(img: np.ndarray) -> np.ndarray:
 def autocontrast(img: np.ndarray) -> np.ndarray:
     """Stretch each channel so its darkest pixel is 0 and its brightest is the maximum."""
     top = max_value(img)
+    if _interleaved(img):  # min / max of every channel from two row-wise reductions
+        rows = img.reshape(img.shape[0], -1)  # (H, W * C): numpy reduces whole rows (SIMD)
+        lows = np.minimum.reduce(rows, axis=0).reshape(-1, img.shape[2]).min(axis=0)
+        highs = np.maximum.reduce(rows, axis=0).reshape(-1, img.shape[2]).max(axis=0)
+        ranges = zip(lows.tolist(), highs.tolist(), strict=True)
+    else:
+        ranges = ((channel.min(), channel.max()) for channel in _channels(img))
     fns = []
-    for channel in _channels(img):
-        lo, hi = float(channel.min()) / top, float(channel.max()) / top
+    for low, high in ranges:
+        lo, hi = float(low) / top, float(high) / top
         if hi > lo:
             fns.append(lambda x, lo=lo, hi=hi: (x - lo) / (hi - lo))
         else:
