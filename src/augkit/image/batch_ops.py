@@ -98,7 +98,7 @@ def _apply_bc(t, images, prm):
     bound = 1.0 + 2.0 * _abs_max(alpha) + _abs_max(beta)
     beta = np.zeros(n) if beta is None else beta
     contrast = None if alpha is None else (alpha != 1.0) & prm.applied
-    if contrast is None or not contrast.any():  # brightness only: one add per table
+    if contrast is None or not contrast.any():  # brightness only: no mean grey needed
         return _affine_point_op(images, prm, _shift, bound, np.ones(n), beta, beta=beta)
     m = np.zeros(n)  # the mean grey only where a sample gets contrast
     m[contrast] = K.mean_gray(images if contrast.all() else images[contrast])
