@@ -99,3 +99,14 @@ def test_autocontrast_stretches_each_channel_from_its_own_range():
             fn = (lambda x, lo=lo, hi=hi: (x - lo) / (hi - lo)) if hi > lo else (lambda x: x)
             want.append(C.lut_from(fn)[img[:, :, c]])
         np.testing.assert_array_equal(C.autocontrast(img), np.stack(want, axis=2))
+
+
+def test_grey_and_invert_equal_their_plain_forms():
+    for _, img in _images(6):
+        grey = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+        np.testing.assert_array_equal(C.to_gray_rgb(img), grey)
+        np.testing.assert_array_equal(C.saturation(img, 0.0), grey)
+        for view in (img, img[:, ::-1], img[::2]):
+            out = C.invert(view)
+            np.testing.assert_array_equal(out, 255 - view)
+            assert out.flags.c_contiguous
