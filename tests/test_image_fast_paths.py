@@ -110,3 +110,11 @@ def test_grey_and_invert_equal_their_plain_forms():
             out = C.invert(view)
             np.testing.assert_array_equal(out, 255 - view)
             assert out.flags.c_contiguous
+
+
+def test_hue_saturation_value_equals_the_three_channel_table():
+    for rng, img in _images(8):
+        shifts = (float(rng.uniform(-180, 180)), float(rng.uniform(-1, 1)),
+                  float(rng.uniform(-1, 1)))
+        np.testing.assert_array_equal(C.hue_saturation_value(img, *shifts),
+                                      _hsv_by_one_table(img, *shifts))

@@ -304,11 +304,8 @@ def hue_saturation_value(img: np.ndarray, hue_shift: float, sat_shift: float,
             _translate(memoryview(plane.reshape(-1)), memoryview(hue_table), inplace=True)
             cv2.insertChannel(plane, hsv, 0)
             return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
-        tables = np.empty((256, 1, 3), np.uint8)  # one 3-channel table: no split / merge
-        tables[:, 0, 0] = hue_table
-        tables[:, 0, 1] = lut_from(lambda x: x + sat_shift)
-        tables[:, 0, 2] = lut_from(lambda x: x + val_shift)
-        return cv2.cvtColor(cv2.LUT(hsv, tables), cv2.COLOR_HSV2RGB)
+        tables = [hue_table, lut_from(lambda x: x + sat_shift), lut_from(lambda x: x + val_shift)]
+        return cv2.cvtColor(tables_per_channel(hsv, tables), cv2.COLOR_HSV2RGB)
     h, s, v = cv2.split(hsv)  # float32: hue in degrees, s and v in [0, 1]
     h = np.mod(h + hue_shift, 360.0).astype(np.float32)
     s = np.clip(s + sat_shift, 0, 1).astype(np.float32)
