@@ -318,6 +318,12 @@ class Parsed:
         self.fw = np.searchsorted(wt, self.ftok)
         self.n_words = np.diff(self.fw)
         self.w_sid = np.repeat(np.arange(n), self.n_words)
+        joined = jpos[grp[jpos] == G_WORD]  # words with a joiner inside ("don't", "re-do")
+        self.join_words = np.unique(np.searchsorted(self.w_start, joined, side="right") - 1)
+        # words with a character that lower-cases to another one (upper case): the only
+        # words whose casing rules need a closer look
+        self.cased = np.zeros(len(wt), bool)
+        self.cased[np.searchsorted(self.w_start, cased, side="right") - 1] = True
         self._hashes: np.ndarray | None = None
 
     def _exact(self, n: int, sp: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -522,16 +528,31 @@ def picks(u: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def choose(rng: np.random.Generator, sid: np.ndarray, want: np.ndarray) -> np.ndarray:
     """For items grouped by text (``sid`` non-decreasing), a uniformly random subset of
-    ``min(want[sid], size of the group)`` items per text, as a mask."""
+    ``min(want[sid], size of the group)`` items per text, as a mask: the items with the
+    smallest uniform keys, found one per round while few are wanted, else by a sort."""
     m = len(sid)
+    picked = np.zeros(m, bool)
     if not m:
-        return np.zeros(0, bool)
-    keys = (sid.astype(np.uint64) << np.uint64(32)) | rng.integers(
-        0, 2**32, m, dtype=np.uint64)
-    order = np.argsort(keys)
-    first = np.searchsorted(sid, sid[order])
-    picked = np.empty(m, bool)
-    picked[order] = (np.arange(m) - first) < want[sid[order]]
+        return picked
+    u = rng.random(m)
+    w = want[sid]
+    rounds = int(w.max())
+    if rounds > 8:
+        order = np.lexsort((u, sid))
+        first = np.searchsorted(sid, sid[order])
+        picked[order] = (np.arange(m) - first) < w[order]
+        return picked
+    live = np.arange(m)
+    for r in range(rounds):
+        live = live[w[live] > r]
+        if not len(live):
+            break
+        ul, g = u[live], sid[live]
+        starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
+        counts = np.diff(np.append(starts, len(g)))
+        hit = (ul == np.repeat(np.minimum.reduceat(ul, starts), counts)) & (ul < 1.0)
+        picked[live[hit]] = True
+        u[live[hit]] = 2.0  # taken: never the minimum again
     return picked
 
 

@@ -134,28 +134,40 @@ _ARTICLE_OFF = np.array([[0, 1], [3, 4], [6, 7]])
 class WordFacts:
     """Per-word lookups shared by the ops of one batch."""
 
-    def __init__(self, p: Parsed, lexicon: bool):
+    def __init__(self, p: Parsed):
         self.p = p
-        self.lexicon = lexicon
         table = words_table()
-        if lexicon:  # key: index into the lexicon table (synonyms), flags from it
-            self.key = p.lookup(table.table)
-            self.flags = np.where(self.key >= 0, table.flags[np.maximum(self.key, 0)], 0)
-        else:  # flags from the word lists only (IN_LEX is looked up where needed)
-            key = p.lookup(table.vocab)
-            self.flags = np.where(key >= 0, table.vocab_flags[np.maximum(key, 0)], 0)
+        # flags from the word lists (a small table); the lexicon is looked up where needed
+        key = p.lookup(table.vocab)
+        self.flags = np.where(key >= 0, table.vocab_flags[np.maximum(key, 0)], 0)
         self.length = p.w_end - p.w_start
+
+    def synonym_lists(self, words: np.ndarray, syn: Synonyms) -> tuple[np.ndarray, ...]:
+        """The given words that have synonyms, with the start and length of their lists
+        (each word's POS cue comes from the word before it). Only words that may be edited
+        are looked up in the lexicon."""
+        p = self.p
+        key = p.lookup(words_table().table, words)
+        prev = np.maximum(words - 1, 0)
+        prev_flags = np.where(words > p.fw[p.w_sid[words]], self.flags[prev], 0)
+        cue = np.where(prev_flags & DET, 1, np.where(prev_flags & VCUE, 2, 0))
+        slot = np.where(key >= 0, 3 * key + cue, 0)
+        start = syn.ptr[slot]
+        count = np.where(key >= 0, syn.ptr[slot + 1] - start, 0)
+        has = count > 0
+        return words[has], start[has], count[has]
 
     def protected(self, op: Any) -> np.ndarray:
         p = self.p
         bits = ((STOP if op.protect_stopwords else 0) | (QUEST if op.protect_questions else 0)
                 | (NEG if op.protect_negations else 0))
         prot = (self.flags & bits) != 0
-        if op.protect_negations:  # is_negation: ... or ends with "n't"
-            e = p.w_end
+        if op.protect_negations:  # is_negation: ... or ends with "n't" (a joiner inside)
+            jw = p.join_words
+            e = p.w_end[jw]
             back = lambda k: p.low[np.maximum(e - k, 0)]
-            prot |= ((self.length >= 3) & (back(1) == 116) & ((back(2) == 39) | (back(2) == 0x2019))
-                     & (back(3) == 110))
+            prot[jw[(self.length[jw] >= 3) & (back(1) == 116) & (back(3) == 110)
+                    & ((back(2) == 39) | (back(2) == 0x2019))]] = True
         if op._protected:
             prot |= p.lookup(protected_table(frozenset(op._protected))) >= 0
         return prot
@@ -164,25 +176,33 @@ class WordFacts:
         """``match_case`` style of each word: UPPER (len > 1, all cased upper), CAPITAL
         (first character upper) or PLAIN."""
         p = self.p
+        out = np.full(len(words), PLAIN)
+        look = np.flatnonzero(p.cased[words])  # no upper-case letter: PLAIN
+        words = words[look]
         n_up, n_low = p.case_counts(p.w_start[words], p.w_end[words])
         upper = (self.length[words] > 1) & (n_up > 0) & (n_low == 0)
         first_up = (p.case_at(p.w_start[words]) & UP) != 0
-        return np.where(upper, UPPER, np.where(first_up, CAPITAL, PLAIN))
+        out[look] = np.where(upper, UPPER, np.where(first_up, CAPITAL, PLAIN))
+        return out
 
     def recase_ok(self, words: np.ndarray) -> np.ndarray:
         """Vectorised ``word_ops._recase_ok``: Title-case common words (no ODD characters
         here, so a character is upper, lower or uncased)."""
         p = self.p
+        out = np.zeros(len(words), bool)
+        look_at = np.flatnonzero(p.cased[words])  # the others have no capital to start with
+        words = words[look_at]
         s, e = p.w_start[words], p.w_end[words]
         first_up = (p.case_at(s) & UP) != 0
         rest_up, rest_low = p.case_counts(s + 1, e)
         shape = first_up & (rest_low > 0) & (rest_up == 0)
         flags = self.flags[words]
-        if not self.lexicon and shape.any():  # look up only the words it can matter for
+        if shape.any():  # look up only the words it can matter for
             look = np.flatnonzero(shape & ((flags & STOP) == 0))
             flags = flags.copy()
             flags[look] |= np.where(p.lookup(words_table().table, words[look]) >= 0, IN_LEX, 0)
-        return shape & ((flags & (STOP | IN_LEX)) != 0)
+        out[look_at] = shape & ((flags & (STOP | IN_LEX)) != 0)
+        return out
 
     def local_tok(self, words: np.ndarray) -> np.ndarray:
         p = self.p
@@ -198,8 +218,8 @@ class WordFacts:
                 & ((self.flags[prev] & (ART_A | ART_AN)) != 0))
 
 
-def _facts(p: Parsed, lexicon: bool = False) -> WordFacts:
-    return WordFacts(p, lexicon)
+def _facts(p: Parsed) -> WordFacts:
+    return WordFacts(p)
 
 
 def _counts(rng: np.random.Generator, rate: float, p: Parsed, active: np.ndarray) -> np.ndarray:
@@ -215,30 +235,17 @@ def _per_text(sid: np.ndarray, n: int) -> Callable[[int], range]:
     return lambda i: range(int(first[i]), int(first[i + 1]))
 
 
-def _with_cue(facts: WordFacts, syn: Synonyms) -> tuple[np.ndarray, np.ndarray]:
-    """Start and count of every word's synonym list (its cue from the word before)."""
-    p = facts.p
-    nw = len(p.w_start)
-    prev_flags = np.zeros(nw, np.int64)
-    prev_flags[1:] = facts.flags[:-1]
-    prev_flags[p.fw[:-1][p.n_words > 0]] = 0  # first word: no word before
-    cue = np.where(prev_flags & DET, 1, np.where(prev_flags & VCUE, 2, 0))
-    slot = np.where(facts.key >= 0, 3 * facts.key + cue, 0)
-    start = syn.ptr[slot]
-    count = np.where(facts.key >= 0, syn.ptr[slot + 1] - start, 0)
-    return start, count
-
-
 # -- the EDA family ------------------------------------------------------------------------
 def plan_synonym_replacement(op: Any, rng: np.random.Generator, p: Parsed,
                              active: np.ndarray) -> Plan:
-    facts = _facts(p, lexicon=True)
+    facts = _facts(p)
     syn = synonyms_table(op.max_senses, op.multiword)
     n = _counts(rng, op.rate, p, active)
-    start, count = _with_cue(facts, syn)
-    cand = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op) & (count > 0))
-    sel = cand[choose(rng, p.w_sid[cand], n)]
-    which = syn.flat[start[sel] + picks(rng.random(len(sel)), count[sel])]
+    free = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op))
+    cand, start, count = facts.synonym_lists(free, syn)
+    chosen = choose(rng, p.w_sid[cand], n)
+    sel = cand[chosen]
+    which = syn.flat[start[chosen] + picks(rng.random(len(sel)), count[chosen])]
     style = facts.styles(sel)
     sid = p.w_sid[sel]
     # "a"/"an" before a replaced word must agree with it (vowel-letter rule)
@@ -280,11 +287,11 @@ def plan_synonym_replacement(op: Any, rng: np.random.Generator, p: Parsed,
 
 def plan_random_insertion(op: Any, rng: np.random.Generator, p: Parsed,
                           active: np.ndarray) -> Plan:
-    facts = _facts(p, lexicon=True)
+    facts = _facts(p)
     syn = synonyms_table(op.max_senses, op.multiword)
     n = np.minimum(_counts(rng, op.rate, p, active), p.n_words)
-    start, count = _with_cue(facts, syn)
-    cand = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op) & (count > 0))
+    free = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op))
+    cand, start, count = facts.synonym_lists(free, syn)
     c_sid = p.w_sid[cand]
     n_texts = len(p.texts)
     c_first = group_first(c_sid, n_texts)
@@ -293,8 +300,8 @@ def plan_random_insertion(op: Any, rng: np.random.Generator, p: Parsed,
     sid = np.repeat(np.arange(n_texts), n)
     j = np.arange(len(sid)) - np.repeat(np.cumsum(n) - n, n)
     u = rng.random((3, len(sid)))
-    word = cand[c_first[sid] + picks(u[0], np.diff(c_first)[sid])]
-    which = syn.flat[start[word] + picks(u[1], count[word])]
+    c = c_first[sid] + picks(u[0], np.diff(c_first)[sid])
+    which = syn.flat[start[c] + picks(u[1], count[c])]
     nw = p.n_words[sid]
     q = picks(u[2], nw)
     append = q == nw - 1  # after the last word, else before word q + 1
