@@ -45,20 +45,23 @@ def hflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
     return keep_skipped(out, images, applied)
 
 
-@lru_cache(maxsize=32)
-def _row_grid(n: int, h: int, count: int) -> np.ndarray:
-    """Row ``i * h + j`` of sample ``i`` for ``j < count``, flat (read-only, cached: batch
-    shapes repeat, and building it per call costs numpy a loop per sample)."""
-    grid = (np.arange(0, n * h, h)[:, None] + np.arange(count)).reshape(-1)
+def _row_grid(n: int, h: int, count: int, reverse: bool = False) -> np.ndarray:
+    """Row ``i * h + j`` of sample ``i`` for ``j < count`` (``j`` from ``h - 1`` down when
+    ``reverse``), flat and read-only. Small grids are cached: batch shapes repeat, and
+    building one per call costs numpy a loop per sample, which shows on small images."""
+    if n * count <= 1 << 16:
+        return _cached_grid(n, h, count, reverse)
+    return _grid(n, h, count, reverse)
+
+
+def _grid(n: int, h: int, count: int, reverse: bool) -> np.ndarray:
+    j = np.arange(h - 1, h - 1 - count, -1) if reverse else np.arange(count)
+    grid = (np.arange(0, n * h, h)[:, None] + j).reshape(-1)
     grid.flags.writeable = False
     return grid
 
 
-@lru_cache(maxsize=32)
-def _reversed_rows(n: int, h: int) -> np.ndarray:
-    grid = (np.arange(0, n * h, h)[:, None] + np.arange(h - 1, -1, -1)).reshape(-1)
-    grid.flags.writeable = False
-    return grid
+_cached_grid = lru_cache(maxsize=16)(_grid)
 
 
 def vflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
@@ -68,7 +71,7 @@ def vflip(images: np.ndarray, applied: np.ndarray) -> np.ndarray:
     n, h = images.shape[:2]
     rows = images.reshape(n * h, -1)
     rows = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).reshape(-1)
-    src = np.where(np.repeat(applied, h), _reversed_rows(n, h), _row_grid(n, h, h))
+    src = np.where(np.repeat(applied, h), _row_grid(n, h, h, True), _row_grid(n, h, h))
     return np.take(rows, src).view(images.dtype).reshape(images.shape)
 
 
