@@ -305,11 +305,12 @@ class Parsed:
         dpos = sp[kind == G_DIGIT]
         if len(dpos):
             _digit_tokens(self, grp, first, dpos)
-        change = grp == G_OTHER
-        change[1:] |= grp[1:] != grp[:-1]
-        change |= first[:-1]
-        self.t_start = np.flatnonzero(change)
-        self.t_end = np.append(self.t_start[1:], size)
+        change = np.empty(size + 1, bool)  # token starts, and the end
+        np.not_equal(grp[1:], grp[:-1], out=change[1:-1])
+        change[1:-1] |= grp[1:] == G_OTHER  # each "other" character is its own token
+        change[self.start] = True
+        bounds = np.flatnonzero(change)
+        self.t_start, self.t_end = bounds[:-1], bounds[1:]
         self.t_grp = grp[self.t_start]
         self.ftok = np.searchsorted(self.t_start, self.start)
         wt = self.w_tok = np.flatnonzero(self.t_grp == G_WORD)
@@ -319,7 +320,9 @@ class Parsed:
         self.n_words = np.diff(self.fw)
         self.w_sid = np.repeat(np.arange(n), self.n_words)
         joined = jpos[grp[jpos] == G_WORD]  # words with a joiner inside ("don't", "re-do")
-        self.join_words = np.unique(np.searchsorted(self.w_start, joined, side="right") - 1)
+        has_join = np.zeros(len(wt), bool)
+        has_join[np.searchsorted(self.w_start, joined, side="right") - 1] = True
+        self.join_words = np.flatnonzero(has_join)
         # words with a character that lower-cases to another one (upper case): the only
         # words whose casing rules need a closer look
         self.cased = np.zeros(len(wt), bool)
@@ -528,31 +531,39 @@ def picks(u: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def choose(rng: np.random.Generator, sid: np.ndarray, want: np.ndarray) -> np.ndarray:
     """For items grouped by text (``sid`` non-decreasing), a uniformly random subset of
-    ``min(want[sid], size of the group)`` items per text, as a mask: the items with the
-    smallest uniform keys, found one per round while few are wanted, else by a sort."""
+    ``min(want[sid], size of the group)`` items per text, as a mask.
+
+    Few are wanted per text, so the draws are per text, not per item: in round ``k`` a
+    text draws one of its ``size - k`` items not taken yet (a uniform rank, moved past the
+    ranks already taken, in increasing order).
+    """
     m = len(sid)
     picked = np.zeros(m, bool)
     if not m:
         return picked
-    u = rng.random(m)
-    w = want[sid]
-    rounds = int(w.max())
-    if rounds > 8:
-        order = np.lexsort((u, sid))
-        first = np.searchsorted(sid, sid[order])
-        picked[order] = (np.arange(m) - first) < w[order]
+    n = len(want)
+    first = group_first(sid, n)
+    size = np.diff(first)
+    take = np.minimum(want, size)
+    texts = np.flatnonzero(take > 0)
+    rounds = int(take.max()) if len(texts) else 0
+    if rounds > 16:  # many per text: rank all items by a random key instead
+        order = np.lexsort((rng.random(m), sid))
+        rank = np.arange(m) - first[sid[order]]
+        picked[order] = rank < take[sid[order]]
         return picked
-    live = np.arange(m)
-    for r in range(rounds):
-        live = live[w[live] > r]
-        if not len(live):
-            break
-        ul, g = u[live], sid[live]
-        starts = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))
-        counts = np.diff(np.append(starts, len(g)))
-        hit = (ul == np.repeat(np.minimum.reduceat(ul, starts), counts)) & (ul < 1.0)
-        picked[live[hit]] = True
-        u[live[hit]] = 2.0  # taken: never the minimum again
+    k_of, s_of = take[texts], size[texts]
+    ranks = np.full((len(texts), rounds), np.iinfo(np.int64).max)
+    for k in range(rounds):
+        live = np.flatnonzero(k_of > k)
+        r = picks(rng.random(len(live)), s_of[live] - k)
+        taken = ranks[live, :k]  # sorted: each rank skips the taken ones at or below it
+        for j in range(k):
+            r += r >= taken[:, j]
+        ranks[live, k] = r
+        ranks[live, :k + 1] = np.sort(ranks[live, :k + 1], axis=1)
+    rows, cols = np.nonzero(ranks < np.iinfo(np.int64).max)
+    picked[first[texts[rows]] + ranks[rows, cols]] = True
     return picked
 
 
