@@ -125,8 +125,29 @@ def test_key_table_is_exact():
     table = KeyTable(keys)
     p = Parsed(["An THE films Naïve 東京 filmsx b"])
     assert table.lookup(p.low, p.w_start, p.w_end).tolist() == [1, 2, 4, 5, 6, -1, -1]
+    some = np.array([2, 5])  # a few words: hashed from their own characters, same result
+    assert p.lookup(table, some).tolist() == [4, -1]
     with pytest.raises(ValueError, match="duplicate"):
         KeyTable(["a", "a"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcdeé'-x", min_size=1, max_size=9), min_size=1,
+                max_size=30, unique=True), TEXTS)
+def test_short_key_table_is_exact(keys, texts):
+    """Short keys hold every character up to SHORT and are confirmed beyond it."""
+    try:
+        table = KeyTable(keys, short=True)
+    except ValueError:  # two long keys alike in length and outer characters
+        return
+    p = Parsed(texts + [" ".join(keys)])
+    words = [p.texts[s][a - p.start[s]:b - p.start[s]]
+             for s, a, b in zip(p.w_sid, p.w_start, p.w_end, strict=True)]
+    expect = [keys.index(w.lower()) if w.lower() in keys else -1 for w in words]
+    ok = p.ok[p.w_sid]
+    assert p.lookup(table)[ok].tolist() == np.array(expect)[ok].tolist()
+    with pytest.raises(ValueError, match="Latin-1"):
+        KeyTable(["東京"], short=True)
 
 
 # -- the same distributions as the per-text ops ---------------------------------------------

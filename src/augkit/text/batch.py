@@ -176,12 +176,57 @@ def span_hashes(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarr
         np.cumsum(prefix[1:], out=prefix[1:])
         h = (prefix[end] - prefix[start]) * ipw[start]
         h ^= (end - start).astype(np.uint64) * _HASH_LEN
-        # a bijective finaliser: short words' high bits would otherwise hardly vary, and the
-        # lookup buckets keys by their high bits
+    return _finish(h)
+
+
+def _finish(h: np.ndarray) -> np.ndarray:
+    """A bijective mixer: lookups bucket keys by their high bits, which must vary."""
+    with np.errstate(over="ignore"):
         h ^= h >> np.uint64(31)
         h *= _HASH_MIX
         h ^= h >> np.uint64(29)
-        return h
+    return h
+
+
+def span_hashes_sparse(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """``span_hashes`` of a few spans, from their own characters only (same values)."""
+    lens = end - start
+    if not len(lens) or not lens.sum():
+        return span_hashes(low, start, end)
+    idx = ranges(start, lens)
+    pw, _ = _powers(int(lens.max()) + 1)
+    first = np.cumsum(lens) - lens
+    rel = np.arange(len(idx)) - np.repeat(first, lens)
+    with np.errstate(over="ignore"):
+        terms = low[idx].astype(np.uint64) * pw[rel]
+        h = np.zeros(len(start), np.uint64)
+        nz = lens > 0
+        h[nz] = np.add.reduceat(terms, first[nz])
+        h ^= lens.astype(np.uint64) * _HASH_LEN
+    return _finish(h)
+
+
+SHORT = 5  # short keys are exact up to this length
+
+
+def short_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """A cheap key from the length and the characters at offsets 0, 1, 2, -2 and -1 (all
+    characters of a span of up to ``SHORT``, so exact there); ``NO_KEY`` where one of them
+    is beyond Latin-1 or the span is longer than 63. For tables of short Latin-1 words."""
+    lens = end - start
+    last = np.maximum(end - 1, start)
+    picks = [low[np.minimum(start + k, last)] for k in range(3)]
+    picks += [low[np.maximum(end - 2, start)], low[last]]
+    wide = lens > 63
+    key = lens.astype(np.uint64)
+    for k, c in enumerate(picks):
+        wide |= c > 255
+        key |= c.astype(np.uint64) << np.uint64(6 + 8 * k)
+    key[wide] = NO_KEY
+    return _finish(key)
+
+
+NO_KEY = np.uint64(1 << 63)
 
 
 def ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -218,13 +263,17 @@ class KeyTable:
     [-1, 1, -1, 0, -1, -1]
     """
 
-    def __init__(self, keys: Sequence[str]):
+    def __init__(self, keys: Sequence[str], short: bool = False):
         self.keys = list(keys)
         lens = np.fromiter(map(len, self.keys), np.int64, len(self.keys))
         self.start = np.cumsum(lens) - lens
         self.len = lens
         self.codes = to_codes("".join(self.keys))
-        h = span_hashes(self.codes, self.start, self.start + lens)
+        # short: keyed by ``short_keys`` (Latin-1 keys of at most 63 characters)
+        self.short = short
+        if short and (lens.max(initial=0) > 63 or self.codes.max(initial=0) > 255):
+            raise ValueError("KeyTable: short keys must be Latin-1, at most 63 characters")
+        h = (short_keys if short else span_hashes)(self.codes, self.start, self.start + lens)
         order = np.argsort(h, kind="stable")
         self.hashes = np.append(h[order], np.uint64(0))  # one pad entry: gathers stay in range
         self.ids = np.append(order, -1)
@@ -241,7 +290,10 @@ class KeyTable:
         out = np.full(len(start), -1, np.int64)
         if not len(start) or not len(self.keys):
             return out
-        h = span_hashes(low, start, end) if hashes is None else hashes
+        if hashes is not None:
+            h = hashes
+        else:
+            h = (short_keys if self.short else span_hashes)(low, start, end)
         b = (h >> self.shift).astype(np.int64)
         pos, stop = self.bucket[b], self.bucket[b + 1]
         todo = np.flatnonzero(pos < stop)
@@ -253,6 +305,8 @@ class KeyTable:
             more = ~eq & (pos < stop)
             todo, pos, stop = todo[more], pos[more], stop[more]
         hit = np.flatnonzero(out >= 0)
+        if self.short:  # the key holds every character of a short span
+            hit = hit[end[hit] - start[hit] > SHORT]
         if len(hit):  # confirm: same length, same characters
             cand = out[hit]
             lens = end[hit] - start[hit]
@@ -361,10 +415,15 @@ class Parsed:
         return self._hashes
 
     def lookup(self, table: KeyTable, words: np.ndarray | None = None) -> np.ndarray:
-        if words is None:
-            return table.lookup(self.low, self.w_start, self.w_end, self.word_hashes())
-        return table.lookup(self.low, self.w_start[words], self.w_end[words],
-                            self.word_hashes()[words])
+        """Key index of each word (or of the given words) in ``table``, -1 if none."""
+        start = self.w_start if words is None else self.w_start[words]
+        end = self.w_end if words is None else self.w_end[words]
+        if table.short:
+            return table.lookup(self.low, start, end)
+        if words is None or self._hashes is not None or 3 * len(words) > len(self.w_start):
+            h = self.word_hashes()
+            return table.lookup(self.low, start, end, h if words is None else h[words])
+        return table.lookup(self.low, start, end, span_hashes_sparse(self.low, start, end))
 
     def case_counts(self, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Numbers of upper- and lower-case characters in each span."""

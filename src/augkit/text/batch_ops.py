@@ -77,7 +77,7 @@ class Words:
         self.flags = flags
         self.index = index
         # the word lists alone: a small table (cache-resident) for ops without synonyms
-        self.vocab = KeyTable(sorted(vocab))
+        self.vocab = KeyTable(sorted(vocab), short=True)
         self.vocab_flags = flags[[index[k] for k in self.vocab.keys]] & ~IN_LEX
 
 
