@@ -120,9 +120,10 @@ def test_batch_params_are_per_text_dicts():
     assert set(params[0]) == {"delete", "recase"}
 
 
-def test_key_table_is_exact():
+@pytest.mark.parametrize("mode", ["poly", "hybrid"])
+def test_key_table_is_exact(mode):
     keys = ["a", "an", "the", "film", "films", "naïve", "東京"]
-    table = KeyTable(keys)
+    table = KeyTable(keys, mode)
     p = Parsed(["An THE films Naïve 東京 filmsx b"])
     assert table.lookup(p.low, p.w_start, p.w_end).tolist() == [1, 2, 4, 5, 6, -1, -1]
     some = np.array([2, 5])  # a few words: hashed from their own characters, same result
@@ -137,7 +138,7 @@ def test_key_table_is_exact():
 def test_short_key_table_is_exact(keys, texts):
     """Short keys hold every character up to SHORT and are confirmed beyond it."""
     try:
-        table = KeyTable(keys, short=True)
+        table = KeyTable(keys, mode="short")
     except ValueError:  # two long keys alike in length and outer characters
         return
     p = Parsed(texts + [" ".join(keys)])
@@ -147,7 +148,7 @@ def test_short_key_table_is_exact(keys, texts):
     ok = p.ok[p.w_sid]
     assert p.lookup(table)[ok].tolist() == np.array(expect)[ok].tolist()
     with pytest.raises(ValueError, match="Latin-1"):
-        KeyTable(["東京"], short=True)
+        KeyTable(["東京"], mode="short")
 
 
 # -- the same distributions as the per-text ops ---------------------------------------------

@@ -227,6 +227,19 @@ def short_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarra
 
 
 NO_KEY = np.uint64(1 << 63)
+_NO_KEY_MIXED = _finish(np.array([NO_KEY]))[0]
+
+
+def hybrid_keys(low: np.ndarray, start: np.ndarray,
+                end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``short_keys`` where they are exact (Latin-1 spans of up to ``SHORT``), polynomial
+    hashes elsewhere; and which spans got an exact key."""
+    h = short_keys(low, start, end)
+    poly = np.flatnonzero((end - start > SHORT) | (h == _NO_KEY_MIXED))
+    h[poly] = span_hashes_sparse(low, start[poly], end[poly])
+    exact = np.ones(len(h), bool)
+    exact[poly] = False
+    return h, exact
 
 
 def ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -263,17 +276,26 @@ class KeyTable:
     [-1, 1, -1, 0, -1, -1]
     """
 
-    def __init__(self, keys: Sequence[str], short: bool = False):
+    def __init__(self, keys: Sequence[str], mode: str = "poly"):
         self.keys = list(keys)
         lens = np.fromiter(map(len, self.keys), np.int64, len(self.keys))
         self.start = np.cumsum(lens) - lens
         self.len = lens
         self.codes = to_codes("".join(self.keys))
-        # short: keyed by ``short_keys`` (Latin-1 keys of at most 63 characters)
-        self.short = short
-        if short and (lens.max(initial=0) > 63 or self.codes.max(initial=0) > 255):
-            raise ValueError("KeyTable: short keys must be Latin-1, at most 63 characters")
-        h = (short_keys if short else span_hashes)(self.codes, self.start, self.start + lens)
+        # "poly": polynomial hashes; "short": ``short_keys`` (Latin-1 keys of at most 63
+        # characters); "hybrid": ``hybrid_keys``. Hits on exact keys need no confirmation.
+        self.mode = mode
+        end = self.start + lens
+        if mode == "short":
+            if lens.max(initial=0) > 63 or self.codes.max(initial=0) > 255:
+                raise ValueError("KeyTable: short keys must be Latin-1, at most 63 characters")
+            h = short_keys(self.codes, self.start, end)
+            self.exact = lens <= SHORT
+        elif mode == "hybrid":
+            h, self.exact = hybrid_keys(self.codes, self.start, end)
+        else:
+            h = span_hashes(self.codes, self.start, end)
+            self.exact = np.zeros(len(lens), bool)
         order = np.argsort(h, kind="stable")
         self.hashes = np.append(h[order], np.uint64(0))  # one pad entry: gathers stay in range
         self.ids = np.append(order, -1)
@@ -286,14 +308,19 @@ class KeyTable:
 
     def lookup(self, low: np.ndarray, start: np.ndarray, end: np.ndarray,
                hashes: np.ndarray | None = None) -> np.ndarray:
-        """Key index of ``low[start:end]`` for every span, -1 where it is not a key."""
+        """Key index of ``low[start:end]`` for every span, -1 where it is not a key
+        (``hashes``: the spans' polynomial hashes, if known; "poly" tables only)."""
         out = np.full(len(start), -1, np.int64)
         if not len(start) or not len(self.keys):
             return out
-        if hashes is not None:
-            h = hashes
+        exact = None
+        if self.mode == "short":
+            h = short_keys(low, start, end)
+            exact = end - start <= SHORT
+        elif self.mode == "hybrid":
+            h, exact = hybrid_keys(low, start, end)
         else:
-            h = (short_keys if self.short else span_hashes)(low, start, end)
+            h = span_hashes(low, start, end) if hashes is None else hashes
         b = (h >> self.shift).astype(np.int64)
         pos, stop = self.bucket[b], self.bucket[b + 1]
         todo = np.flatnonzero(pos < stop)
@@ -305,8 +332,8 @@ class KeyTable:
             more = ~eq & (pos < stop)
             todo, pos, stop = todo[more], pos[more], stop[more]
         hit = np.flatnonzero(out >= 0)
-        if self.short:  # the key holds every character of a short span
-            hit = hit[end[hit] - start[hit] > SHORT]
+        if exact is not None:  # both keys exact: equal keys are equal strings
+            hit = hit[~(exact[hit] & self.exact[out[hit]])]
         if len(hit):  # confirm: same length, same characters
             cand = out[hit]
             lens = end[hit] - start[hit]
@@ -418,7 +445,7 @@ class Parsed:
         """Key index of each word (or of the given words) in ``table``, -1 if none."""
         start = self.w_start if words is None else self.w_start[words]
         end = self.w_end if words is None else self.w_end[words]
-        if table.short:
+        if table.mode != "poly":
             return table.lookup(self.low, start, end)
         if words is None or self._hashes is not None or 3 * len(words) > len(self.w_start):
             h = self.word_hashes()
@@ -588,41 +615,53 @@ def picks(u: np.ndarray, n: np.ndarray) -> np.ndarray:
     return np.minimum((u * n).astype(np.int64), n - 1)
 
 
+_NONE = np.iinfo(np.int64).max
+
+
+def draw_ranks(rng: np.random.Generator, size: np.ndarray,
+               take: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every text with ``take > 0``: the first ``take`` entries of a uniformly random
+    permutation of ``range(size)``, in order. Returns the texts and a (texts, max take)
+    array of ranks padded with ``_NONE``.
+
+    Draws are per text, not per item: in round ``k`` a text draws a uniform rank among its
+    ``size - k`` items not taken yet and moves it past the taken ranks at or below it
+    (``r + #{j: taken_j - j <= r}`` over the sorted taken ranks).
+    """
+    texts = np.flatnonzero(take > 0)
+    rounds = int(take.max()) if len(texts) else 0
+    k_of, s_of = take[texts], size[texts]
+    drawn = np.full((len(texts), rounds), _NONE)
+    taken = np.full((len(texts), rounds), _NONE)  # sorted within each row
+    for k in range(rounds):
+        live = np.flatnonzero(k_of > k)
+        r = picks(rng.random(len(live)), s_of[live] - k)
+        if k:
+            r += (taken[live, :k] - np.arange(k) <= r[:, None]).sum(axis=1)
+        drawn[live, k] = r
+        taken[live, k] = r
+        taken[live, :k + 1] = np.sort(taken[live, :k + 1], axis=1)
+    return texts, drawn
+
+
 def choose(rng: np.random.Generator, sid: np.ndarray, want: np.ndarray) -> np.ndarray:
     """For items grouped by text (``sid`` non-decreasing), a uniformly random subset of
-    ``min(want[sid], size of the group)`` items per text, as a mask.
-
-    Few are wanted per text, so the draws are per text, not per item: in round ``k`` a
-    text draws one of its ``size - k`` items not taken yet (a uniform rank, moved past the
-    ranks already taken, in increasing order).
-    """
+    ``min(want[sid], size of the group)`` items per text, as a mask (see ``draw_ranks``)."""
     m = len(sid)
     picked = np.zeros(m, bool)
     if not m:
         return picked
-    n = len(want)
-    first = group_first(sid, n)
+    first = group_first(sid, len(want))
     size = np.diff(first)
     take = np.minimum(want, size)
-    texts = np.flatnonzero(take > 0)
-    rounds = int(take.max()) if len(texts) else 0
-    if rounds > 16:  # many per text: rank all items by a random key instead
+    if take.max() > 16:  # many per text: rank all items by a random key instead
         order = np.lexsort((rng.random(m), sid))
         rank = np.arange(m) - first[sid[order]]
         picked[order] = rank < take[sid[order]]
         return picked
-    k_of, s_of = take[texts], size[texts]
-    ranks = np.full((len(texts), rounds), np.iinfo(np.int64).max)
-    for k in range(rounds):
-        live = np.flatnonzero(k_of > k)
-        r = picks(rng.random(len(live)), s_of[live] - k)
-        taken = ranks[live, :k]  # sorted: each rank skips the taken ones at or below it
-        for j in range(k):
-            r += r >= taken[:, j]
-        ranks[live, k] = r
-        ranks[live, :k + 1] = np.sort(ranks[live, :k + 1], axis=1)
-    rows, cols = np.nonzero(ranks < np.iinfo(np.int64).max)
-    picked[first[texts[rows]] + ranks[rows, cols]] = True
+    texts, drawn = draw_ranks(rng, size, take)
+    rows, cols = np.nonzero(drawn != _NONE)
+    picked[first[texts[rows]] + drawn[rows, cols]] = True
     return picked
 
 
