@@ -134,11 +134,12 @@ def test_key_table_is_exact(mode):
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.text(alphabet="abcdeé'-x", min_size=1, max_size=9), min_size=1,
-                max_size=30, unique=True), TEXTS)
-def test_short_key_table_is_exact(keys, texts):
-    """Short keys hold every character up to SHORT and are confirmed beyond it."""
+                max_size=30, unique=True), TEXTS, st.sampled_from(["short", "hybrid"]),
+       st.integers(1, 7))
+def test_short_key_table_is_exact(keys, texts, mode, width):
+    """Short keys hold every character up to ``width`` and are confirmed beyond it."""
     try:
-        table = KeyTable(keys, mode="short")
+        table = KeyTable(keys, mode, width)
     except ValueError:  # two long keys alike in length and outer characters
         return
     p = Parsed(texts + [" ".join(keys)])

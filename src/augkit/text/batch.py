@@ -206,20 +206,20 @@ def span_hashes_sparse(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> n
     return _finish(h)
 
 
-SHORT = 5  # short keys are exact up to this length
-
-
-def short_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """A cheap key from the length and the characters at offsets 0, 1, 2, -2 and -1 (all
-    characters of a span of up to ``SHORT``, so exact there); ``NO_KEY`` where one of them
-    is beyond Latin-1 or the span is longer than 63. For tables of short Latin-1 words."""
+def short_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray,
+               width: int = 5) -> np.ndarray:
+    """A cheap key from the length and the characters at the first ``(width + 1) // 2``
+    and last ``width // 2`` offsets (all characters of a span of up to ``width``, so exact
+    there); ``NO_KEY`` where one of them is beyond Latin-1 or the span is longer than 63.
+    For tables of Latin-1 words; ``width`` is at most 7."""
     lens = end - start
     last = np.maximum(end - 1, start)
-    picks = [low[np.minimum(start + k, last)] for k in range(3)]
-    picks += [low[np.maximum(end - 2, start)], low[last]]
+    at = [np.minimum(start + k, last) for k in range((width + 1) // 2)]
+    at += [np.maximum(end - k, start) for k in range(width // 2, 0, -1)]
     wide = lens > 63
     key = lens.astype(np.uint64)
-    for k, c in enumerate(picks):
+    for k, pos in enumerate(at):
+        c = low[pos]
         wide |= c > 255
         key |= c.astype(np.uint64) << np.uint64(6 + 8 * k)
     key[wide] = NO_KEY
@@ -230,12 +230,12 @@ NO_KEY = np.uint64(1 << 63)
 _NO_KEY_MIXED = _finish(np.array([NO_KEY]))[0]
 
 
-def hybrid_keys(low: np.ndarray, start: np.ndarray,
-                end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``short_keys`` where they are exact (Latin-1 spans of up to ``SHORT``), polynomial
+def hybrid_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray,
+                width: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """``short_keys`` where they are exact (Latin-1 spans of up to ``width``), polynomial
     hashes elsewhere; and which spans got an exact key."""
-    h = short_keys(low, start, end)
-    poly = np.flatnonzero((end - start > SHORT) | (h == _NO_KEY_MIXED))
+    h = short_keys(low, start, end, width)
+    poly = np.flatnonzero((end - start > width) | (h == _NO_KEY_MIXED))
     h[poly] = span_hashes_sparse(low, start[poly], end[poly])
     exact = np.ones(len(h), bool)
     exact[poly] = False
@@ -276,7 +276,7 @@ class KeyTable:
     [-1, 1, -1, 0, -1, -1]
     """
 
-    def __init__(self, keys: Sequence[str], mode: str = "poly"):
+    def __init__(self, keys: Sequence[str], mode: str = "poly", width: int = 5):
         self.keys = list(keys)
         lens = np.fromiter(map(len, self.keys), np.int64, len(self.keys))
         self.start = np.cumsum(lens) - lens
@@ -284,15 +284,15 @@ class KeyTable:
         self.codes = to_codes("".join(self.keys))
         # "poly": polynomial hashes; "short": ``short_keys`` (Latin-1 keys of at most 63
         # characters); "hybrid": ``hybrid_keys``. Hits on exact keys need no confirmation.
-        self.mode = mode
+        self.mode, self.width = mode, width
         end = self.start + lens
         if mode == "short":
             if lens.max(initial=0) > 63 or self.codes.max(initial=0) > 255:
                 raise ValueError("KeyTable: short keys must be Latin-1, at most 63 characters")
-            h = short_keys(self.codes, self.start, end)
-            self.exact = lens <= SHORT
+            h = short_keys(self.codes, self.start, end, width)
+            self.exact = lens <= width
         elif mode == "hybrid":
-            h, self.exact = hybrid_keys(self.codes, self.start, end)
+            h, self.exact = hybrid_keys(self.codes, self.start, end, width)
         else:
             h = span_hashes(self.codes, self.start, end)
             self.exact = np.zeros(len(lens), bool)
@@ -315,10 +315,10 @@ class KeyTable:
             return out
         exact = None
         if self.mode == "short":
-            h = short_keys(low, start, end)
-            exact = end - start <= SHORT
+            h = short_keys(low, start, end, self.width)
+            exact = end - start <= self.width
         elif self.mode == "hybrid":
-            h, exact = hybrid_keys(low, start, end)
+            h, exact = hybrid_keys(low, start, end, self.width)
         else:
             h = span_hashes(low, start, end) if hashes is None else hashes
         b = (h >> self.shift).astype(np.int64)

@@ -65,7 +65,7 @@ class Words:
         extra = sorted(vocab - words.keys() - set(plurals))
         self.keys = list(words) + plurals + extra
         self.n_lex = len(words)
-        self.table = KeyTable(self.keys, mode="hybrid")
+        self.table = KeyTable(self.keys, mode="hybrid", width=7)
         flags = np.zeros(len(self.keys), np.int64)
         flags[:self.n_lex] |= IN_LEX
         index = {k: i for i, k in enumerate(self.keys)}
@@ -77,7 +77,7 @@ class Words:
         self.flags = flags
         self.index = index
         # the word lists alone: a small table (cache-resident) for ops without synonyms
-        self.vocab = KeyTable(sorted(vocab), mode="short")
+        self.vocab = KeyTable(sorted(vocab), mode="short", width=5)
         self.vocab_flags = flags[[index[k] for k in self.vocab.keys]] & ~IN_LEX
 
 
