@@ -558,15 +558,22 @@ class Edits:
             sid, pos, dlen, poff, plen = sid[srt], pos[srt], dlen[srt], poff[srt], plen[srt]
         else:
             sid = pos = dlen = poff = plen = np.zeros(0, np.int64)
-        return splice(self.source(), p.start, sid, pos, dlen, poff, plen)
+        # a separator no text contains lets one split() cut the outputs apart
+        sep = None if (p.cp == _SEP).any() else self.add_codes(np.array([_SEP], np.uint32))
+        return splice(self.source(), p.start, sid, pos, dlen, poff, plen, sep)
+
+
+_SEP = 0xFFFF  # a noncharacter
 
 
 def splice(src: np.ndarray, start: np.ndarray, sid: np.ndarray, pos: np.ndarray,
-           dlen: np.ndarray, poff: np.ndarray, plen: np.ndarray) -> list[str]:
+           dlen: np.ndarray, poff: np.ndarray, plen: np.ndarray,
+           sep: int | None = None) -> list[str]:
     """Every text ``src[start[i]:start[i + 1]]`` with its edits applied, in one gather.
 
     Edits are sorted by (text, position) and do not overlap: edit ``e`` replaces
-    ``src[pos[e]:pos[e] + dlen[e]]`` by ``src[poff[e]:poff[e] + plen[e]]``.
+    ``src[pos[e]:pos[e] + dlen[e]]`` by ``src[poff[e]:poff[e] + plen[e]]``. ``sep``: the
+    offset in ``src`` of a ``_SEP`` no text contains (outputs are then split on it).
 
     >>> src = to_codes("ab cdXY")
     >>> splice(src, np.array([0, 2, 5]), *(np.array(v) for v in ([1], [3], [1], [5], [2])))
@@ -586,17 +593,23 @@ def splice(src: np.ndarray, start: np.ndarray, sid: np.ndarray, pos: np.ndarray,
     tail = start[:-1].copy()
     has = count > 0
     tail[has] = after[ce[1:][has] - 1]
-    seg_src = np.empty(2 * e + n, np.int64)
-    seg_len = np.empty(2 * e + n, np.int64)
-    at = 2 * np.arange(e) + sid
+    per = 1 if sep is None else 2  # segments after each text's edits: tail (, separator)
+    seg_src = np.empty(2 * e + per * n, np.int64)
+    seg_len = np.empty(2 * e + per * n, np.int64)
+    at = 2 * np.arange(e) + per * sid
     seg_src[at], seg_len[at] = cur, pos - cur
     seg_src[at + 1], seg_len[at + 1] = poff, plen
-    tails = 2 * ce[1:] + np.arange(n)
+    tails = 2 * ce[1:] + per * np.arange(n)
     seg_src[tails], seg_len[tails] = tail, start[1:] - tail
+    if sep is not None:
+        seg_src[tails + 1], seg_len[tails + 1] = sep, 1
+        seg_len[-1] = 0
     out_end = np.cumsum(seg_len)
     out_start = out_end - seg_len
     idx = np.repeat(seg_src - out_start, seg_len) + np.arange(int(out_end[-1]) if n else 0)
     text = from_codes(src[idx])
+    if sep is not None:
+        return text.split(chr(_SEP))
     lo = out_start[2 * ce[:-1] + np.arange(n)].tolist()
     hi = out_end[tails].tolist()
     return [text[a:b] for a, b in zip(lo, hi, strict=True)]
