@@ -82,7 +82,7 @@ def char_info(cp: np.ndarray) -> np.ndarray:
     packed_t, _ = _bmp_tables()
     astral = np.flatnonzero(cp > 0xFFFF)
     if not len(astral):
-        return packed_t[cp]
+        return packed_t.take(cp)
     out = packed_t[np.where(cp > 0xFFFF, 0, cp)]
     values, inverse = np.unique(cp[astral], return_inverse=True)
     out[astral] = np.array([_pack(_classify(chr(int(v)))) for v in values], np.uint32)[inverse]
@@ -127,7 +127,7 @@ def kinds_of(cp: np.ndarray) -> np.ndarray:
     kind_t, _ = _kind_tables()
     astral = np.flatnonzero(cp > 0xFFFF)
     if not len(astral):
-        return kind_t[cp]
+        return kind_t.take(cp)  # (take: about twice as fast as indexing with uint32)
     out = kind_t[np.where(cp > 0xFFFF, 0, cp)]
     out[astral] = [_kind(_classify(chr(int(c))), int(c)) for c in cp[astral]]
     return out
