@@ -61,7 +61,7 @@ class TextAdapter(TargetAdapter):
             raise TypeError(f"text targets: batch got {type(inputs).__name__} "
                             f"{inputs!r:.60}; expected a non-empty list of strings")
         texts = list(inputs)
-        if not all(type(t) is str and t for t in texts):  # name the first bad one
+        if set(map(type, texts)) != {str} or not all(texts):  # name the first bad one
             for i, t in enumerate(texts):
                 check_text(t, f"texts[{i}]")
         label = data.get("label")
