@@ -51,7 +51,10 @@ class SaltAndPepper(ImageTransform):
 
 
 class GaussianBlur(ImageTransform):
-    """Gaussian blur with sigma drawn from ``sigma`` (pixels); kernel size 2*ceil(3 sigma)+1."""
+    """Gaussian blur with sigma drawn from ``sigma`` (pixels).
+
+    Kernel size ``round(6 sigma + 1) | 1``, OpenCV's rule for 8-bit images.
+    """
 
     def __init__(self, sigma: float | tuple[float, float] = (0.5, 1.5), p: float = 0.5):
         super().__init__(p=p)
