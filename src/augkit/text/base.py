@@ -83,14 +83,14 @@ class TextAdapter(TargetAdapter):
                 "label": None if like["label"] is None else [st["label"] for st in states]}
 
     def take_batch(self, batch: dict[str, Any], idx) -> dict[str, Any]:
-        pick = lambda xs: None if xs is None else [xs[int(i)] for i in idx]
+        idx = np.asarray(idx).tolist()
+        pick = lambda xs: None if xs is None else [xs[i] for i in idx]
         return {"text": pick(batch["text"]), "label": pick(batch["label"])}
 
     def put_batch(self, batch: dict[str, Any], idx, sub: dict[str, Any]) -> dict[str, Any]:
-        texts = list(batch["text"])
-        for j, i in enumerate(idx):
-            texts[int(i)] = sub["text"][j]
-        return {"text": texts, "label": batch["label"]}
+        texts = np.array(batch["text"], dtype=object)
+        texts[np.asarray(idx, dtype=np.intp)] = sub["text"]
+        return {"text": texts.tolist(), "label": batch["label"]}
 
     def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"texts": list(batch["text"])}

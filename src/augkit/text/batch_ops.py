@@ -330,14 +330,14 @@ def plan_random_insertion(op: Any, rng: np.random.Generator, p: Parsed,
     art_off = edits.add_codes(_ARTICLE_CODES)
     edits.add(p.w_sid[art], p.w_start[art], facts.length[art],
               art_off + _ARTICLE_OFF[fix_style, want_an], 1 + want_an, 2)
-    pieces = [syn.strings[PLAIN][int(w)] for w in which]
     rows = _per_text(sid, n_texts)
     fix_order = np.argsort(fix_at, kind="stable")
     fix_rows = _per_text(p.w_sid[art][fix_order], n_texts)
     art_tok = facts.local_tok(art)
 
     def build(i: int) -> Params:
-        insert = [[int(slot_tok[k]), " " + pieces[k] if append[k] else pieces[k] + " "]
+        words = syn.strings[PLAIN]
+        insert = [[int(slot_tok[k]), " " + words[which[k]] if append[k] else words[which[k]] + " "]
                   for k in rows(i)]
         replace = [[int(art_tok[f]), ARTICLES[int(fix_style[f])][int(want_an[f])]]
                    for f in fix_order[fix_rows(i).start:fix_rows(i).stop]]
