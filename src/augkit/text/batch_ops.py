@@ -392,14 +392,12 @@ def plan_random_swap(op: Any, rng: np.random.Generator, p: Parsed, active: np.nd
     edits.add(p.w_sid[special], p.w_start[special], 0, off + np.arange(len(special)), 1, 0)
     edits.add(p.w_sid[special], p.w_start[special], facts.length[special],
               p.w_start[src] + 1, facts.length[src] - 1, 1)
-    rounds = [(np.asarray(s), a.tolist(), b.tolist()) for s, a, b in swaps]
-
     def build(i: int) -> Params:
         out = []
-        for s, a, b in rounds:
+        for s, a, b in swaps:
             k = int(np.searchsorted(s, i))
             if k < len(s) and s[k] == i:
-                out.append([a[k], b[k]])
+                out.append([int(a[k]), int(b[k])])
         return {"swaps": out, "recase": bool(recase[i])}
 
     return edits, build
