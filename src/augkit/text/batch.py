@@ -230,11 +230,12 @@ NO_KEY = np.uint64(1 << 63)
 _NO_KEY_MIXED = _finish(np.array([NO_KEY]))[0]
 
 
-def hybrid_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray,
-                width: int = 7) -> tuple[np.ndarray, np.ndarray]:
+def hybrid_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray, width: int = 7,
+                short: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``short_keys`` where they are exact (Latin-1 spans of up to ``width``), polynomial
-    hashes elsewhere; and which spans got an exact key."""
-    h = short_keys(low, start, end, width)
+    hashes elsewhere; and which spans got an exact key. ``short``: the spans' short keys,
+    if known."""
+    h = short_keys(low, start, end, width) if short is None else short.copy()
     poly = np.flatnonzero((end - start > width) | (h == _NO_KEY_MIXED))
     h[poly] = span_hashes_sparse(low, start[poly], end[poly])
     exact = np.ones(len(h), bool)
@@ -308,17 +309,18 @@ class KeyTable:
 
     def lookup(self, low: np.ndarray, start: np.ndarray, end: np.ndarray,
                hashes: np.ndarray | None = None) -> np.ndarray:
-        """Key index of ``low[start:end]`` for every span, -1 where it is not a key
-        (``hashes``: the spans' polynomial hashes, if known; "poly" tables only)."""
+        """Key index of ``low[start:end]`` for every span, -1 where it is not a key.
+        ``hashes``, if known: the spans' polynomial hashes ("poly" tables) or their
+        ``short_keys`` of this table's width ("short" and "hybrid" tables)."""
         out = np.full(len(start), -1, np.int64)
         if not len(start) or not len(self.keys):
             return out
         exact = None
         if self.mode == "short":
-            h = short_keys(low, start, end, self.width)
+            h = short_keys(low, start, end, self.width) if hashes is None else hashes
             exact = end - start <= self.width
         elif self.mode == "hybrid":
-            h, exact = hybrid_keys(low, start, end, self.width)
+            h, exact = hybrid_keys(low, start, end, self.width, hashes)
         else:
             h = span_hashes(low, start, end) if hashes is None else hashes
         b = (h >> self.shift).astype(np.int64)
@@ -409,6 +411,7 @@ class Parsed:
         self.cased = np.zeros(len(wt), bool)
         self.cased[np.searchsorted(self.w_start, cased, side="right") - 1] = True
         self._hashes: np.ndarray | None = None
+        self._short: dict[int, np.ndarray] = {}
 
     def _exact(self, n: int, sp: np.ndarray, kind: np.ndarray) -> np.ndarray:
         """Texts whose tokens the rules here reproduce exactly: no URL or e-mail markers
@@ -436,6 +439,13 @@ class Parsed:
     def case_at(self, idx: np.ndarray) -> np.ndarray:
         return (self.info_at(idx) >> np.uint32(7)) & np.uint32(3)
 
+    def word_short_keys(self, width: int) -> np.ndarray:
+        """``short_keys`` of every word (cached per width)."""
+        keys = self._short.get(width)
+        if keys is None:
+            keys = self._short[width] = short_keys(self.low, self.w_start, self.w_end, width)
+        return keys
+
     def word_hashes(self) -> np.ndarray:
         if self._hashes is None:
             self._hashes = span_hashes(self.low, self.w_start, self.w_end)
@@ -446,7 +456,10 @@ class Parsed:
         start = self.w_start if words is None else self.w_start[words]
         end = self.w_end if words is None else self.w_end[words]
         if table.mode != "poly":
-            return table.lookup(self.low, start, end)
+            if words is not None and table.width not in self._short:
+                return table.lookup(self.low, start, end)  # a few words: their keys only
+            keys = self.word_short_keys(table.width)
+            return table.lookup(self.low, start, end, keys if words is None else keys[words])
         if words is None or self._hashes is not None or 3 * len(words) > len(self.w_start):
             h = self.word_hashes()
             return table.lookup(self.low, start, end, h if words is None else h[words])

@@ -79,6 +79,8 @@ class Words:
         # the word lists alone: a small table (cache-resident) for ops without synonyms
         self.vocab = KeyTable(sorted(vocab), mode="short", width=5)
         self.vocab_flags = flags[[index[k] for k in self.vocab.keys]] & ~IN_LEX
+        # the same at the lexicon table's width: lexicon ops compute one set of keys
+        self.vocab7 = KeyTable(sorted(vocab), mode="short", width=7)
 
 
 @lru_cache(maxsize=1)
@@ -134,11 +136,11 @@ _ARTICLE_OFF = np.array([[0, 1], [3, 4], [6, 7]])
 class WordFacts:
     """Per-word lookups shared by the ops of one batch."""
 
-    def __init__(self, p: Parsed):
+    def __init__(self, p: Parsed, width: int = 5):
         self.p = p
         table = words_table()
         # flags from the word lists (a small table); the lexicon is looked up where needed
-        key = p.lookup(table.vocab)
+        key = p.lookup(table.vocab if width == 5 else table.vocab7)
         self.flags = np.where(key >= 0, table.vocab_flags[np.maximum(key, 0)], 0)
         self.length = p.w_end - p.w_start
 
@@ -218,8 +220,8 @@ class WordFacts:
                 & ((self.flags[prev] & (ART_A | ART_AN)) != 0))
 
 
-def _facts(p: Parsed) -> WordFacts:
-    return WordFacts(p)
+def _facts(p: Parsed, width: int = 5) -> WordFacts:
+    return WordFacts(p, width)
 
 
 def _counts(rng: np.random.Generator, rate: float, p: Parsed, active: np.ndarray) -> np.ndarray:
@@ -238,7 +240,7 @@ def _per_text(sid: np.ndarray, n: int) -> Callable[[int], range]:
 # -- the EDA family ------------------------------------------------------------------------
 def plan_synonym_replacement(op: Any, rng: np.random.Generator, p: Parsed,
                              active: np.ndarray) -> Plan:
-    facts = _facts(p)
+    facts = _facts(p, 7)  # (the lexicon table's key width: one set of keys for both)
     syn = synonyms_table(op.max_senses, op.multiword)
     n = _counts(rng, op.rate, p, active)
     free = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op))
@@ -287,7 +289,7 @@ def plan_synonym_replacement(op: Any, rng: np.random.Generator, p: Parsed,
 
 def plan_random_insertion(op: Any, rng: np.random.Generator, p: Parsed,
                           active: np.ndarray) -> Plan:
-    facts = _facts(p)
+    facts = _facts(p, 7)  # (the lexicon table's key width: one set of keys for both)
     syn = synonyms_table(op.max_senses, op.multiword)
     n = np.minimum(_counts(rng, op.rate, p, active), p.n_words)
     free = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op))
