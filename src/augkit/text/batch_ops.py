@@ -462,7 +462,7 @@ def _ascii_table(pairs: dict[str, int]) -> np.ndarray:
 
 
 def _ascii(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    return np.where(codes < 128, table[np.minimum(codes, 127)], -1)
+    return np.where(codes < 128, table.take(np.minimum(codes, 127)), -1)
 
 
 _KB_KEYS = list(KEYBOARD)
@@ -500,7 +500,7 @@ def _keyboard(p: Parsed, u: np.ndarray, start: np.ndarray, length: np.ndarray):
     chars = ranges(start, length)
     key = _ascii(_KB_INDEX, p.low[chars])
     at = np.cumsum(length) - length
-    count = span_sums(key >= 0, at, at + length)
+    count = np.add.reduceat((key >= 0).astype(np.int64), at)  # (words are not empty)
     has = np.flatnonzero(count > 0)
     g = _nth(key >= 0, at[has], picks(u[0][has], count[has]))
     k = key[g]
@@ -519,9 +519,9 @@ def _ocr(p: Parsed, u: np.ndarray, start: np.ndarray, length: np.ndarray):
     inside = np.ones(len(c), bool)
     inside[at + length - 1] = False  # a pair must stay inside the word
     both = (c < 128) & (nxt < 128) & inside
-    pair = np.where(both, _OCR_PAIR[np.minimum(c, 127) * 128 + np.minimum(nxt, 127)], -1)
-    n_pair = span_sums(pair >= 0, at, at + length)
-    total = n_pair + span_sums(single >= 0, at, at + length)
+    pair = np.where(both, _OCR_PAIR.take(np.minimum(c, 127) * 128 + np.minimum(nxt, 127)), -1)
+    n_pair = np.add.reduceat((pair >= 0).astype(np.int64), at)  # (words are not empty)
+    total = n_pair + np.add.reduceat((single >= 0).astype(np.int64), at)
     has = np.flatnonzero(total > 0)
     r = picks(u[0][has], total[has])
     ah, nph = at[has], n_pair[has]
