@@ -133,7 +133,7 @@ def test_key_table_is_exact(mode):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet="abcdeé'-x", min_size=1, max_size=9), min_size=1,
+@given(st.lists(st.text(alphabet="abcdeé東'-x", min_size=1, max_size=17), min_size=1,
                 max_size=30, unique=True), TEXTS, st.sampled_from(["short", "hybrid"]),
        st.integers(1, 7))
 def test_short_key_table_is_exact(keys, texts, mode, width):

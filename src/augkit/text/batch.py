@@ -230,17 +230,45 @@ NO_KEY = np.uint64(1 << 63)
 _NO_KEY_MIXED = _finish(np.array([NO_KEY]))[0]
 
 
+def _middle_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray,
+                 width: int) -> np.ndarray:
+    """The characters ``short_keys`` leaves out of a span of up to ``2 * width`` (offsets
+    ``(width + 1) // 2`` to ``-width // 2 - 1``), packed; ``NO_KEY`` beyond Latin-1."""
+    first, stop = start + (width + 1) // 2, end - width // 2 - 1
+    key = np.zeros(len(start), np.uint64)
+    wide = np.zeros(len(start), bool)
+    for k in range(width):
+        c = low[np.maximum(np.minimum(first + k, stop), 0)]
+        wide |= c > 255
+        key |= c.astype(np.uint64) << np.uint64(8 * k)
+    key[wide] = NO_KEY
+    return key
+
+
 def hybrid_keys(low: np.ndarray, start: np.ndarray, end: np.ndarray, width: int = 7,
-                short: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``short_keys`` where they are exact (Latin-1 spans of up to ``width``), polynomial
-    hashes elsewhere; and which spans got an exact key. ``short``: the spans' short keys,
-    if known."""
+                short: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Keys for a lookup that is exact without reading characters for most words.
+
+    Returns (hash, kind, proof) per span. Kind 0: a Latin-1 span of up to ``width``, keyed
+    by its ``short_keys`` (exact). Kind 1: a Latin-1 span of up to ``2 * width``, keyed by
+    its short key mixed with its middle characters, which are the proof (equal hashes and
+    proofs: equal strings). Kind 2: anything else, a polynomial hash (confirmed character
+    by character). ``short``: the spans' short keys, if known.
+    """
     h = short_keys(low, start, end, width) if short is None else short.copy()
-    poly = np.flatnonzero((end - start > width) | (h == _NO_KEY_MIXED))
+    lens = end - start
+    kind = np.where(h == _NO_KEY_MIXED, 2, np.where(lens <= width, 0, 1 + (lens > 2 * width)))
+    proof = np.zeros(len(h), np.uint64)
+    mid = np.flatnonzero(kind == 1)
+    if len(mid):
+        m = _middle_keys(low, start[mid], end[mid], width)
+        kind[mid[m == NO_KEY]] = 2
+        proof[mid] = m
+        with np.errstate(over="ignore"):
+            h[mid] = _finish(h[mid] ^ _finish(m ^ _HASH_LEN))
+    poly = np.flatnonzero(kind == 2)
     h[poly] = span_hashes_sparse(low, start[poly], end[poly])
-    exact = np.ones(len(h), bool)
-    exact[poly] = False
-    return h, exact
+    return h, kind, proof
 
 
 def ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -293,7 +321,7 @@ class KeyTable:
             h = short_keys(self.codes, self.start, end, width)
             self.exact = lens <= width
         elif mode == "hybrid":
-            h, self.exact = hybrid_keys(self.codes, self.start, end, width)
+            h, self.kind, self.proof = hybrid_keys(self.codes, self.start, end, width)
         else:
             h = span_hashes(self.codes, self.start, end)
             self.exact = np.zeros(len(lens), bool)
@@ -315,12 +343,12 @@ class KeyTable:
         out = np.full(len(start), -1, np.int64)
         if not len(start) or not len(self.keys):
             return out
-        exact = None
+        exact = kind = None
         if self.mode == "short":
             h = short_keys(low, start, end, self.width) if hashes is None else hashes
             exact = end - start <= self.width
         elif self.mode == "hybrid":
-            h, exact = hybrid_keys(low, start, end, self.width, hashes)
+            h, kind, proof = hybrid_keys(low, start, end, self.width, hashes)
         else:
             h = span_hashes(low, start, end) if hashes is None else hashes
         b = (h >> self.shift).astype(np.int64)
@@ -336,6 +364,11 @@ class KeyTable:
         hit = np.flatnonzero(out >= 0)
         if exact is not None:  # both keys exact: equal keys are equal strings
             hit = hit[~(exact[hit] & self.exact[out[hit]])]
+        elif kind is not None:  # a string always gets the same kind and proof
+            k, cand = kind[hit], out[hit]
+            wrong = (k != self.kind[cand]) | ((k == 1) & (proof[hit] != self.proof[cand]))
+            out[hit[wrong]] = -1
+            hit = hit[(k == 2) & ~wrong]
         if len(hit):  # confirm: same length, same characters
             cand = out[hit]
             lens = end[hit] - start[hit]

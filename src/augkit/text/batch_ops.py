@@ -28,7 +28,6 @@ from augkit.text.batch import (
     picks,
     ranges,
     rounded_counts,
-    span_sums,
     to_codes,
     upper_of,
 )
