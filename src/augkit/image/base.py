@@ -6,11 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.targets import get_adapter
 from augkit.core.transform import ColumnParams, Params, State, Transform
 from augkit.core.validate import check_choice, check_number
 from augkit.image.batch import VECTORISED
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
-from augkit.image.targets import BoxState, KeypointState
+from augkit.image.targets import BoxState, KeypointState, check_image
 
 
 class ImageTransform(Transform, register=False):
@@ -18,6 +19,22 @@ class ImageTransform(Transform, register=False):
     keypoints pass through untouched."""
 
     modality = "image"
+
+    def __call__(self, *, seed: int | None = None, rng: np.random.Generator | None = None,
+                 return_record: bool = False, **data: Any) -> dict[str, Any]:
+        if (len(data) == 1 and seed is None and rng is None and not return_record
+                and "image" in data and not self.target_options):
+            # an image alone, default options, the transform's own generator: the steps of
+            # Transform.__call__ with the image adapter's image-alone branches inline (the
+            # per-image loop; ~0.4 us a call, which shows next to a ~5 us pass at 256x256)
+            state = self.run({"image": check_image(data["image"])}, self._rng.get(), None)
+            if len(state) == 1:
+                return {"image": state["image"]}
+            adapter = get_adapter(self.modality)
+            return adapter.finalize(state, adapter.check_options({}))
+        return super().__call__(seed=seed, rng=rng, return_record=return_record, **data)
+
+    __call__.__doc__ = Transform.__call__.__doc__
 
     def apply(self, state: State, params: Params) -> State:
         if len(state) == 1:  # an image alone
