@@ -212,3 +212,14 @@ def test_labels_pass_and_p_skips_texts():
     assert 0.6 < np.mean(skipped) < 0.8
     assert all(new == old for new, old, s in zip(out["texts"], texts, skipped, strict=True)
                if s)
+
+
+def test_protection_holds_in_batches():
+    texts = sentences(300, seed=4) + ["Film not film FILM what"] * 20
+    out = T.RandomDeletion(rate=0.9, protected_words=["film"]).batch(texts, seed=0)["texts"]
+    for a, b in zip(texts, out, strict=True):
+        kept = [w.lower() for w in b.split()]
+        for w in a.split():
+            if w.lower() in ("film", "not", "what"):
+                assert w.lower() in kept
+        assert kept.count("film") == [w.lower() for w in a.split()].count("film")

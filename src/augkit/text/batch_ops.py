@@ -123,7 +123,7 @@ def synonyms_table(max_senses: int | None, multiword: bool) -> Synonyms:
 
 @lru_cache(maxsize=64)
 def protected_table(words: frozenset[str]) -> KeyTable:
-    return KeyTable(sorted(words))
+    return KeyTable(sorted(words), mode="hybrid", width=7)  # (no hash of every character)
 
 
 ARTICLES = [["a", "an"], ["A", "AN"], ["A", "An"]]  # [style][an]
