@@ -2,16 +2,18 @@
 
 ``op.batch(texts)`` on the EDA family and the character-noise ops does not loop over tokens
 in Python. The texts are joined into one array of code points; a lookup table gives every
-character its class under the tokenizer's own definitions (``\\w`` is ``isalnum()`` or "_",
+character its kind under the tokenizer's own definitions (``\\w`` is ``isalnum()`` or "_",
 ``\\d`` is ``isdecimal()``, ``\\s`` is ``isspace()``); token and word boundaries come from
-where the class changes; words are identified by a polynomial hash of their lower-cased code
-points, looked up in sorted tables built once from the lexicon and the word lists (a hit is
-confirmed character by character, so a hash collision can never change a result). Each op
-then draws its edits as arrays and :func:`splice` writes every output with one gather.
+where the kind changes (joiners, digit runs and number punctuation get a closer look);
+words are identified by keys of their lower-cased code points in tables built once from
+the lexicon and the word lists: exact packed keys for short Latin-1 words, polynomial hashes
+confirmed character by character for the rest, so a hash collision can never change a
+result. Each op then draws its edits as arrays and :func:`splice` writes every output with
+one gather.
 
 A text whose tokenization these rules do not reproduce exactly (URLs, e-mail addresses,
-digits touching letters or ``.,:/'-``, characters whose case mapping is not one character
-or depends on context, such as "ß" or "Σ") goes through the op's per-text path instead.
+characters whose case mapping is not one character or depends on context, such as "ß" or
+"Σ") goes through the op's per-text path instead.
 Either way every text gets its own parameters, and ``op.apply`` with them gives exactly the
 batch's output for that text (tested on arbitrary Unicode).
 """
@@ -295,9 +297,9 @@ def span_sums(values: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndar
 class KeyTable:
     """Exact lookup of words (lower-cased) in a fixed list of keys, vectorised.
 
-    Keys are bucketed by the top bits of their hash (about two buckets per key), so a
-    lookup is a few gathers rather than a binary search; a hash hit is then confirmed
-    character by character.
+    Keys are bucketed by the top bits of their hash (about four buckets per key), so a
+    lookup is a few gathers rather than a binary search. A hit is exact where both keys
+    are exact (see ``mode``), else confirmed character by character.
 
     >>> t = KeyTable(["film", "movie"])
     >>> p = Parsed(["A movie, a FILM; a show"])
@@ -387,9 +389,9 @@ class KeyTable:
 class Parsed:
     """Tokens and words of many texts at once (see the module docstring).
 
-    Arrays over characters (``cp``; ``info``: packed class, case and lower case; ``low``),
-    over tokens (``t_start``, ``t_end``, ``t_grp``), over words (``w_tok``, ``w_start``,
-    ``w_end``, ``w_sid``) and over texts (``start``, ``ftok``, ``fw``, ``n_words``, ``ok``:
+    Arrays over characters (``cp``; ``low``: lower-cased), over tokens (``t_start``,
+    ``t_end``, ``t_grp``), over words (``w_tok``, ``w_start``, ``w_end``, ``w_sid``,
+    ``cased``) and over texts (``start``, ``ftok``, ``fw``, ``n_words``, ``ok``:
     whether the text's tokens here are exactly ``tokenize(text)``'s).
     """
 
