@@ -223,3 +223,11 @@ def test_protection_holds_in_batches():
             if w.lower() in ("film", "not", "what"):
                 assert w.lower() in kept
         assert kept.count("film") == [w.lower() for w in a.split()].count("film")
+
+
+@settings(max_examples=40, deadline=None)
+@given(TEXTS, st.integers(0, 2**32 - 1))
+def test_rate_zero_batches_are_the_identity(texts, seed):
+    for cls in (T.SynonymReplacement, T.RandomInsertion, T.RandomSwap, T.RandomDeletion,
+                T.KeyboardTypo, T.OCRNoise, T.RandomCharNoise):
+        assert cls(rate=0.0).batch(texts, seed=seed)["texts"] == texts, cls.__name__
