@@ -33,6 +33,22 @@ def new_generator(seed: int | None) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(worker,)))
 
 
+_PID = os.getpid()  # this process's id, kept current across forks by the hook below
+
+
+def _refresh_pid() -> None:
+    global _PID
+    _PID = os.getpid()
+
+
+# os.getpid() is a system call (~0.1 us, on every transform call); a fork is the one way the
+# id changes under a running interpreter, and Python runs this hook in every forked child
+# (os.fork, multiprocessing's fork and forkserver); spawned processes import afresh
+_AT_FORK = hasattr(os, "register_at_fork")
+if _AT_FORK:
+    os.register_at_fork(after_in_child=_refresh_pid)
+
+
 class ProcessLocalGenerator:
     """Holds one generator per process, created on first use in that process."""
 
@@ -44,7 +60,7 @@ class ProcessLocalGenerator:
         self._generator: np.random.Generator | None = None
 
     def get(self) -> np.random.Generator:
-        pid = os.getpid()
+        pid = _PID if _AT_FORK else os.getpid()
         if self._generator is None or pid != self._pid:
             self._generator = new_generator(self.seed)
             self._pid = pid

@@ -115,7 +115,8 @@ def check_image(image: Any, key: str = "image") -> np.ndarray:
     allowed = "expected an HxW or HxWxC numpy array of dtype uint8 or float32"
     if not isinstance(image, np.ndarray):
         _error(key, image, allowed, TypeError)
-    if image.ndim not in (2, 3) or image.size == 0 or (image.ndim == 3 and image.shape[2] == 0):
+    shape = image.shape
+    if len(shape) not in (2, 3) or 0 in shape:  # 2 or 3 axes, none empty
         _error(key, image, allowed)
     if image.dtype.char not in "Bf":  # uint8, float32 (a char test is the cheap one)
         _error(key, image, allowed + " (convert with .astype(np.float32))", TypeError)
