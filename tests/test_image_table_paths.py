@@ -171,6 +171,9 @@ def test_contrast_tables_equal_the_point_function():
     cases = [(m, a, b) for m, a, b in zip(RNG.uniform(0, 1, 3000).tolist(),
                                           RNG.uniform(-1.0, 11.0, 3000).tolist(),
                                           RNG.uniform(-1.0, 1.0, 3000).tolist(), strict=True)]
+    cases += [(m, a, b) for m, a, b in zip(RNG.uniform(0, 1, 2000).tolist(),  # no clipping
+                                           RNG.uniform(0.0, 1.0, 2000).tolist(),
+                                           RNG.uniform(-0.05, 0.05, 2000).tolist(), strict=True)]
     cases += [(0.5, 2e6, 0.0), (0.3, 1.5, -3e6), (0.0, 1.0, 0.25), (1.0, 11.0, 0.0),
               (0.4, 1e300, 0.0), (2.0, 1.2, 0.0)]
     with np.errstate(over="ignore", invalid="ignore"):

@@ -207,6 +207,10 @@ def _brightness_contrast_lut(m: float, alpha: float, beta: float) -> np.ndarray:
         np.add(t, beta, out=t)
     np.multiply(t, _TOP, t)
     np.rint(t, t)
+    # every step is monotone in the level (rounding keeps order), so all entries lie between
+    # the two ends: when both are in range the clip is an identity
+    if 0.0 <= t[0] <= 255.0 and 0.0 <= t[255] <= 255.0:
+        return t.astype(np.uint8)
     if 0.0 <= m <= 1.0 and abs(alpha) <= 1e6 and abs(beta) <= 1e6:
         return saturate_integral(t)
     np.maximum(t, 0.0, out=t)  # NaN or inf possible: numpy's own clip and cast
@@ -237,7 +241,7 @@ def gamma(img: np.ndarray, value: float) -> np.ndarray:
 
 
 def _gamma_lut(value: float) -> np.ndarray:
-    """``lut_from(lambda x: np.power(x, value))`` for 0 < value < inf, bit-equal in three
+    """``lut_from(lambda x: np.power(x, value))`` for 0 < value < inf, bit-equal in four
     numpy calls: x ** value stays in [0, 1] for x in [0, 1], so the clip is an identity."""
     t = np.power(_LEVELS, value)
     np.multiply(t, _TOP, t)
