@@ -15,7 +15,7 @@ import pytest
 
 import augkit
 from augkit import image as A
-from augkit.core.random import ProcessLocalGenerator
+from augkit.core.random import ProcessLocalGenerator, uniform
 from augkit.core.transform import Transform
 from augkit.image.functional import color as C
 
@@ -235,3 +235,15 @@ def test_other_calls_still_take_the_generic_path():
     assert "record" in t(image=img, return_record=True)
     with pytest.raises(ValueError, match="unknown keyword"):
         t(image=img, depth=img)
+
+
+@pytest.mark.parametrize("transform, name, field, offset", [
+    (A.Brightness(limit=(-0.3, 0.2)), "beta", "limit", 0.0),
+    (A.Contrast(limit=(-0.4, 0.7)), "alpha", "limit", 1.0),
+    (A.Gamma((0.8, 1.25)), "gamma", "gamma_limit", 0.0),
+    (A.Solarize((0.5, 1.0)), "threshold", "threshold", 0.0)])
+def test_inline_draws_equal_uniform(transform, name, field, offset):
+    a, b = np.random.default_rng(11), np.random.default_rng(11)
+    for _ in range(200):
+        got = transform.sample(a, {})[name]
+        assert got == offset + uniform(b, *getattr(transform, field)) and type(got) is float
