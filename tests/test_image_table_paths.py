@@ -247,3 +247,19 @@ def test_inline_draws_equal_uniform(transform, name, field, offset):
     for _ in range(200):
         got = transform.sample(a, {})[name]
         assert got == offset + uniform(b, *getattr(transform, field)) and type(got) is float
+
+
+def test_without_stringzilla_the_opencv_lookup_gives_the_same_bytes(monkeypatch):
+    table = RNG.integers(0, 256, 256, dtype=np.uint8)
+    with_sz = [C.translated(img, table.tobytes()) for img in IMAGES]
+    ops = [lambda im: C.brightness_contrast(im, 0.2, 1.0), lambda im: C.solarize(im, 0.6),
+           lambda im: C.gamma(im, 1.3), lambda im: C.brightness_contrast(im, 0.0, 1.2)]
+    ops_sz = [[op(img) for img in IMAGES[:2]] for op in ops]
+    monkeypatch.setattr(C, "_translate", None)
+    for img, want in zip(IMAGES, with_sz, strict=True):
+        got = C.translated(img, table.tobytes())
+        assert got.shape == img.shape and np.array_equal(got, want)
+        assert np.array_equal(C.translated(img, memoryview(table)), want)
+    for op, wants in zip(ops, ops_sz, strict=True):
+        for img, want in zip(IMAGES[:2], wants, strict=True):
+            assert np.array_equal(op(img), want)
