@@ -263,3 +263,29 @@ def test_without_stringzilla_the_opencv_lookup_gives_the_same_bytes(monkeypatch)
     for op, wants in zip(ops, ops_sz, strict=True):
         for img, want in zip(IMAGES[:2], wants, strict=True):
             assert np.array_equal(op(img), want)
+
+
+def _image_cases():
+    import tests.cases_image  # noqa: F401  (fills CASES)
+    from tests.conformance_cases import CASES
+
+    return [name for name, case in CASES.items()
+            if not case.batch_only and hasattr(A, name)
+            and issubclass(getattr(A, name), A.ImageTransform)]
+
+
+@pytest.mark.parametrize("name", _image_cases())
+@pytest.mark.parametrize("p", [1.0, 0.5])
+def test_every_image_transform_alone_equals_the_generic_call(name, p):
+    from tests.conformance_cases import CASES
+
+    transform = CASES[name].build()
+    transform.p = p
+    generic = augkit.from_dict(transform.to_dict())
+    transform._rng, generic._rng = ProcessLocalGenerator(3), ProcessLocalGenerator(3)
+    image = CASES[name].data(np.random.default_rng(5))["image"]
+    for _ in range(4):
+        fast, slow = transform(image=image), Transform.__call__(generic, image=image)
+        assert list(fast) == list(slow)
+        for key in fast:
+            assert np.array_equal(fast[key], slow[key]), key
