@@ -65,10 +65,10 @@ def translated(img: np.ndarray, table) -> np.ndarray:
     array([[255, 254],
            [253,   0]], dtype=uint8)
     """
-    src = memoryview(img)
+    src = img.data  # the array's memoryview
     if _translate is not None and src.c_contiguous:
         out = np.empty_like(img)
-        _translate(src, table, out=memoryview(out))
+        _translate(src, table, out=out.data)
         return out
     out = cv2.LUT(img, np.frombuffer(table, np.uint8))
     return out[:, :, None] if img.ndim == 3 and out.ndim == 2 else out
@@ -236,7 +236,7 @@ def multiply(img: np.ndarray, factor: float) -> np.ndarray:
 
 def gamma(img: np.ndarray, value: float) -> np.ndarray:
     if img.dtype.char == "B" and isinstance(value, (float, int)) and 0.0 < value < math.inf:
-        return translated(img, memoryview(_gamma_lut(value)))
+        return translated(img, _gamma_lut(value).data)
     return point_op(img, lambda x: np.power(x, value))
 
 
