@@ -231,3 +231,16 @@ def test_rate_zero_batches_are_the_identity(texts, seed):
     for cls in (T.SynonymReplacement, T.RandomInsertion, T.RandomSwap, T.RandomDeletion,
                 T.KeyboardTypo, T.OCRNoise, T.RandomCharNoise):
         assert cls(rate=0.0).batch(texts, seed=seed)["texts"] == texts, cls.__name__
+
+
+@settings(max_examples=40, deadline=None)
+@given(TEXTS, st.data())
+def test_protection_of_some_words_is_protection_of_all_restricted(texts, data):
+    """Deletion looks up only the words it drew: the answer must not depend on that."""
+    from augkit.text.batch_ops import WordFacts
+
+    p = Parsed(texts + ["Don't skip what the film isn't, said Film"])
+    op = T.RandomDeletion(protected_words=["film"])
+    words = np.array(sorted(data.draw(st.sets(st.integers(0, len(p.w_start) - 1)))), np.int64)
+    some = WordFacts(p).protected(op, words)
+    assert some.tolist() == WordFacts(p).protected(op)[words].tolist()

@@ -136,12 +136,25 @@ class WordFacts:
     """Per-word lookups shared by the ops of one batch."""
 
     def __init__(self, p: Parsed, width: int = 5):
-        self.p = p
-        table = words_table()
-        # flags from the word lists (a small table); the lexicon is looked up where needed
-        key = p.lookup(table.vocab if width == 5 else table.vocab7)
-        self.flags = np.where(key >= 0, table.vocab_flags[np.maximum(key, 0)], 0)
+        self.p, self.width = p, width
+        self._flags: np.ndarray | None = None
         self.length = p.w_end - p.w_start
+
+    @property
+    def flags(self) -> np.ndarray:
+        """Word-list flags of every word (looked up on first use)."""
+        if self._flags is None:
+            self._flags = self.flags_of(None)
+        return self._flags
+
+    def flags_of(self, words: np.ndarray | None) -> np.ndarray:
+        """Word-list flags (a small table) of the given words, or of all; ops that need
+        only a few words' flags skip the lookup of the rest."""
+        if self._flags is not None:
+            return self._flags if words is None else self._flags[words]
+        table = words_table()
+        key = self.p.lookup(table.vocab if self.width == 5 else table.vocab7, words)
+        return np.where(key >= 0, table.vocab_flags[np.maximum(key, 0)], 0)
 
     def synonym_lists(self, words: np.ndarray, syn: Synonyms) -> tuple[np.ndarray, ...]:
         """The given words that have synonyms, with the start and length of their lists
@@ -158,19 +171,22 @@ class WordFacts:
         has = count > 0
         return words[has], start[has], count[has]
 
-    def protected(self, op: Any) -> np.ndarray:
+    def protected(self, op: Any, words: np.ndarray | None = None) -> np.ndarray:
+        """Whether each word (or each of the given words) is protected from ``op``."""
         p = self.p
         bits = ((STOP if op.protect_stopwords else 0) | (QUEST if op.protect_questions else 0)
                 | (NEG if op.protect_negations else 0))
-        prot = (self.flags & bits) != 0
+        prot = (self.flags_of(words) & bits) != 0
         if op.protect_negations:  # is_negation: ... or ends with "n't" (a joiner inside)
             jw = p.join_words
             e = p.w_end[jw]
             back = lambda k: p.low[np.maximum(e - k, 0)]
-            prot[jw[(self.length[jw] >= 3) & (back(1) == 116) & (back(3) == 110)
-                    & ((back(2) == 39) | (back(2) == 0x2019))]] = True
+            neg = np.zeros(len(p.w_start), bool)
+            neg[jw[(self.length[jw] >= 3) & (back(1) == 116) & (back(3) == 110)
+                   & ((back(2) == 39) | (back(2) == 0x2019))]] = True
+            prot |= neg if words is None else neg[words]
         if op._protected:
-            prot |= p.lookup(protected_table(frozenset(op._protected))) >= 0
+            prot |= p.lookup(protected_table(frozenset(op._protected)), words) >= 0
         return prot
 
     def styles(self, words: np.ndarray) -> np.ndarray:
@@ -197,7 +213,7 @@ class WordFacts:
         first_up = (p.case_at(s) & UP) != 0
         rest_up, rest_low = p.case_counts(s + 1, e)
         shape = first_up & (rest_low > 0) & (rest_up == 0)
-        flags = self.flags[words]
+        flags = self.flags_of(words)
         if shape.any():  # look up only the words it can matter for
             look = np.flatnonzero(shape & ((flags & STOP) == 0))
             flags = flags.copy()
@@ -407,10 +423,13 @@ def plan_random_swap(op: Any, rng: np.random.Generator, p: Parsed, active: np.nd
 def plan_random_deletion(op: Any, rng: np.random.Generator, p: Parsed,
                          active: np.ndarray) -> Plan:
     facts = _facts(p)
-    ed, first, avail = _editable_lists(facts, op, active)
+    # each editable word goes with probability rate: draw over all words of the active
+    # texts, then drop the protected ones (same law; only drawn words are looked up)
+    words = np.flatnonzero(active[p.w_sid])
     if op.rate <= 0.0:
-        ed = ed[:0]
-    dele = ed[rng.random(len(ed)) < op.rate]
+        words = words[:0]
+    drawn = words[rng.random(len(words)) < op.rate]
+    dele = drawn[~facts.protected(op, drawn)]
     d_sid = p.w_sid[dele]
     n_texts = len(p.texts)
     count = np.bincount(d_sid, minlength=n_texts)
