@@ -71,33 +71,40 @@ def _pack(row: tuple[int, int, int, int]) -> int:
 
 
 @lru_cache(maxsize=1)
-def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
-    """For every BMP code point: class bits (0-6), case bits (7-8) and lower-case code
-    point (9-29) packed in one uint32 (one gather per batch), and the upper-case code point."""
+def _bmp_tables() -> dict[str, np.ndarray]:
+    """For every BMP code point, from one pass of ``_classify``: ``packed``, class bits
+    (0-6), case bits (7-8) and lower-case code point (9-29) in one uint32 (one gather per
+    batch); ``kind`` (int8, see ``_kind``); ``lower`` and ``upper`` code points."""
     rows = [_classify(chr(c)) for c in range(65536)]
-    return (np.array([_pack(r) for r in rows], np.uint32),
-            np.array([r[2] for r in rows], np.uint32))
+    return {"packed": np.array([_pack(r) for r in rows], np.uint32),
+            "kind": np.array([_kind(r, c) for c, r in enumerate(rows)], np.int8),
+            "lower": np.array([r[1] for r in rows], np.uint32),
+            "upper": np.array([r[2] for r in rows], np.uint32)}
+
+
+def _per_code(name: str, cp: np.ndarray,
+              of_row: Callable[[tuple[int, int, int, int], int], int]) -> np.ndarray:
+    """Table ``name`` read at every code point; code points beyond the BMP (rare) are
+    classified one distinct value at a time through ``of_row(row, code)``."""
+    table = _bmp_tables()[name]
+    astral = np.flatnonzero(cp > 0xFFFF)
+    if not len(astral):
+        return table.take(cp)  # (take: about twice as fast as indexing with uint32)
+    out = table[np.where(cp > 0xFFFF, 0, cp)]
+    values, inverse = np.unique(cp[astral], return_inverse=True)
+    found = [of_row(_classify(chr(int(v))), int(v)) for v in values]
+    out[astral] = np.array(found, table.dtype)[inverse]
+    return out
 
 
 def char_info(cp: np.ndarray) -> np.ndarray:
     """Packed class, case and lower-case code point of every code point (see _bmp_tables)."""
-    packed_t, _ = _bmp_tables()
-    astral = np.flatnonzero(cp > 0xFFFF)
-    if not len(astral):
-        return packed_t.take(cp)
-    out = packed_t[np.where(cp > 0xFFFF, 0, cp)]
-    values, inverse = np.unique(cp[astral], return_inverse=True)
-    out[astral] = np.array([_pack(_classify(chr(int(v)))) for v in values], np.uint32)[inverse]
-    return out
+    return _per_code("packed", cp, lambda row, _code: _pack(row))
 
 
 def upper_of(cp: np.ndarray) -> np.ndarray:
     """Upper-case code point of each code point (single characters only: ODD excluded)."""
-    _, up_t = _bmp_tables()
-    out = up_t[np.where(cp > 0xFFFF, 0, cp)]
-    for k in np.flatnonzero(cp > 0xFFFF):
-        out[k] = _classify(chr(int(cp[k])))[2]
-    return out
+    return _per_code("upper", cp, lambda row, _code: row[2])
 
 
 def _kind(row: tuple[int, int, int, int], code: int) -> int:
@@ -117,30 +124,12 @@ def _kind(row: tuple[int, int, int, int], code: int) -> int:
     return G_OTHER
 
 
-@lru_cache(maxsize=1)
-def _kind_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Kind (int8) and lower-case code point of every BMP code point."""
-    rows = [_classify(chr(c)) for c in range(65536)]
-    return (np.array([_kind(r, c) for c, r in enumerate(rows)], np.int8),
-            np.array([r[1] for r in rows], np.uint32))
-
-
 def kinds_of(cp: np.ndarray) -> np.ndarray:
-    kind_t, _ = _kind_tables()
-    astral = np.flatnonzero(cp > 0xFFFF)
-    if not len(astral):
-        return kind_t.take(cp)  # (take: about twice as fast as indexing with uint32)
-    out = kind_t[np.where(cp > 0xFFFF, 0, cp)]
-    out[astral] = [_kind(_classify(chr(int(c))), int(c)) for c in cp[astral]]
-    return out
+    return _per_code("kind", cp, _kind)
 
 
 def lower_of(cp: np.ndarray) -> np.ndarray:
-    _, low_t = _kind_tables()
-    out = low_t[np.where(cp > 0xFFFF, 0, cp)]
-    for k in np.flatnonzero(cp > 0xFFFF):
-        out[k] = _classify(chr(int(cp[k])))[1]
-    return out
+    return _per_code("lower", cp, lambda row, _code: row[1])
 
 
 def to_codes(text: str) -> np.ndarray:
