@@ -8,7 +8,7 @@ converted back). Core knows only this protocol; each modality registers its own 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -30,6 +30,17 @@ class TargetAdapter:
                 f"unknown {self.modality} target option(s) {sorted(unknown)}; allowed: {allowed}"
             )
         return {**self.option_defaults, **options}
+
+    def check_keywords(self, data: Mapping[str, Any], allowed: Sequence[str], required: str,
+                       missing: str) -> None:
+        """Reject keywords outside ``allowed``, and a call without ``required`` (``missing``
+        says how to call instead)."""
+        unknown = set(data) - set(allowed)
+        if unknown:
+            raise ValueError(f"{self.modality} targets: unknown keyword(s) {sorted(unknown)}; "
+                             f"allowed: {', '.join(allowed)}")
+        if required not in data:
+            raise ValueError(f"{self.modality} targets: {missing}")
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if not data:

@@ -151,12 +151,7 @@ class ImageAdapter(TargetAdapter):
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(data) == 1 and "image" in data:  # fast path: an image alone
             return {"image": check_image(data["image"])}
-        unknown = set(data) - set(IMAGE_KEYS)
-        if unknown:
-            raise ValueError(f"image targets: unknown keyword(s) {sorted(unknown)}; "
-                             f"allowed: {', '.join(IMAGE_KEYS)}")
-        if "image" not in data:
-            raise ValueError("image targets: 'image' is required, e.g. aug(image=img)")
+        self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img)")
         image = check_image(data["image"])
         height, width = image.shape[:2]
         state: dict[str, Any] = {"image": image}

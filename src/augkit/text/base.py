@@ -37,13 +37,8 @@ class TextAdapter(TargetAdapter):
     modality = "text"
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = set(data) - set(TEXT_KEYS)
-        if unknown:
-            raise ValueError(f"text targets: unknown keyword(s) {sorted(unknown)}; "
-                             f"allowed: {', '.join(TEXT_KEYS)}")
-        if "text" not in data:
-            raise ValueError("text targets: no 'text' given; call aug(text='...') "
-                             "(or aug.batch([...]) for many texts)")
+        self.check_keywords(data, TEXT_KEYS, "text", "no 'text' given; call aug(text='...') "
+                            "(or aug.batch([...]) for many texts)")
         if isinstance(data["text"], (list, tuple)):
             raise TypeError("text targets: 'text' got a list; use aug.batch(texts) for many "
                             "texts, aug(text='...') for one")

@@ -87,12 +87,8 @@ class TimeSeriesAdapter(TargetAdapter):
 
     # -- prepare ----------------------------------------------------------------------------
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = set(data) - set(SERIES_KEYS)
-        if unknown:
-            raise ValueError(f"timeseries targets: unknown keyword(s) {sorted(unknown)}; "
-                             f"allowed: {', '.join(SERIES_KEYS)}")
-        if "series" not in data:
-            raise ValueError("timeseries targets: 'series' is required, e.g. aug(series=x)")
+        self.check_keywords(data, SERIES_KEYS, "series",
+                            "'series' is required, e.g. aug(series=x)")
         cf = options["channels_first"]
         raw = data["series"]
         state: dict[str, Any] = {}
