@@ -99,7 +99,7 @@ register_adapter(TextAdapter())
 
 class TextTransform(Transform, register=False):
     """A text transform: ``sample_text`` draws parameters for one string, ``apply_text``
-    applies them (pure). Model-backed ops override ``apply_batch`` to batch model calls."""
+    applies them (pure). Model-backed ops batch their model calls (``ModelTextTransform``)."""
 
     modality = "text"
 
@@ -134,6 +134,25 @@ class TextTransform(Transform, register=False):
 
     def apply_text(self, text: str, params: Params) -> str:
         raise NotImplementedError(f"{type(self).__name__} does not implement apply_text()")
+
+
+class ModelTextTransform(TextTransform, register=False):
+    """A model-backed text op: ``run_texts`` edits many texts in one batched model call,
+    for a single text and for every text a batch call acts on."""
+
+    def run_texts(self, texts: list[str], params: list[Params]) -> list[str]:
+        raise NotImplementedError(f"{type(self).__name__} does not implement run_texts()")
+
+    def apply_text(self, text: str, params: Params) -> str:
+        return self.run_texts([text], [params])[0]
+
+    def apply_batch(self, batch: dict, params: Sequence[Params | None]) -> dict:
+        todo = [i for i, prm in enumerate(params) if prm is not None]
+        texts = list(batch["text"])
+        done = self.run_texts([texts[i] for i in todo], [params[i] for i in todo])
+        for i, new in zip(todo, done, strict=True):
+            texts[i] = new
+        return {**batch, "text": texts}
 
 
 def check_words(owner: Any, name: str, value: Any) -> list[str] | None:

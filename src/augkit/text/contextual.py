@@ -16,12 +16,18 @@ import numpy as np
 from augkit.core.transform import Params
 from augkit.core.validate import check_number, fail
 from augkit.text._hf import load_local
-from augkit.text.base import Protection, TextTransform, check_rate, edit_count, match_case
+from augkit.text.base import (
+    ModelTextTransform,
+    Protection,
+    check_rate,
+    edit_count,
+    match_case,
+)
 from augkit.text.lexicon import get_lexicon
 from augkit.text.tokenize import tokenize
 
 
-class ContextualReplacement(TextTransform, Protection):
+class ContextualReplacement(ModelTextTransform, Protection):
     """Replace about ``rate * n_words`` editable words by what a masked LM predicts there.
 
     >>> aug = ContextualReplacement("models/distilroberta-base", rate=0.15)  # doctest: +SKIP
@@ -52,19 +58,7 @@ class ContextualReplacement(TextTransform, Protection):
         picks = sorted(rng.choice(len(editable), size=n, replace=False).tolist()) if n else []
         return {"positions": [editable[k] for k in picks], "seed": int(rng.integers(2**31))}
 
-    def apply_text(self, text: str, params: Params) -> str:
-        return self.fill_texts([text], [params])[0]
-
-    def apply_batch(self, batch: dict, params: Sequence[Params | None]) -> dict:
-        """One batched model call for every text the op acts on."""
-        todo = [i for i, prm in enumerate(params) if prm is not None]
-        texts = list(batch["text"])
-        done = self.fill_texts([texts[i] for i in todo], [params[i] for i in todo])
-        for i, new in zip(todo, done, strict=True):
-            texts[i] = new
-        return {**batch, "text": texts}
-
-    def fill_texts(self, texts: list[str], params: list[Params]) -> list[str]:
+    def run_texts(self, texts: list[str], params: list[Params]) -> list[str]:
         todo = [k for k, prm in enumerate(params) if prm["positions"]]
         out = list(texts)
         if not todo:

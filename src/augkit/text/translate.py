@@ -16,7 +16,7 @@ import numpy as np
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, fail
 from augkit.text._hf import load_local
-from augkit.text.base import TextTransform
+from augkit.text.base import ModelTextTransform
 
 
 def translate(texts: list[str], model: str, *, mode: str = "beam", num_beams: int = 4,
@@ -74,7 +74,7 @@ def _sampler(seeds: Sequence[int], temperature: float, top_k: int):
     return LogitsProcessorList([GumbelTopK()])
 
 
-class BackTranslation(TextTransform):
+class BackTranslation(ModelTextTransform):
     """Translate to a pivot language and back: ``forward_model`` (e.g. a local copy of
     Helsinki-NLP/opus-mt-en-de) then ``backward_model`` (opus-mt-de-en). Model arguments are
     local folder paths or names already in the local Hugging Face cache.
@@ -110,19 +110,7 @@ class BackTranslation(TextTransform):
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         return {"seed": int(rng.integers(2**31))} if self.mode == "sample" else {}
 
-    def apply_text(self, text: str, params: Params) -> str:
-        return self.translate_texts([text], [params])[0]
-
-    def apply_batch(self, batch: dict, params: Sequence[Params | None]) -> dict:
-        """One batched pair of model calls for every text the op acts on."""
-        todo = [i for i, prm in enumerate(params) if prm is not None]
-        texts = list(batch["text"])
-        done = self.translate_texts([texts[i] for i in todo], [params[i] for i in todo])
-        for i, new in zip(todo, done, strict=True):
-            texts[i] = new
-        return {**batch, "text": texts}
-
-    def translate_texts(self, texts: list[str], params: list[Params]) -> list[str]:
+    def run_texts(self, texts: list[str], params: list[Params]) -> list[str]:
         """Back-translate ``texts`` in batches, each sampled with its own seed."""
         if not texts:
             return []
