@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -19,34 +19,16 @@ class ImageTransform(Transform, register=False):
     keypoints pass through untouched."""
 
     modality = "image"
-    # run is Transform.run and apply gives {"image": apply_image(...)} for an image alone:
-    # __call__ then does both inline (set per class by __init_subclass__)
-    _inline_run: ClassVar[bool] = True
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        cls._inline_run = cls.run is Transform.run and cls.apply in _IMAGE_ALONE_APPLY
-
     def __call__(self, *, seed: int | None = None, rng: np.random.Generator | None = None,
                  return_record: bool = False, **data: Any) -> dict[str, Any]:
         if (len(data) == 1 and seed is None and rng is None and not return_record
                 and "image" in data and not self.target_options):
             # an image alone, default options, the transform's own generator: the steps of
-            # Transform.__call__ with the image adapter's image-alone branches inline (the
-            # per-image loop; ~0.7 us a call, which shows next to a ~5 us pass at 256x256)
-            state = {"image": check_image(data["image"])}
-            generator = self._rng.get()
-            if self._inline_run:  # Transform.run, then an image-alone apply
-                if self.p < 1.0 and not generator.random() < self.p:
-                    return {"image": state["image"]}
-                params = self.sample(generator, state)
-                if len(state) == 1:
-                    return {"image": self.apply_image(state["image"], params)}
-                state = self.apply(state, params)
-            else:
-                state = self.run(state, generator, None)
+            # Transform.__call__ without the target plumbing (the per-image loop: ~0.7 us a
+            # call, which shows next to a ~5 us pass at 256x256)
+            state = self.run({"image": check_image(data["image"])}, self._rng.get(), None)
             if len(state) == 1:
-                return {"image": state["image"]}
+                return state
             adapter = get_adapter(self.modality)
             return adapter.finalize(state, adapter.check_options({}))
         return super().__call__(seed=seed, rng=rng, return_record=return_record, **data)
@@ -115,9 +97,6 @@ class ImageTransform(Transform, register=False):
         return {**batch, "image": new, "_proxy": torch_ops.proxy(new)}
 
 
-_IMAGE_ALONE_APPLY = [ImageTransform.apply]
-
-
 class GeometricTransform(ImageTransform, register=False):
     """A transform that moves pixels: masks, boxes and keypoints move with the image.
 
@@ -163,10 +142,6 @@ class GeometricTransform(ImageTransform, register=False):
 
     def apply_points(self, xy: np.ndarray, params: Params, in_hw: tuple[int, int]) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not implement apply_points()")
-
-
-_IMAGE_ALONE_APPLY.append(GeometricTransform.apply)  # also {"image": apply_image(...)}
-GeometricTransform._inline_run = True
 
 
 class WarpArgs:
