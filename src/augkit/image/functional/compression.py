@@ -12,17 +12,27 @@ import cv2
 import numpy as np
 
 CODECS = {"jpeg": (".jpg", cv2.IMWRITE_JPEG_QUALITY), "webp": (".webp", cv2.IMWRITE_WEBP_QUALITY)}
+# OpenCV >= 4.11 decodes straight to RGB order, which saves one colour-order pass per call
+_DECODE_RGB = getattr(cv2, "IMREAD_COLOR_RGB", None)
 
 
-def _roundtrip(img8: np.ndarray, kind: str, quality: int) -> np.ndarray:
+def _roundtrip(img8: np.ndarray, kind: str, quality: int,
+               read: int = cv2.IMREAD_UNCHANGED) -> np.ndarray:
     ext, flag = CODECS[kind]
     ok, buf = cv2.imencode(ext, img8, [flag, int(quality)])
     if not ok:  # pragma: no cover - OpenCV built without the codec
         raise RuntimeError(f"ImageCompression: OpenCV could not encode {kind}")
-    decoded = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    decoded = cv2.imdecode(buf, read)
     if img8.ndim == 2 and decoded.ndim == 3:  # WebP always decodes to colour
         decoded = decoded[:, :, 0]
     return decoded
+
+
+def _colour_roundtrip(bgr: np.ndarray, kind: str, quality: int) -> np.ndarray:
+    """A BGR image through the codec, returned in RGB order."""
+    if _DECODE_RGB is not None:
+        return _roundtrip(bgr, kind, quality, _DECODE_RGB)
+    return cv2.cvtColor(_roundtrip(bgr, kind, quality), cv2.COLOR_BGR2RGB)
 
 
 def _compress_u8(img: np.ndarray, kind: str, quality: int) -> np.ndarray:
@@ -30,12 +40,10 @@ def _compress_u8(img: np.ndarray, kind: str, quality: int) -> np.ndarray:
         return _roundtrip(img, kind, quality)
     channels = img.shape[2]
     if channels == 3:
-        bgr = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
-        return cv2.cvtColor(_roundtrip(bgr, kind, quality), cv2.COLOR_BGR2RGB)
+        return _colour_roundtrip(cv2.cvtColor(img, cv2.COLOR_RGB2BGR), kind, quality)
     if channels == 4:  # colour through the codec, the fourth (alpha) channel as it was
-        bgr = cv2.cvtColor(img, cv2.COLOR_RGBA2BGR)
         out = img.copy()
-        out[:, :, :3] = cv2.cvtColor(_roundtrip(bgr, kind, quality), cv2.COLOR_BGR2RGB)
+        out[:, :, :3] = _colour_roundtrip(cv2.cvtColor(img, cv2.COLOR_RGBA2BGR), kind, quality)
         return out
     return np.stack([_roundtrip(np.ascontiguousarray(img[:, :, c]), kind, quality)
                      for c in range(channels)], axis=2)
