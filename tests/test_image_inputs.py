@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
 import augkit
 from augkit import image as A
+from augkit.image.functional.geometric import INTERPOLATIONS
 from augkit.image.targets import check_image
 from tests import cases_image  # noqa: F401  (registers the image cases)
 from tests.conformance_cases import CASES
@@ -135,3 +138,35 @@ def test_cutout_holes_and_optional_mask_fill():
     np.testing.assert_array_equal(out["image"] == 0, out["mask"] == 0)
     untouched = A.Cutout(p=1)(image=img, mask=mask, seed=1)["mask"]
     assert untouched.all()
+
+
+def _interpolating_transforms():
+    for name in IMAGE_CASES:
+        cls = augkit.registered()[name]
+        if "interpolation" in inspect.signature(cls.__init__).parameters:
+            yield name
+
+
+@pytest.mark.parametrize("fill", [0, 9])
+@pytest.mark.parametrize("interpolation", sorted(INTERPOLATIONS))
+@pytest.mark.parametrize("name", sorted(_interpolating_transforms()))
+def test_wide_images_warp_as_their_channel_groups(name, interpolation, fill):
+    """OpenCV refuses more than 4 channels for cubic / Lanczos warps and area resizing (and
+    for border values): a 7-channel image must come out, single and batched, exactly as its
+    channel groups do under the same parameters."""
+    base = CASES[name].build()
+    config = {**base.get_config(), "interpolation": interpolation}
+    if "fill" in config:
+        config["fill"] = fill
+    transform = type(base)(**config)
+    rng = np.random.default_rng(1)
+    wide = rng.integers(0, 256, size=(3, 36, 44, 7), dtype=np.uint8)
+    out = transform.batch(wide, seed=4, return_records=True)
+    for image, result, record in zip(wide, out["images"], out["records"], strict=True):
+        single = transform(image=image, seed=4, return_record=True)
+        parts = [record.apply(image=np.ascontiguousarray(image[:, :, lo:hi]))["image"]
+                 for lo, hi in [(0, 3), (3, 6), (6, 7)]]
+        np.testing.assert_array_equal(result, np.concatenate(parts, axis=2))
+        regrouped = [single["record"].apply(image=np.ascontiguousarray(image[:, :, lo:hi]))[
+            "image"] for lo, hi in [(0, 4), (4, 7)]]
+        np.testing.assert_array_equal(single["image"], np.concatenate(regrouped, axis=2))

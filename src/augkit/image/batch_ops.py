@@ -168,8 +168,8 @@ vectorised(C.Posterize, _sample_posterize,
 # -- affine warps (one OpenCV call per sample, matrices built for the whole batch) -----------
 def _warp(t, images, prm, matrices):
     channels = images.shape[3] if images.ndim == 4 else 1
-    if channels > 4 and t.fill != 0:
-        return None
+    if channels > 4:
+        return None  # warped in groups of <= 4 channels (see geometric.py): per-sample path
     _, h, w = _n_hw(images)
     return K.warp_affine(images, matrices, prm.applied, h, w, t.interpolation, t.border_mode,
                          t.fill)
@@ -218,6 +218,6 @@ def _apply_zoom(t, images, prm):
     return _warp(t, images, prm, matrices)
 
 
-vectorised(G.Affine, _sample_affine, _apply_affine, exact=False)
-vectorised(G.Rotate, _sample_rotate, _apply_rotate, exact=False)
+vectorised(G.Affine, _sample_affine, _apply_affine)
+vectorised(G.Rotate, _sample_rotate, _apply_rotate)
 vectorised(G.Zoom, _sample_zoom, _apply_zoom)

@@ -245,8 +245,8 @@ def warp_affine(images: np.ndarray, matrices: np.ndarray, applied: np.ndarray, h
     value = (float(fill),) * 4
     out = np.empty((len(images), height, width) + images.shape[3:], images.dtype)
     channels = images.shape[3] if images.ndim == 4 else 1
-    if channels > 4 and fill != 0:
-        raise NotImplementedError  # callers fall back to the per-sample path
+    if channels > 4:
+        raise NotImplementedError  # channel groups: callers fall back to the per-sample path
     n = int(np.count_nonzero(applied))
     whole = n == len(images)
     if not whole:

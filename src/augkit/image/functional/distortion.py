@@ -31,8 +31,8 @@ import numpy as np
 from augkit.image.functional.geometric import (
     BORDER_MODES,
     INTERPOLATIONS,
-    _by_channel_groups,
     _fill_value,
+    in_channel_groups,
 )
 
 # -- perspective ------------------------------------------------------------------------------
@@ -61,10 +61,10 @@ def warp_perspective(img: np.ndarray, matrix: np.ndarray, height: int, width: in
     """Warp with a continuous-frame 3x3 ``matrix`` mapping input points to output points."""
     cv_matrix = _to_opencv_homography(np.asarray(matrix, np.float64))
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
-    return _by_channel_groups(
+    return in_channel_groups(
         lambda a: cv2.warpPerspective(a, cv_matrix, (width, height), flags=flags,
                                       borderMode=mode, borderValue=_fill_value(fill, a)),
-        img, fill)
+        img)
 
 
 def perspective_points(xy: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -85,9 +85,9 @@ def remap(img: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, interpolation: 
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
     if flags == cv2.INTER_AREA:  # not defined for remap; linear is its closest match
         flags = cv2.INTER_LINEAR
-    return _by_channel_groups(
+    return in_channel_groups(
         lambda a: cv2.remap(a, map_x, map_y, flags, borderMode=mode,
-                            borderValue=_fill_value(fill, a)), img, fill)
+                            borderValue=_fill_value(fill, a)), img)
 
 
 def maps_from_field(dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,11 @@ BORDER_MODES = {
     "replicate": cv2.BORDER_REPLICATE,
     "wrap": cv2.BORDER_WRAP,
 }
-_CV_MAX_BORDER_CHANNELS = 4  # OpenCV border values hold at most 4 numbers
+# OpenCV's kernels are built for at most 4 channels: border values hold 4 numbers, cubic and
+# Lanczos warps and area resizing refuse wider images, and its wider warps round coordinates
+# differently (nearest picks other pixels than for the same image's mask or first 4 channels).
+# Wider images therefore go through warps and resizes in groups of <= 4 channels.
+_CV_MAX_BORDER_CHANNELS = 4
 
 
 def keep_shape(out: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -72,17 +76,18 @@ def crop(img: np.ndarray, top: int, left: int, height: int, width: int) -> np.nd
 def resize(img: np.ndarray, height: int, width: int, interpolation: str = "linear") -> np.ndarray:
     if img.shape[:2] == (height, width):
         return img.copy()
-    return keep_shape(cv2.resize(img, (width, height), interpolation=INTERPOLATIONS[interpolation]),
-                      img)
+    flag = INTERPOLATIONS[interpolation]
+    return in_channel_groups(lambda a: cv2.resize(a, (width, height), interpolation=flag), img)
 
 
 def _fill_value(fill: float, img: np.ndarray):
     return (float(fill),) * _CV_MAX_BORDER_CHANNELS
 
 
-def _by_channel_groups(fn, img: np.ndarray, fill: float) -> np.ndarray:
-    """Run ``fn`` on groups of <= 4 channels when a non-zero border fill must reach them all."""
-    if img.ndim == 2 or img.shape[2] <= _CV_MAX_BORDER_CHANNELS or fill == 0:
+def in_channel_groups(fn, img: np.ndarray, grouped: bool = True) -> np.ndarray:
+    """``fn(img)``, or, when ``grouped`` and ``img`` has more than 4 channels, ``fn`` on
+    groups of <= 4 channels joined back (see ``_CV_MAX_BORDER_CHANNELS``)."""
+    if not grouped or img.ndim == 2 or img.shape[2] <= _CV_MAX_BORDER_CHANNELS:
         return keep_shape(fn(img), img)
     parts = [keep_shape(fn(np.ascontiguousarray(img[:, :, i:i + 4])), img[:, :, i:i + 4])
              for i in range(0, img.shape[2], 4)]
@@ -92,9 +97,9 @@ def _by_channel_groups(fn, img: np.ndarray, fill: float) -> np.ndarray:
 def pad(img: np.ndarray, top: int, bottom: int, left: int, right: int,
         border_mode: str = "constant", fill: float = 0) -> np.ndarray:
     mode = BORDER_MODES[border_mode]
-    return _by_channel_groups(
+    return in_channel_groups(
         lambda a: cv2.copyMakeBorder(a, top, bottom, left, right, mode,
-                                     value=_fill_value(fill, a)), img, fill)
+                                     value=_fill_value(fill, a)), img, fill != 0)
 
 
 def to_opencv_matrix(matrix: np.ndarray) -> np.ndarray:
@@ -111,9 +116,9 @@ def warp_affine(img: np.ndarray, matrix: np.ndarray, height: int, width: int,
     cv_matrix = to_opencv_matrix(np.asarray(matrix, dtype=np.float64))
     flags = INTERPOLATIONS[interpolation]
     mode = BORDER_MODES[border_mode]
-    return _by_channel_groups(
+    return in_channel_groups(
         lambda a: cv2.warpAffine(a, cv_matrix, (width, height), flags=flags, borderMode=mode,
-                                 borderValue=_fill_value(fill, a)), img, fill)
+                                 borderValue=_fill_value(fill, a)), img)
 
 
 def affine_points(xy: np.ndarray, matrix: np.ndarray) -> np.ndarray:

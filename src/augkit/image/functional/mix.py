@@ -5,10 +5,9 @@ Pure functions of the batch and the drawn parameters (partners, weights, rectang
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-from augkit.image.functional.geometric import INTERPOLATIONS, keep_shape
+from augkit.image.functional.geometric import resize
 
 
 def soft_labels(label: np.ndarray, num_classes: int | None, owner: str) -> np.ndarray:
@@ -66,9 +65,7 @@ def mosaic_one(arrays: list[np.ndarray], height: int, width: int, cx: int, cy: i
     """Tile four arrays (each resized to its tile) on a ``height`` x ``width`` canvas."""
     first = arrays[0]
     out = np.zeros((height, width) + first.shape[2:], first.dtype)
-    flag = INTERPOLATIONS[interpolation]
     for src, (t, left, b, r) in zip(arrays, quadrants(height, width, cx, cy), strict=True):
         if b > t and r > left:
-            out[t:b, left:r] = keep_shape(cv2.resize(src, (r - left, b - t), interpolation=flag),
-                                          src)
+            out[t:b, left:r] = resize(src, b - t, r - left, interpolation)
     return out
