@@ -47,17 +47,16 @@ class Vectorised:
 
     sample: Callable
     apply: Callable
-    # False when the output can differ from the single path by interpolation rounding
-    exact: bool = True
 
 
 VECTORISED: dict[type, Vectorised] = {}
 
 
-def vectorised(cls: type, sample: Callable, apply: Callable, exact: bool = True) -> None:
+def vectorised(cls: type, sample: Callable, apply: Callable) -> None:
     """Register a vectorised batch path for exactly ``cls`` (not its subclasses, whose
-    ``sample`` may differ)."""
-    VECTORISED[cls] = Vectorised(sample, apply, exact)
+    ``sample`` may differ). Its sample ``i`` must equal, bit for bit, ``apply`` of the single
+    path with that sample's parameters (the conformance suite checks this)."""
+    VECTORISED[cls] = Vectorised(sample, apply)
 
 
 def _check_images(inputs: Any) -> np.ndarray | list:
