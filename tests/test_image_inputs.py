@@ -52,6 +52,26 @@ def test_dtype_and_channels_are_kept(name, kind):
         assert np.isfinite(out).all() and out.min() >= 0.0 and out.max() <= 1.0
 
 
+def _strided_layouts(image):
+    yield "fortran", np.asfortranarray(image)
+    yield "negative-stride", np.ascontiguousarray(image[:, ::-1])[:, ::-1]
+    yield "every-other-row", np.repeat(image, 2, axis=0)[::2]
+    yield "channel-slice", np.concatenate([image, image[:, :, :1]], axis=2)[:, :, :3]
+
+
+@pytest.mark.parametrize("name", IMAGE_CASES)
+def test_any_memory_layout_gives_the_contiguous_result(name):
+    """Views and Fortran-ordered arrays are valid inputs: the output is what the same
+    pixels give in a C-contiguous array, under the same seed."""
+    image = INPUTS["rgb-uint8"]
+    transform = CASES[name].build()
+    want = transform(image=image, seed=5)["image"]
+    for layout, view in _strided_layouts(image):
+        np.testing.assert_array_equal(view, image)
+        np.testing.assert_array_equal(transform(image=view, seed=5)["image"], want,
+                                      err_msg=layout)
+
+
 @pytest.mark.parametrize("bad, error, text", [
     (np.zeros((4, 4), np.int16), TypeError, "uint8 or float32"),
     (np.zeros((4, 4), np.float64), TypeError, "astype"),

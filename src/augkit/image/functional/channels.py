@@ -13,7 +13,7 @@ _LUMA_601 = (0.299, 0.587, 0.114)
 
 def channel_shuffle(img: np.ndarray, order: list[int]) -> np.ndarray:
     """Output channel i is input channel ``order[i]`` (one OpenCV call, no fancy indexing)."""
-    out = np.empty_like(img)
+    out = np.empty(img.shape, img.dtype)  # C order whatever the input's: OpenCV writes rows
     pairs = [v for i, c in enumerate(order) for v in (int(c), i)]
     cv2.mixChannels([img], [out], pairs)
     return out
