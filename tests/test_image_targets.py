@@ -132,3 +132,54 @@ def test_fully_visible_boxes_survive_min_visibility_one():
     aug = augkit.Compose([A.Resize(338, 11)], targets={"min_visibility": 1.0})
     out = aug(image=image, bboxes=[[0, 0, 409, 145]], labels=["whole image"])
     assert out["labels"] == ["whole image"]
+
+
+def _mask_cases():
+    from tests import cases_image  # noqa: F401  (registers the image cases)
+    from tests.conformance_cases import CASES
+
+    return {n: c for n, c in CASES.items()
+            if augkit.registered()[n].modality == "image" and not c.batch_only}
+
+
+MASK_CASES = _mask_cases()
+LABELS = np.zeros((40, 48), np.int32)
+LABELS[8:20, 10:22], LABELS[25:35, 5:40] = 1, 3
+
+
+@pytest.mark.parametrize("dtype", [bool, np.int64, np.uint32, np.uint64, np.float16])
+@pytest.mark.parametrize("name", sorted(MASK_CASES))
+def test_masks_of_any_numeric_dtype_move_and_keep_their_dtype(name, dtype):
+    """bool / int64 / uint32 / float16 masks (OpenCV moves none of them) come back in their
+    own dtype, holding what the same labels give as int32, single and batched."""
+    image = np.random.default_rng(0).integers(0, 256, (40, 48, 3), dtype=np.uint8)
+    labels = LABELS > 0 if dtype is bool else LABELS
+    mask = labels.astype(dtype)
+    transform = MASK_CASES[name].build()
+    want = transform(image=image, mask=labels.astype(np.int32), seed=2)["mask"]
+    got = transform(image=image, mask=mask, seed=2)
+    assert got["mask"].dtype == mask.dtype
+    np.testing.assert_array_equal(got["mask"], want.astype(dtype))
+    batch = transform.batch(np.stack([image, image]), mask=[mask, mask],
+                            masks=[np.stack([mask, mask]), [mask]], seed=2)
+    moved = [*batch["mask"], batch["masks"][0], *batch["masks"][1]]  # sizes may differ
+    assert {m.dtype for m in moved} == {mask.dtype}
+
+
+def test_wide_integer_masks_move_exactly():
+    labels = LABELS + 1  # 0 only where the warp fills
+    big = labels.astype(np.int64) << 40  # beyond int32: carried as float64, exactly
+    out = A.Affine(rotate=(20, 20), p=1.0)(image=IMAGE[:40, :48], mask=big, seed=1)["mask"]
+    want = A.Affine(rotate=(20, 20), p=1.0)(image=IMAGE[:40, :48], mask=labels, seed=1)["mask"]
+    assert out.dtype == np.int64 and (want == 0).any()
+    np.testing.assert_array_equal(out, want.astype(np.int64) << 40)
+
+
+@pytest.mark.parametrize("mask, text", [
+    (np.full((50, 80), 2**60, np.int64), r"integers within \+-2\*\*53"),
+    (np.zeros((50, 80), np.complex64), "bool, integer or float mask"),
+])
+def test_masks_that_cannot_move_exactly_are_refused(mask, text):
+    with pytest.raises(TypeError, match=text) as err:
+        A.HorizontalFlip(p=1.0)(image=IMAGE, mask=mask)
+    assert "'mask'" in str(err.value)

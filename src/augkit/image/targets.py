@@ -18,6 +18,31 @@ from augkit.core.targets import TargetAdapter, register_adapter
 
 BOX_FORMATS = ("pascal_voc", "coco", "yolo", "normalized_xyxy")
 IMAGE_KEYS = ("image", "mask", "masks", "bboxes", "labels", "keypoints")
+# OpenCV moves masks of these dtypes as they are. Others (bool, int64, uint32, float16, ...)
+# travel in a carrier dtype that holds each of their values exactly, and come back as given.
+_CV_MASK_DTYPES = frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16,
+                                                  np.int32, np.float32, np.float64))
+_INT32 = np.iinfo(np.int32)
+_EXACT_IN_FLOAT64 = 2**53
+
+
+def mask_carrier(key: str, mask: np.ndarray) -> np.ndarray:
+    """``mask`` in a dtype OpenCV can move that holds each of its values exactly."""
+    dtype = mask.dtype
+    if dtype in _CV_MASK_DTYPES:
+        return mask
+    if dtype == np.bool_:
+        return mask.view(np.uint8)
+    if dtype == np.float16:
+        return mask.astype(np.float32)
+    if dtype.kind in "iu":
+        lo, hi = (int(mask.min()), int(mask.max())) if mask.size else (0, 0)
+        if _INT32.min <= lo and hi <= _INT32.max:
+            return mask.astype(np.int32)
+        if -_EXACT_IN_FLOAT64 <= lo and hi <= _EXACT_IN_FLOAT64:
+            return mask.astype(np.float64)
+    _error(key, mask, "expected a bool, integer or float mask (integers within +-2**53)",
+           TypeError)
 
 
 def boxes_to_xyxy(boxes: np.ndarray, fmt: str, height: int, width: int) -> np.ndarray:
@@ -155,15 +180,24 @@ class ImageAdapter(TargetAdapter):
         image = check_image(data["image"])
         height, width = image.shape[:2]
         state: dict[str, Any] = {"image": image}
+        dtypes: dict[str, Any] = {}  # masks moved in a carrier dtype: their own dtypes
         if "mask" in data:
-            state["mask"] = self._check_mask("mask", data["mask"], height, width)
+            mask = self._check_mask("mask", data["mask"], height, width)
+            state["mask"] = mask_carrier("mask", mask)
+            if state["mask"].dtype != mask.dtype:
+                dtypes["mask"] = mask.dtype
         if "masks" in data:
             masks = data["masks"]
             if not isinstance(masks, (list, tuple, np.ndarray)):
                 _error("masks", masks, "expected a list of HxW arrays or an (M, H, W) array",
                        TypeError)
-            state["masks"] = [self._check_mask("masks", m, height, width) for m in masks]
-            state["_masks_type"] = "array" if isinstance(masks, np.ndarray) else "list"
+            masks = [self._check_mask("masks", m, height, width) for m in masks]
+            state["masks"] = [mask_carrier("masks", m) for m in masks]
+            if any(c.dtype != m.dtype for c, m in zip(state["masks"], masks, strict=True)):
+                dtypes["masks"] = [m.dtype for m in masks]
+            state["_masks_type"] = "array" if isinstance(data["masks"], np.ndarray) else "list"
+        if dtypes:
+            state["_mask_dtypes"] = dtypes
         if "bboxes" in data:
             state["bboxes"] = self._prepare_boxes(data, options, height, width)
             if "labels" in data:
@@ -216,9 +250,14 @@ class ImageAdapter(TargetAdapter):
             return {"image": state["image"]}
         out = {k: v for k, v in state.items() if not k.startswith("_") and k != "labels"}
         height, width = state["image"].shape[:2]
+        dtypes = state.get("_mask_dtypes", {})
+        if "mask" in dtypes:
+            out["mask"] = out["mask"].astype(dtypes["mask"])
+        if "masks" in dtypes:
+            out["masks"] = [m.astype(d) for m, d in zip(out["masks"], dtypes["masks"],
+                                                        strict=True)]
         if "masks" in state and state.get("_masks_type") == "array":
-            out["masks"] = np.stack(state["masks"]) if state["masks"] else np.asarray(
-                state["masks"])
+            out["masks"] = np.stack(out["masks"]) if out["masks"] else np.asarray(out["masks"])
         if "bboxes" in state:
             boxes: BoxState = state["bboxes"]
             areas = box_areas(boxes.xyxy)
