@@ -183,3 +183,45 @@ def test_masks_that_cannot_move_exactly_are_refused(mask, text):
     with pytest.raises(TypeError, match=text) as err:
         A.HorizontalFlip(p=1.0)(image=IMAGE, mask=mask)
     assert "'mask'" in str(err.value)
+
+
+POINTS = np.array([[16.0, 14.0], [1.0, 1.0], [47.5, 39.5], [30.0, 2.0]])
+EXTRA = np.array([[2.0, 0.5], [1.0, 90.0], [0.0, -45.0], [2.0, 7.0]])  # e.g. COCO v, angle
+
+
+@pytest.mark.parametrize("name", sorted(MASK_CASES))
+def test_keypoint_extra_columns_are_carried_unchanged(name):
+    """(K, 2 + E) keypoints: x, y move as (K, 2) points do; the other columns come back as
+    given, row for row (points are never dropped or reordered)."""
+    image = np.random.default_rng(0).integers(0, 256, (40, 48, 3), dtype=np.uint8)
+    transform = MASK_CASES[name].build()
+    plain = transform(image=image, keypoints=POINTS, seed=4)
+    rich = transform(image=image, keypoints=np.column_stack([POINTS, EXTRA]), seed=4)
+    np.testing.assert_array_equal(rich["keypoints"],
+                                  np.column_stack([plain["keypoints"], EXTRA]))
+    np.testing.assert_array_equal(rich["keypoints_visible"], plain["keypoints_visible"])
+    batch = transform.batch(np.stack([image, image]), seed=4,
+                            keypoints=[np.column_stack([POINTS, EXTRA]), POINTS[:1]])
+    np.testing.assert_array_equal(batch["keypoints"][0][:, 2:], EXTRA)
+    assert batch["keypoints"][1].shape == (1, 2)
+
+
+def test_mosaic_joins_keypoint_extras_in_tile_order_and_refuses_mixed_layouts():
+    images = np.zeros((4, 24, 32, 3), np.uint8)
+    points = [np.array([[10.0, 8.0, float(i)]]) for i in range(4)]  # extra: the sample id
+    out = A.Mosaic(24, 32, p=1.0).batch(images, keypoints=points, label=np.eye(4),
+                                        seed=0)
+    for i, kp in enumerate(out["keypoints"]):
+        assert kp.shape[1] == 3 and i in kp[:, 2]  # its own point, plus its partners'
+    with pytest.raises(ValueError, match="different numbers of extra columns"):
+        A.Mosaic(24, 32, p=1.0).batch(images, keypoints=points[:3] + [[[1.0, 2.0]]],
+                                      label=np.eye(4), seed=0)
+
+
+def test_keypoints_need_two_finite_coordinates():
+    with pytest.raises(ValueError, match=r"'keypoints'.*\(K, 2\) finite x, y"):
+        A.HorizontalFlip(p=1.0)(image=IMAGE, keypoints=[[1.0, np.nan, 3.0]])
+    with pytest.raises(ValueError, match=r"'keypoints'.*\(K, 2\) finite x, y"):
+        A.HorizontalFlip(p=1.0)(image=IMAGE, keypoints=[[1.0]])
+    out = A.HorizontalFlip(p=1.0)(image=IMAGE, keypoints=[[1.0, 2.0, np.nan]])  # extras: any
+    np.testing.assert_array_equal(out["keypoints"], [[79.0, 2.0, np.nan]])

@@ -20,6 +20,8 @@ documents a batch but does not replay on other data.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from augkit.core.transform import ColumnParams
@@ -82,6 +84,18 @@ class MixUp(_MixTransform):
         lam = np.where(params.applied, params.lam, 1.0)
         self._mix_labels(batch, out, params.partner[:, None], np.column_stack([lam, 1 - lam]))
         return out
+
+
+def _joined_extra(parts: list[np.ndarray | None]) -> np.ndarray | None:
+    """The extra keypoint columns of the tiled samples, in tile order (all or none)."""
+    widths = {0 if p is None else p.shape[1] for p in parts}
+    if widths == {0}:
+        return None
+    if len(widths) > 1:
+        raise ValueError(f"Mosaic: the samples' keypoints have different numbers of extra "
+                         f"columns ({sorted(w + 2 for w in widths)} in all); give every sample "
+                         "the same keypoint layout")
+    return np.concatenate(parts)
 
 
 def _combine_boxes(parts: list[tuple[BoxState, list | None]], has_labels: bool):
@@ -172,7 +186,7 @@ class CutMix(_MixTransform):
             kp: KeypointState = own["keypoints"]
             under = ((kp.xy[:, 0] >= left) & (kp.xy[:, 0] < right) & (kp.xy[:, 1] >= top)
                      & (kp.xy[:, 1] < bottom))
-            out["keypoints"] = KeypointState(kp.xy, kp.visible & ~under)
+            out["keypoints"] = replace(kp, visible=kp.visible & ~under)
         return out
 
 
@@ -256,15 +270,16 @@ class Mosaic(_MixTransform):
             if labels is not None:
                 out["labels"] = labels
         if "keypoints" in own:
-            xy, vis = [], []
+            xy, vis, extra = [], [], []
             for p, (scale, offset), (t, lf, b, r) in zip(parts, maps, tiles, strict=True):
                 if b <= t or r <= lf:  # like boxes: an empty tile contributes no keypoints
                     continue  # (so a skipped sample, tiled alone, keeps just its own)
                 kp: KeypointState = p["keypoints"]
                 xy.append(kp.xy * scale + offset)
                 vis.append(kp.visible)
+                extra.append(kp.extra)
             out["keypoints"] = KeypointState(np.concatenate(xy).reshape(-1, 2),
-                                             np.concatenate(vis))
+                                             np.concatenate(vis), _joined_extra(extra))
         return out
 
 

@@ -124,10 +124,15 @@ class KeypointState:
 
     xy: np.ndarray  # (K, 2) float64, x then y
     visible: np.ndarray  # (K,) bool
+    extra: np.ndarray | None = None  # (K, E): the caller's further columns, carried unchanged
 
     def moved(self, xy: np.ndarray, height: int, width: int) -> KeypointState:
         inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
-        return KeypointState(xy=xy, visible=self.visible & inside)
+        return replace(self, xy=xy, visible=self.visible & inside)
+
+    def as_array(self) -> np.ndarray:
+        """The caller's layout: x, y, then any extra columns."""
+        return self.xy if self.extra is None else np.column_stack([self.xy, self.extra])
 
 
 def _error(key: str, value: Any, allowed: str, exc=ValueError):
@@ -205,13 +210,17 @@ class ImageAdapter(TargetAdapter):
         elif "labels" in data:
             raise ValueError("image targets: 'labels' given without 'bboxes'")
         if "keypoints" in data:
-            xy = np.asarray(data["keypoints"], dtype=np.float64)
-            if xy.size == 0:
-                xy = xy.reshape(0, 2)
-            if xy.ndim != 2 or xy.shape[1] != 2 or not np.isfinite(xy).all():
-                _error("keypoints", data["keypoints"], "expected finite (K, 2) x, y pixels")
+            points = np.asarray(data["keypoints"], dtype=np.float64)
+            if points.size == 0 and points.ndim < 2:
+                points = points.reshape(0, 2)
+            if points.ndim != 2 or points.shape[1] < 2 or not np.isfinite(points[:, :2]).all():
+                _error("keypoints", data["keypoints"],
+                       "expected (K, 2) finite x, y pixels, optionally followed by extra "
+                       "columns (e.g. visibility, angle) that are carried along unchanged")
+            xy = points[:, :2]
+            extra = points[:, 2:] if points.shape[1] > 2 else None
             inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
-            state["keypoints"] = KeypointState(xy=xy, visible=inside)
+            state["keypoints"] = KeypointState(xy=xy, visible=inside, extra=extra)
         return state
 
     @staticmethod
@@ -273,7 +282,7 @@ class ImageAdapter(TargetAdapter):
                     labels, np.ndarray) else picked
         if "keypoints" in state:
             kp: KeypointState = state["keypoints"]
-            out["keypoints"], out["keypoints_visible"] = kp.xy, kp.visible
+            out["keypoints"], out["keypoints_visible"] = kp.as_array(), kp.visible
         return out
 
 
