@@ -186,7 +186,7 @@ def test_masks_that_cannot_move_exactly_are_refused(mask, text):
 
 
 POINTS = np.array([[16.0, 14.0], [1.0, 1.0], [47.5, 39.5], [30.0, 2.0]])
-EXTRA = np.array([[2.0, 0.5], [1.0, 90.0], [0.0, -45.0], [2.0, 7.0]])  # e.g. COCO v, angle
+EXTRA = np.array([[2.0, 0.5], [1.0, 90.0], [0.0, -45.0], [2.0, 7.0]])  # e.g. COCO v, a score
 
 
 @pytest.mark.parametrize("name", sorted(MASK_CASES))

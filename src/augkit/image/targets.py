@@ -216,7 +216,7 @@ class ImageAdapter(TargetAdapter):
             if points.ndim != 2 or points.shape[1] < 2 or not np.isfinite(points[:, :2]).all():
                 _error("keypoints", data["keypoints"],
                        "expected (K, 2) finite x, y pixels, optionally followed by extra "
-                       "columns (e.g. visibility, angle) that are carried along unchanged")
+                       "columns (e.g. visibility, score) that are carried along unchanged")
             xy = points[:, :2]
             extra = points[:, 2:] if points.shape[1] > 2 else None
             inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
