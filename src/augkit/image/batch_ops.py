@@ -16,6 +16,7 @@ from augkit.image import color as C
 from augkit.image import geometric as G
 from augkit.image.batch import vectorised
 from augkit.image.functional import batch as K
+from augkit.image.functional.geometric import CV_NATIVE_CHANNELS
 
 
 def _n_hw(images):
@@ -168,8 +169,8 @@ vectorised(C.Posterize, _sample_posterize,
 # -- affine warps (one OpenCV call per sample, matrices built for the whole batch) -----------
 def _warp(t, images, prm, matrices):
     channels = images.shape[3] if images.ndim == 4 else 1
-    if channels > 4:
-        return None  # warped in groups of <= 4 channels (see geometric.py): per-sample path
+    if channels not in CV_NATIVE_CHANNELS:
+        return None  # warped band by band (see geometric.py): the per-sample path
     _, h, w = _n_hw(images)
     return K.warp_affine(images, matrices, prm.applied, h, w, t.interpolation, t.border_mode,
                          t.fill)

@@ -16,7 +16,12 @@ import numpy as np
 
 from augkit.image.functional.color import RGB_WEIGHTS, lut_into
 from augkit.image.functional.color import _translate as translate
-from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS, affine_matrices
+from augkit.image.functional.geometric import (
+    BORDER_MODES,
+    CV_NATIVE_CHANNELS,
+    INTERPOLATIONS,
+    affine_matrices,
+)
 
 LEVELS = np.arange(256, dtype=np.float64)[None, :] / 255.0  # (1, 256), broadcasts over N
 
@@ -245,8 +250,8 @@ def warp_affine(images: np.ndarray, matrices: np.ndarray, applied: np.ndarray, h
     value = (float(fill),) * 4
     out = np.empty((len(images), height, width) + images.shape[3:], images.dtype)
     channels = images.shape[3] if images.ndim == 4 else 1
-    if channels > 4:
-        raise NotImplementedError  # channel groups: callers fall back to the per-sample path
+    if channels not in CV_NATIVE_CHANNELS:
+        raise NotImplementedError  # band by band: callers fall back to the per-sample path
     n = int(np.count_nonzero(applied))
     whole = n == len(images)
     if not whole:

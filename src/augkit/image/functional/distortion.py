@@ -32,7 +32,7 @@ from augkit.image.functional.geometric import (
     BORDER_MODES,
     INTERPOLATIONS,
     _fill_value,
-    in_channel_groups,
+    by_band,
 )
 
 # -- perspective ------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def warp_perspective(img: np.ndarray, matrix: np.ndarray, height: int, width: in
     """Warp with a continuous-frame 3x3 ``matrix`` mapping input points to output points."""
     cv_matrix = _to_opencv_homography(np.asarray(matrix, np.float64))
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
-    return in_channel_groups(
+    return by_band(
         lambda a: cv2.warpPerspective(a, cv_matrix, (width, height), flags=flags,
                                       borderMode=mode, borderValue=_fill_value(fill, a)),
         img)
@@ -85,7 +85,7 @@ def remap(img: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, interpolation: 
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
     if flags == cv2.INTER_AREA:  # not defined for remap; linear is its closest match
         flags = cv2.INTER_LINEAR
-    return in_channel_groups(
+    return by_band(
         lambda a: cv2.remap(a, map_x, map_y, flags, borderMode=mode,
                             borderValue=_fill_value(fill, a)), img)
 
