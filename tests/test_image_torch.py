@@ -19,8 +19,8 @@ KERNEL_NAMES = sorted(cls.__name__ for cls in torch_ops.KERNELS)
 WARPS = {"Affine", "Rotate", "Zoom"}
 
 
-def _images(n=6, h=40, w=48):
-    return np.random.default_rng(7).integers(0, 256, (n, h, w, 3), dtype=np.uint8)
+def _images(n=6, h=40, w=48, c=3):
+    return np.random.default_rng(7).integers(0, 256, (n, h, w, c), dtype=np.uint8)
 
 
 def _to_tensor(images):
@@ -31,9 +31,10 @@ def _to_numpy(x):
     return x.permute(0, 2, 3, 1).numpy()
 
 
+@pytest.mark.parametrize("channels", [1, 2, 3, 6])
 @pytest.mark.parametrize("name", KERNEL_NAMES)
-def test_uint8_tensor_path_matches_numpy_path(name):
-    images = _images()
+def test_uint8_tensor_path_matches_numpy_path(name, channels):
+    images = _images(c=channels)
     transform = CASES[name].build()
     a = transform.batch(images, seed=4)["images"]
     b = _to_numpy(transform.batch(_to_tensor(images), seed=4)["images"])
