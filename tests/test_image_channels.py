@@ -126,3 +126,27 @@ def test_weighted_gray_is_the_weighted_sum(weights, dtype):
     tol = 1.0 if dtype == np.uint8 else 1e-3  # OpenCV's fixed-point luma: within a level
     assert out.dtype == img.dtype and out.shape == img.shape
     assert np.abs(out[:, :, 1] - expected).max() <= tol
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from([np.uint8, np.float32]), st.integers(2, 6), st.data(),
+       st.sampled_from([0, 1, 0.5, 127.6, 255, -0.25, -0.0]),
+       st.sampled_from(["c", "fortran", "negative-stride"]))
+def test_channel_dropout_equals_writing_the_fill_into_each_channel(dtype, channels, data, fill,
+                                                                    layout):
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    image = rng.integers(0, 256, (7, 9, channels), dtype=np.uint8)
+    if dtype == np.float32:
+        image = (image / 255).astype(np.float32)
+    if layout == "fortran":
+        image = np.asfortranarray(image)
+    elif layout == "negative-stride":
+        image = np.ascontiguousarray(image[:, ::-1])[:, ::-1]
+    dropped = data.draw(st.lists(st.integers(0, channels - 1), min_size=1,
+                                 max_size=channels - 1, unique=True))
+    want = image.copy()
+    for c in dropped:
+        want[:, :, c] = fill  # numpy's own cast of the fill
+    got = K.channel_dropout(image, sorted(dropped), fill)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))  # bit for bit
