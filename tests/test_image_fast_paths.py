@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from augkit import image as A
 from augkit.core.random import uniform
@@ -118,3 +120,19 @@ def test_hue_saturation_value_equals_the_three_channel_table():
                   float(rng.uniform(-1, 1)))
         np.testing.assert_array_equal(C.hue_saturation_value(img, *shifts),
                                       _hsv_by_one_table(img, *shifts))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.0, 6.0), st.integers(0, 2**32 - 1))
+def test_saturation_is_the_luma_blend(factor, seed):
+    """``f * x + (1 - f) * luma(x)`` per pixel: float32 to float rounding, uint8 within one
+    level of the exact rounded value; 0 is OpenCV's grey, 1 the image itself."""
+    rng = np.random.default_rng(seed)
+    img = rng.integers(0, 256, (9, 11, 3), dtype=np.uint8)
+    exact = factor * img + (1 - factor) * (img @ C.RGB_WEIGHTS)[:, :, None]
+    got = C.saturation(img, factor).astype(float)
+    assert np.abs(got - np.clip(np.rint(exact), 0, 255)).max() <= 1
+    floats = (img / 255).astype(np.float32)
+    np.testing.assert_allclose(C.saturation(floats, factor), np.clip(exact / 255, 0, 1),
+                               atol=1e-6)
+    np.testing.assert_array_equal(C.saturation(img, 1.0), img)

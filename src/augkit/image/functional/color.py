@@ -386,15 +386,18 @@ def to_gray_rgb(img: np.ndarray) -> np.ndarray:
 
 
 def saturation(img: np.ndarray, factor: float) -> np.ndarray:
-    """Blend with the greyscale image: 0 gives grey, 1 the original, >1 more saturated."""
-    if img.dtype == np.uint8:  # OpenCV luma (fixed point, within 1 level of to_gray_rgb)
-        grey = _grey_rgb_u8(img)
-    else:
-        grey = to_gray_rgb(img)
-    if img.dtype == np.uint8:  # grey + (x - grey) * f, rounded by OpenCV in one pass
-        return cv2.addWeighted(img, float(factor), grey, 1.0 - float(factor), 0.0)
-    out = grey + (img - grey) * np.float32(factor)
-    return _back(out, img)
+    """Blend an RGB image with its luma: 0 gives grey, 1 the original, >1 more saturated.
+
+    ``f * x + (1 - f) * luma(x)`` is one 3x3 colour matrix per pixel, applied in a single
+    OpenCV pass (uint8 rounded and saturated by OpenCV; float32 clipped to [0, 1]).
+    """
+    if factor == 0.0:
+        return to_gray_rgb(img)
+    matrix = float(factor) * np.eye(3) + (1.0 - float(factor)) * RGB_WEIGHTS[None, :]
+    out = cv2.transform(img, matrix)
+    if img.dtype != np.uint8:
+        np.clip(out, 0.0, 1.0, out=out)
+    return out
 
 
 def _back(values: np.ndarray, like: np.ndarray) -> np.ndarray:
