@@ -136,3 +136,20 @@ def test_saturation_is_the_luma_blend(factor, seed):
     np.testing.assert_allclose(C.saturation(floats, factor), np.clip(exact / 255, 0, 1),
                                atol=1e-6)
     np.testing.assert_array_equal(C.saturation(img, 1.0), img)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([(5, 6), (5, 6, 1), (5, 6, 3), (5, 6, 5)]), st.floats(-1.0, 1.0),
+       st.floats(0.0, 3.0), st.integers(0, 2**32 - 1))
+def test_float_brightness_contrast_and_grey_follow_their_formulas(shape, beta, alpha, seed):
+    """float32 paths (one OpenCV pass each) against the plain float64 formulas."""
+    img = np.random.default_rng(seed).random(shape).astype(np.float32)
+    m = C.mean_gray(img) if alpha != 1.0 else 0.0
+    want = np.clip((img.astype(np.float64) - m) * alpha + m + beta, 0.0, 1.0)
+    got = C.brightness_contrast(img, beta, alpha)
+    assert got.dtype == np.float32 and got.shape == img.shape
+    np.testing.assert_allclose(got, want, atol=2e-6)
+    if len(shape) == 3 and shape[2] == 3:
+        luma = img.astype(np.float64) @ C.RGB_WEIGHTS
+        np.testing.assert_allclose(C.to_gray_rgb(img), np.repeat(luma[:, :, None], 3, axis=2),
+                                   atol=1e-6)

@@ -86,7 +86,11 @@ def point_op(img: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndar
     """Apply ``fn`` (on [0, 1] values) to every pixel, clipped to the valid range."""
     if img.dtype == np.uint8:
         return apply_lut(img, lut_from(fn))
-    return np.clip(fn(img), 0.0, 1.0).astype(np.float32, copy=False)
+    out = fn(img)
+    if out.dtype != np.float32 or np.may_share_memory(out, img):
+        out = out.astype(np.float32)  # a fresh array: the clip below writes in place
+    np.clip(out, 0.0, 1.0, out=out)  # in place: ~1/8 the time of a clip into a new array
+    return out
 
 
 def _interleaved(img: np.ndarray) -> bool:
@@ -165,6 +169,11 @@ def brightness_contrast(img: np.ndarray, beta: float, alpha: float) -> np.ndarra
             return apply_lut(img, _brightness_contrast_lut(0.0, 1.0, beta))
         return apply_lut(img, _brightness_contrast_lut(mean_gray(img), alpha, beta))
     m = mean_gray(img) if alpha != 1.0 else 0.0
+    if img.dtype == np.float32:  # alpha * x + (m - alpha * m + beta): one OpenCV pass
+        out = keep_shape(cv2.addWeighted(img, float(alpha), img, 0.0,
+                                         m - float(alpha) * m + float(beta)), img)
+        np.clip(out, 0.0, 1.0, out=out)
+        return out
     return point_op(img, lambda x: (x - m) * alpha + m + beta)
 
 
@@ -380,6 +389,8 @@ def to_gray_rgb(img: np.ndarray) -> np.ndarray:
         # OpenCV's fixed-point luma (same 601 weights, within 1 level of the float path),
         # ~10x faster than going through float32
         return _grey_rgb_u8(img)
+    if img.dtype == np.float32 and img.shape[2] == 3:  # luma into all 3 channels, one pass
+        return cv2.transform(img, np.tile(RGB_WEIGHTS, (3, 1)))
     g = gray(img) * max_value(img)
     g = np.clip(np.rint(g), 0, 255).astype(np.uint8) if img.dtype == np.uint8 else g
     return np.repeat(g[:, :, None], img.shape[2], axis=2)
