@@ -188,7 +188,10 @@ def point_op(images: np.ndarray, fn, applied: np.ndarray, bound: float | None = 
         return apply_luts(images, luts_from(values, bound), applied)
     shape = (-1,) + (1,) * (images.ndim - 1)
     cols = {k: np.asarray(v, dtype=np.float64).reshape(shape) for k, v in columns.items()}
-    out = np.clip(fn(images, **cols), 0.0, 1.0).astype(np.float32)
+    out = fn(images, **cols)
+    if out.dtype != np.float32 or np.may_share_memory(out, images):
+        out = out.astype(np.float32)  # a fresh array: the clip below writes in place
+    np.clip(out, 0.0, 1.0, out=out)
     keep = ~applied
     out[keep] = images[keep]
     return out
