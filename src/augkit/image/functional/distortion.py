@@ -32,7 +32,7 @@ from augkit.image.functional.geometric import (
     BORDER_MODES,
     INTERPOLATIONS,
     _fill_value,
-    by_band,
+    warp_channels,
 )
 
 # -- perspective ------------------------------------------------------------------------------
@@ -61,10 +61,11 @@ def warp_perspective(img: np.ndarray, matrix: np.ndarray, height: int, width: in
     """Warp with a continuous-frame 3x3 ``matrix`` mapping input points to output points."""
     cv_matrix = _to_opencv_homography(np.asarray(matrix, np.float64))
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
-    return by_band(
-        lambda a: cv2.warpPerspective(a, cv_matrix, (width, height), flags=flags,
-                                      borderMode=mode, borderValue=_fill_value(fill, a)),
-        img)
+    return warp_channels(
+        lambda a, dst=None: cv2.warpPerspective(a, cv_matrix, (width, height), dst=dst,
+                                                flags=flags, borderMode=mode,
+                                                borderValue=_fill_value(fill, a)),
+        img, interpolation, (height, width))
 
 
 def perspective_points(xy: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -85,9 +86,10 @@ def remap(img: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, interpolation: 
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
     if flags == cv2.INTER_AREA:  # not defined for remap; linear is its closest match
         flags = cv2.INTER_LINEAR
-    return by_band(
-        lambda a: cv2.remap(a, map_x, map_y, flags, borderMode=mode,
-                            borderValue=_fill_value(fill, a)), img)
+    return warp_channels(
+        lambda a, dst=None: cv2.remap(a, map_x, map_y, flags, dst=dst, borderMode=mode,
+                                      borderValue=_fill_value(fill, a)),
+        img, interpolation, map_x.shape[:2])
 
 
 def maps_from_field(dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

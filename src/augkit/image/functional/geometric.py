@@ -11,6 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from augkit.image.functional.scratch import scratch
+
 INTERPOLATIONS = {
     "nearest": cv2.INTER_NEAREST,
     "linear": cv2.INTER_LINEAR,
@@ -86,6 +88,41 @@ def _fill_value(fill: float, img: np.ndarray):
     return (float(fill),) * _CV_MAX_BORDER_CHANNELS
 
 
+def rgba_is_faster(img: np.ndarray, interpolation: str) -> bool:
+    """uint8 RGB bilinear warps and remaps run 2-2.7x faster through OpenCV's 4-channel
+    kernel than its 3-channel one (256x256 affine: 340 -> 155 us, plus ~18 us to add and
+    drop the fourth channel), with the same values (tested); "area" warps are bilinear."""
+    return (img.dtype == np.uint8 and img.ndim >= 3 and img.shape[-1] == 3
+            and interpolation in ("linear", "area"))
+
+
+def as_rgba(img: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """(..., H, W, 3) uint8 -> (..., H, W, 4) with an opaque fourth channel, one OpenCV call
+    (into ``out`` when given: a C-contiguous array of that shape)."""
+    rows = np.ascontiguousarray(img).reshape(-1, img.shape[-2], 3)
+    dst = None if out is None else out.reshape(rows.shape[:2] + (4,))
+    return cv2.cvtColor(rows, cv2.COLOR_RGB2RGBA, dst=dst).reshape(img.shape[:-1] + (4,))
+
+
+def from_rgba(img: np.ndarray) -> np.ndarray:
+    """The first three channels of an (..., H, W, 4) uint8 array, as a new array."""
+    rows = img.reshape(-1, img.shape[-2], 4)
+    return cv2.cvtColor(rows, cv2.COLOR_RGBA2RGB).reshape(img.shape[:-1] + (3,))
+
+
+def warp_channels(fn, img: np.ndarray, interpolation: str, out_hw: tuple[int, int]
+                  ) -> np.ndarray:
+    """``fn(src, dst=None)`` (one OpenCV warp or remap, ``out_hw`` output) on ``img`` in the
+    channel layout OpenCV warps best: uint8 RGB bilinear through RGBA (:func:`rgba_is_faster`;
+    the RGBA temporaries are per-thread scratch arrays), band by band for 2 or more than 4
+    channels (:func:`by_band`), else as it is."""
+    if rgba_is_faster(img, interpolation):
+        src = as_rgba(img, scratch("warp_src", img.shape[:2] + (4,)))
+        dst = scratch("warp_dst", (int(out_hw[0]), int(out_hw[1]), 4))
+        return from_rgba(fn(src, dst=dst))
+    return by_band(fn, img)
+
+
 def by_band(fn, img: np.ndarray, split: bool = True) -> np.ndarray:
     """``fn(img)``, or, when ``split`` and ``img`` has 2 or more than 4 channels, ``fn`` on
     each band alone, stacked back (see ``CV_NATIVE_CHANNELS``)."""
@@ -117,9 +154,10 @@ def warp_affine(img: np.ndarray, matrix: np.ndarray, height: int, width: int,
     cv_matrix = to_opencv_matrix(np.asarray(matrix, dtype=np.float64))
     flags = INTERPOLATIONS[interpolation]
     mode = BORDER_MODES[border_mode]
-    return by_band(
-        lambda a: cv2.warpAffine(a, cv_matrix, (width, height), flags=flags, borderMode=mode,
-                                 borderValue=_fill_value(fill, a)), img)
+    return warp_channels(
+        lambda a, dst=None: cv2.warpAffine(a, cv_matrix, (width, height), dst=dst, flags=flags,
+                                           borderMode=mode, borderValue=_fill_value(fill, a)),
+        img, interpolation, (height, width))
 
 
 def affine_points(xy: np.ndarray, matrix: np.ndarray) -> np.ndarray:
