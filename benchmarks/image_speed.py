@@ -19,6 +19,10 @@ Sections:
 * ``batch32``: N=256 images of 32x32: augkit's ``transform.batch`` against each peer's
   per-image loop over the same 256 images (kornia also with its own batched call).
 * ``copy``: augkit HorizontalFlip and lookup-table colour ops against ``np.copy``.
+* ``pipeline``: whole training pipelines per image, with their targets: classification
+  (random resized crop, flip, colour jitter, normalize), segmentation (affine, flip, crop,
+  brightness/contrast, with a mask) and detection (flip, affine, brightness/contrast, with
+  three labelled boxes). Each library's own Compose; kornia runs the image-only one.
 
 Results: a markdown table on stdout and in ``benchmarks/results/image_speed.md``, raw
 numbers in ``benchmarks/results/image_speed.json``.
@@ -195,6 +199,102 @@ def kornia_table(h: int, w: int) -> dict:
     }
 
 
+# -- whole pipelines (same steps and probabilities in every library) -------------------------
+PIPELINES = ("classification", "segmentation + mask", "detection + 3 boxes")
+AFFINE = {"scale": (0.9, 1.1), "translate_percent": (-0.1, 0.1), "rotate": (-15, 15),
+          "shear": (-10, 10)}
+IMAGENET = {"mean": (0.485, 0.456, 0.406), "std": (0.229, 0.224, 0.225)}
+
+
+def augkit_pipelines() -> dict:
+    from augkit import image as A
+    from augkit.core.compose import Compose
+
+    return {
+        "classification": lambda: Compose([
+            A.RandomResizedCrop(CROP, CROP), A.HorizontalFlip(p=0.5),
+            A.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8), A.Normalize(**IMAGENET)]),
+        "segmentation + mask": lambda: Compose([
+            A.Affine(**AFFINE, p=0.5), A.HorizontalFlip(p=0.5), A.RandomCrop(CROP, CROP),
+            A.BrightnessContrast(0.2, 0.2, p=0.5)]),
+        "detection + 3 boxes": lambda: Compose([
+            A.HorizontalFlip(p=0.5), A.Affine(**AFFINE, p=0.5),
+            A.BrightnessContrast(0.2, 0.2, p=0.5)]),
+    }
+
+
+def albumentations_pipelines() -> dict:
+    """albumentations 2.0.8 and albumentationsx (renamed range arguments, as in the table)."""
+    import inspect
+
+    import albumentations as A
+    import cv2
+
+    def make(name: str, old: dict, new: dict | None = None, p: float = 1.0):
+        cls = getattr(A, name)
+        params = inspect.signature(cls.__init__).parameters
+        return cls(**(old if new is None or all(k in params for k in old) else new), p=p)
+
+    def jitter():
+        return make("ColorJitter", {"brightness": (0.6, 1.4), "contrast": (0.6, 1.4),
+                                    "saturation": (0.6, 1.4), "hue": (-0.1, 0.1)},
+                    {"brightness_range": (0.6, 1.4), "contrast_range": (0.6, 1.4),
+                     "saturation_range": (0.6, 1.4), "hue_range": (-0.1, 0.1)}, p=0.8)
+
+    def bc():
+        return make("RandomBrightnessContrast",
+                    {"brightness_limit": (-0.2, 0.2), "contrast_limit": (-0.2, 0.2)},
+                    {"brightness_range": (-0.2, 0.2), "contrast_range": (-0.2, 0.2)}, p=0.5)
+
+    def affine():
+        return A.Affine(**AFFINE, border_mode=cv2.BORDER_CONSTANT, p=0.5)
+
+    box_format = ("format" if "format" in inspect.signature(A.BboxParams.__init__).parameters
+                  else "coord_format")  # albumentationsx renamed it
+    boxes = A.BboxParams(**{box_format: "pascal_voc"}, label_fields=["labels"])
+    # albumentationsx's Compose reports usage unless told not to: off, as for a real run
+    quiet = ({"telemetry": False}
+             if "telemetry" in inspect.signature(A.Compose.__init__).parameters else {})
+    return {
+        "classification": lambda: A.Compose([
+            A.RandomResizedCrop(size=(CROP, CROP)), A.HorizontalFlip(p=0.5), jitter(),
+            A.Normalize(**IMAGENET)], **quiet),
+        "segmentation + mask": lambda: A.Compose([
+            affine(), A.HorizontalFlip(p=0.5), A.RandomCrop(height=CROP, width=CROP), bc()],
+            **quiet),
+        "detection + 3 boxes": lambda: A.Compose(
+            [A.HorizontalFlip(p=0.5), affine(), bc()], bbox_params=boxes, **quiet),
+    }
+
+
+def kornia_pipelines() -> dict:
+    import kornia.augmentation as K
+    import torch
+
+    return {"classification": lambda: K.AugmentationSequential(
+        K.RandomResizedCrop((CROP, CROP)), K.RandomHorizontalFlip(p=0.5),
+        K.ColorJitter(0.4, 0.4, 0.4, 0.1, p=0.8),
+        K.Normalize(torch.tensor(IMAGENET["mean"]), torch.tensor(IMAGENET["std"])))}
+
+
+def pipeline_inputs(images) -> dict:
+    """Per pipeline, the keyword data of each call: the image, plus a mask (the brighter
+    half of the red channel) or three labelled boxes in pascal_voc pixels."""
+    import numpy as np
+
+    out = {"classification": [{"image": x} for x in images],
+           "segmentation + mask": [{"image": x, "mask": (x[:, :, 0] > 127).astype(np.uint8)}
+                                   for x in images]}
+    boxes = []
+    for x in images:
+        h, w = x.shape[:2]
+        boxes.append({"image": x, "labels": ["a", "b", "c"], "bboxes": [
+            [0.1 * w, 0.1 * h, 0.4 * w, 0.5 * h], [0.5 * w, 0.2 * h, 0.9 * w, 0.6 * h],
+            [0.3 * w, 0.6 * h, 0.7 * w, 0.95 * h]]})
+    out["detection + 3 boxes"] = boxes
+    return out
+
+
 BATCH_OPS = ("HorizontalFlip", "VerticalFlip", "RandomCrop", "Brightness", "Contrast",
              "BrightnessContrast", "Affine")
 BATCH_CROP = 28
@@ -272,6 +372,7 @@ class Worker:
         keys += [["per_image_raw", size, name] for size in SIZES for name in RAW_OPS
                  if name in self.tables[size]]
         keys += [["batch32", name] for name in BATCH_OPS if name in self.batch_table]
+        keys += [["pipeline", size, name] for size in SIZES for name in self.pipelines()]
         return keys
 
     def measure(self, key: list):
@@ -287,7 +388,24 @@ class Worker:
             import numpy as np
 
             return rate(np.copy, list(self.images[key[1]]), self.seconds)
+        if key[0] == "pipeline":
+            return self.measure_pipeline(key[1], key[2])
         return self.measure_batch(key[0], key[1])
+
+    def pipelines(self) -> dict:
+        return {"augkit": augkit_pipelines, "kornia": kornia_pipelines}.get(
+            self.lib, albumentations_pipelines)()
+
+    def measure_pipeline(self, size: str, name: str) -> float:
+        """One call per image with its targets; the output image made C-contiguous."""
+        pipeline = self.pipelines()[name]()
+        if self.lib == "kornia":
+            return rate(lambda x: pipeline(x).contiguous(), self.inputs(size), self.seconds)
+        import numpy as np
+
+        calls = pipeline_inputs(self.images[size])[name]
+        return rate(lambda data: np.ascontiguousarray(pipeline(**data)["image"]), calls,
+                    self.seconds)
 
     # library specifics
     def table(self, h: int, w: int) -> dict:
@@ -466,6 +584,7 @@ def report(results: dict) -> str:
                           f"{name}: " + ", ".join(f"{lib} {values[name]:,.0f}"
                                                   for lib, values in raw if name in values)
                           for name in RAW_OPS), ""]
+    lines += pipeline_report(results, peers)
     lines += batch_report(results, peers)
     lines += ["", "## Against a plain memory copy (images/s; ratio = copy / op, target <= 2)",
               ""]
@@ -475,6 +594,25 @@ def report(results: dict) -> str:
         lines.append(f"- {size}: np.copy {base:,.0f}/s; " + "; ".join(
             f"{n} {v:,.0f}/s ({base / v:.2f}x)" for n, v in copy.items() if n != "np.copy"))
     return "\n".join(lines) + "\n"
+
+
+def pipeline_report(results: dict, peers: list[str]) -> list[str]:
+    """The ``pipeline`` tables: whole Compose pipelines per image, with their targets."""
+    lines = []
+    for size in SIZES:
+        lines += [f"## Pipelines, {size} (images/s; ratio = augkit / best peer)", "",
+                  "Each library's own Compose, one call per image with its targets (see "
+                  "``PIPELINES`` in the script for the steps).", "",
+                  "| pipeline | augkit | " + " | ".join(peers) + " | ratio |",
+                  "|---|---:|" + "---:|" * len(peers) + "---:|"]
+        for name, mine in results["augkit"].get("pipeline", {}).get(size, {}).items():
+            theirs = [results[p].get("pipeline", {}).get(size, {}).get(name) for p in peers]
+            best = max((v for v in theirs if v), default=None)
+            lines.append(f"| {name} | {mine:,.0f} | "
+                         + " | ".join(f"{v:,.0f}" if v else "-" for v in theirs)
+                         + (f" | {mine / best:.2f} |" if best else " | - |"))
+        lines.append("")
+    return lines
 
 
 def batch_report(results: dict, peers: list[str]) -> list[str]:
@@ -507,7 +645,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5,
                         help="interleaved rounds; each rate is the best over rounds")
     parser.add_argument("--sections", default="",
-                        help="comma-separated subset of per_image,batch32,copy (default: all); "
+                        help="comma-separated subset of per_image,batch32,copy,pipeline "
+                             "(default: all); "
                              "a partial run prints its numbers and writes no results files")
     args = parser.parse_args(argv)
     if args.worker:
@@ -517,8 +656,10 @@ def main(argv: list[str] | None = None) -> None:
     results = run_all(args.seconds, args.libs.split(","), args.rounds, sections)
     if not sections:
         write_results("image_speed", report(results), results)
-    elif "batch32" in sections:
-        print("\n".join(batch_report(results, [p for p in PEERS if p in results])))
+    elif sections & {"batch32", "pipeline"}:
+        peers = [p for p in PEERS if p in results]
+        print("\n".join((pipeline_report(results, peers) if "pipeline" in sections else [])
+                        + (batch_report(results, peers) if "batch32" in sections else [])))
     else:
         print(json.dumps(results, indent=1))
 
