@@ -74,3 +74,13 @@ def test_other_interpolations_keep_the_three_channel_path(interpolation):
     img = np.random.default_rng(1).integers(0, 256, (30, 40, 3), dtype=np.uint8)
     assert not G.rgba_is_faster(img, interpolation)
     assert not G.rgba_is_faster(img.astype(np.float32), "linear")
+
+
+def test_a_grey_batch_three_pixels_wide_is_not_taken_for_rgb():
+    images = np.random.default_rng(2).integers(0, 256, (4, 5, 3), dtype=np.uint8)  # N, H, W
+    out = G.rgba_is_faster(images, "linear", batch=True)
+    assert not out
+    from augkit import image as A
+
+    result = A.Affine(p=1.0).batch(images, seed=0)["images"]
+    assert result.shape == images.shape

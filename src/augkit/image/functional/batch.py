@@ -261,7 +261,7 @@ def warp_affine(images: np.ndarray, matrices: np.ndarray, applied: np.ndarray, h
     n = int(np.count_nonzero(applied))
     whole = n == len(images)
     srcs, mats = (images, cv) if whole else (images[applied], cv[applied])
-    four = n > 0 and rgba_is_faster(images, interpolation)  # alpha added once per batch
+    four = n > 0 and rgba_is_faster(images, interpolation, batch=True)  # alpha once a batch
     if four:  # RGBA temporaries in per-thread scratch arrays (fresh ones fault every page)
         srcs = as_rgba(srcs, scratch("batch_warp_src", srcs.shape[:3] + (4,)))
         target = scratch("batch_warp_dst", (n, height, width, 4))

@@ -88,11 +88,12 @@ def _fill_value(fill: float, img: np.ndarray):
     return (float(fill),) * _CV_MAX_BORDER_CHANNELS
 
 
-def rgba_is_faster(img: np.ndarray, interpolation: str) -> bool:
+def rgba_is_faster(img: np.ndarray, interpolation: str, batch: bool = False) -> bool:
     """uint8 RGB bilinear warps and remaps run 2-2.7x faster through OpenCV's 4-channel
     kernel than its 3-channel one (256x256 affine: 340 -> 155 us, plus ~18 us to add and
-    drop the fourth channel), with the same values (tested); "area" warps are bilinear."""
-    return (img.dtype == np.uint8 and img.ndim >= 3 and img.shape[-1] == 3
+    drop the fourth channel), with the same values (tested); "area" warps are bilinear.
+    ``img``: one HxWxC image, or an (N, H, W[, C]) batch when ``batch``."""
+    return (img.dtype == np.uint8 and img.ndim == (4 if batch else 3) and img.shape[-1] == 3
             and interpolation in ("linear", "area"))
 
 
