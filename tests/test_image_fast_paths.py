@@ -153,3 +153,25 @@ def test_float_brightness_contrast_and_grey_follow_their_formulas(shape, beta, a
         luma = img.astype(np.float64) @ C.RGB_WEIGHTS
         np.testing.assert_allclose(C.to_gray_rgb(img), np.repeat(luma[:, :, None], 3, axis=2),
                                    atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(["brightness", "contrast", "saturation", "hue"]),
+       st.lists(st.floats(0.0, 2.0), min_size=3, max_size=3), st.floats(-180.0, 180.0),
+       st.sets(st.sampled_from(["brightness", "contrast", "saturation", "hue"])),
+       st.integers(0, 2**32 - 1))
+def test_colour_jitter_in_one_buffer_equals_the_separate_kernels(order, factors, hue, skip,
+                                                                 seed):
+    img = np.random.default_rng(seed).integers(0, 256, (13, 17, 3), dtype=np.uint8)
+    values = dict(zip(["brightness", "contrast", "saturation"], factors, strict=True),
+                  hue=hue)
+    steps = [(op, values[op]) for op in order if op not in skip]
+    want = img
+    for op, value in steps:
+        want = {"brightness": lambda x, v: C.multiply(x, v),
+                "contrast": lambda x, v: C.brightness_contrast(x, 0.0, v),
+                "saturation": C.saturation,
+                "hue": lambda x, v: C.hue_saturation_value(x, v, 0.0, 0.0)}[op](want, value)
+    got = C.jitter_u8(img, steps)
+    np.testing.assert_array_equal(got, want)
+    assert not np.shares_memory(got, img)

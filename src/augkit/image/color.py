@@ -135,6 +135,11 @@ class ColorJitter(ImageTransform):
                 "hue": uniform(rng, -self.hue, self.hue)}
 
     def apply_image(self, image, params):
+        if image.dtype.char == "B" and image.ndim == 3 and image.shape[2] == 3:
+            identity = {"brightness": 1.0, "contrast": 1.0, "saturation": 1.0, "hue": 0.0}
+            steps = [(op, params[op] * (360.0 if op == "hue" else 1.0))
+                     for op in params["order"] if params[op] != identity[op]]
+            return C.jitter_u8(image, steps)
         out = image
         for op in params["order"]:
             value = params[op]
