@@ -55,3 +55,4 @@ def test_a_pickled_generator_starts_its_own_stream():
     holder.get().random(10)  # advance the original
     copy = pickle.loads(pickle.dumps(holder))
     assert copy.get().random() == np.random.default_rng(5).random()
+

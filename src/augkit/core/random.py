@@ -98,3 +98,25 @@ def uniform(rng: np.random.Generator, low: float, high: float) -> float:
     True
     """
     return low + (high - low) * rng.random()
+
+
+def random_uint16(rng: np.random.Generator, count: int) -> np.ndarray:
+    """``np.frombuffer(rng.bytes(2 * count), "<u2")``: the same numbers and the same generator
+    state afterwards, ~5x faster for large draws. numpy's ``bytes`` draws 32-bit integers
+    one by one, which are the little-endian halves of the bit generator's 64-bit words, low
+    half first (PCG64, numpy's default; the upper half of an odd last word stays buffered
+    for the next 32-bit draw, as numpy leaves it); here the words come in one call and are
+    viewed, not copied. Other generators and byte orders go through ``rng.bytes``."""
+    bits = rng.bit_generator
+    if count < 32 or sys.byteorder != "little" or type(bits) is not np.random.PCG64:
+        return np.frombuffer(rng.bytes(2 * count), dtype="<u2")
+    state = bits.state
+    if state["has_uint32"]:  # a buffered half word comes first: numpy's own path
+        return np.frombuffer(rng.bytes(2 * count), dtype="<u2")
+    halves = -(-count // 2)  # 32-bit draws numpy would make
+    words = bits.random_raw(-(-halves // 2))
+    if halves % 2:  # numpy keeps the last word's upper half for the next 32-bit draw
+        state = bits.state
+        state["has_uint32"], state["uinteger"] = 1, int(words[-1] >> np.uint64(32))
+        bits.state = state
+    return words.view(np.uint16)[:count]

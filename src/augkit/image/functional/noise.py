@@ -13,6 +13,7 @@ from statistics import NormalDist
 import cv2
 import numpy as np
 
+from augkit.core.random import random_uint16
 from augkit.image.functional.color import max_value
 from augkit.image.functional.geometric import keep_shape
 
@@ -48,7 +49,7 @@ def normal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     uniform draws looked up in a table of the 65536 normal quantiles (tails cut at 4.3
     sigma, which 8-bit images cannot show anyway)."""
     count = math.prod(shape)
-    index = np.frombuffer(rng.bytes(2 * count), dtype="<u2").reshape(shape)
+    index = random_uint16(rng, count).reshape(shape)
     return np.take(_normal_table(), index)
 
 
