@@ -175,3 +175,18 @@ def test_colour_jitter_in_one_buffer_equals_the_separate_kernels(order, factors,
     got = C.jitter_u8(img, steps)
     np.testing.assert_array_equal(got, want)
     assert not np.shares_memory(got, img)
+
+
+@pytest.mark.parametrize("channels", [2, 3, 4])
+def test_float_autocontrast_stretches_each_channel_from_its_own_range(channels):
+    rng = np.random.default_rng(channels)
+    img = (rng.random((20, 30, channels)) * 0.6 + 0.2).astype(np.float32)
+    img[:, :, 1] = 0.25  # a constant channel stays as it is
+    want = np.empty(img.shape)
+    for c in range(channels):
+        lo, hi = float(img[:, :, c].min()), float(img[:, :, c].max())
+        want[:, :, c] = (img[:, :, c] - lo) / (hi - lo) if hi > lo else img[:, :, c]
+    for view in (img, np.ascontiguousarray(img[:, ::-1])[:, ::-1]):
+        out = C.autocontrast(view)
+        assert out.dtype == np.float32 and out.shape == img.shape
+        np.testing.assert_allclose(out, want, atol=2e-7)

@@ -354,13 +354,23 @@ def equalize(img: np.ndarray) -> np.ndarray:
 def autocontrast(img: np.ndarray) -> np.ndarray:
     """Stretch each channel so its darkest pixel is 0 and its brightest is the maximum."""
     top = max_value(img)
-    if _interleaved(img):  # min / max of every channel from two row-wise reductions
-        rows = img.reshape(img.shape[0], -1)  # (H, W * C): numpy reduces whole rows (SIMD)
+    many = img.ndim == 3 and 1 < img.shape[2] <= 4 and img.dtype.char in "Bf"
+    if many:  # min / max of every channel from two row-wise reductions
+        rows = np.ascontiguousarray(img).reshape(img.shape[0], -1)  # (H, W * C): SIMD rows
         lows = np.minimum.reduce(rows, axis=0).reshape(-1, img.shape[2]).min(axis=0)
         highs = np.maximum.reduce(rows, axis=0).reshape(-1, img.shape[2]).max(axis=0)
-        ranges = zip(lows.tolist(), highs.tolist(), strict=True)
+        ranges = list(zip(lows.tolist(), highs.tolist(), strict=True))
     else:
-        ranges = ((channel.min(), channel.max()) for channel in _channels(img))
+        ranges = [(channel.min(), channel.max()) for channel in _channels(img)]
+    if many and img.dtype == np.float32:  # (x - lo) / (hi - lo) per channel: one OpenCV pass
+        channels = img.shape[2]
+        matrix = np.zeros((channels, channels + 1))
+        for c, (lo, hi) in enumerate(ranges):
+            scale = 1.0 / (hi - lo) if hi > lo else 1.0
+            matrix[c, c], matrix[c, channels] = scale, -lo * scale if hi > lo else 0.0
+        out = cv2.transform(img, matrix)
+        np.clip(out, 0.0, 1.0, out=out)
+        return out
     fns = []
     for low, high in ranges:
         lo, hi = float(low) / top, float(high) / top
