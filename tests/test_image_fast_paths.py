@@ -190,3 +190,15 @@ def test_float_autocontrast_stretches_each_channel_from_its_own_range(channels):
         out = C.autocontrast(view)
         assert out.dtype == np.float32 and out.shape == img.shape
         np.testing.assert_allclose(out, want, atol=2e-7)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 8), st.sampled_from([(9, 11), (9, 11, 1), (9, 11, 3), (9, 11, 5)]),
+       st.integers(0, 2**32 - 1))
+def test_float_posterize_equals_its_level_formula_bit_for_bit(bits, shape, seed):
+    img = (np.random.default_rng(seed).random(shape) * 1.2 - 0.1).astype(np.float32)
+    img.flat[:4] = [0.0, 1.0, 1 / 255, 254.5 / 255]
+    want = C.point_op(img, C._posterize_fn(bits))  # floor to 8-bit levels, mask, / 255
+    got = C.posterize(img, bits)
+    assert got.dtype == np.float32 and got.shape == img.shape
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
