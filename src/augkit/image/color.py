@@ -115,6 +115,7 @@ class ColorJitter(ImageTransform):
     """
 
     _OPS = ("brightness", "contrast", "saturation", "hue")
+    _IDENTITY = {"brightness": 1.0, "contrast": 1.0, "saturation": 1.0, "hue": 0.0}
 
     def __init__(self, brightness: float = 0.2, contrast: float = 0.2, saturation: float = 0.2,
                  hue: float = 0.05, p: float = 0.5):
@@ -136,10 +137,9 @@ class ColorJitter(ImageTransform):
 
     def apply_image(self, image, params):
         if image.dtype.char == "B" and image.ndim == 3 and image.shape[2] == 3:
-            identity = {"brightness": 1.0, "contrast": 1.0, "saturation": 1.0, "hue": 0.0}
             steps = [(op, params[op] * (360.0 if op == "hue" else 1.0))
-                     for op in params["order"] if params[op] != identity[op]]
-            return C.jitter_u8(image, steps)
+                     for op in params["order"] if params[op] != self._IDENTITY[op]]
+            return C.jitter_u8(image, steps)  # every step into one output array
         out = image
         for op in params["order"]:
             value = params[op]
