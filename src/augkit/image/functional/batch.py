@@ -14,7 +14,7 @@ from itertools import repeat
 import cv2
 import numpy as np
 
-from augkit.image.functional.color import RGB_WEIGHTS, lut_into
+from augkit.image.functional.color import RGB_WEIGHTS, clipped_unit, lut_into
 from augkit.image.functional.color import _translate as translate
 from augkit.image.functional.geometric import (
     BORDER_MODES,
@@ -192,10 +192,7 @@ def point_op(images: np.ndarray, fn, applied: np.ndarray, bound: float | None = 
         return apply_luts(images, luts_from(values, bound), applied)
     shape = (-1,) + (1,) * (images.ndim - 1)
     cols = {k: np.asarray(v, dtype=np.float64).reshape(shape) for k, v in columns.items()}
-    out = fn(images, **cols)
-    if out.dtype != np.float32 or np.may_share_memory(out, images):
-        out = out.astype(np.float32)  # a fresh array: the clip below writes in place
-    np.clip(out, 0.0, 1.0, out=out)
+    out = clipped_unit(fn(images, **cols), images)
     keep = ~applied
     out[keep] = images[keep]
     return out

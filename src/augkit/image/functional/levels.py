@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from augkit.image.functional.color import max_value
+from augkit.image.functional.color import channel_affine, max_value
 from augkit.image.functional.geometric import keep_shape
 
 
@@ -58,10 +58,7 @@ def normalize(img: np.ndarray, mean: list[float], std: list[float]) -> np.ndarra
         out = cv2.LUT(img, table.reshape(256, 1, channels) if channels > 1 else table[:, 0])
         return keep_shape(out, img)
     if img.ndim == 3 and channels <= 4:  # x * a - b per channel: one OpenCV pass
-        matrix = np.zeros((channels, channels + 1))
-        matrix[np.arange(channels), np.arange(channels)] = inv / max_value(img)
-        matrix[:, channels] = -m * inv
-        return keep_shape(cv2.transform(img, matrix), img)
+        return channel_affine(img, inv / max_value(img), -m * inv)
     a = (inv / max_value(img)).astype(np.float32)
     b = (m * inv).astype(np.float32)
     out = np.multiply(img, a if img.ndim == 3 else a[0], dtype=np.float32)
