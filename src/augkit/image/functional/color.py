@@ -339,8 +339,7 @@ def posterize(img: np.ndarray, bits: int) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _posterize_floats(bits: int) -> np.ndarray:
-    mask = (0xFF << (8 - bits)) & 0xFF
-    return ((np.arange(256) & mask) / 255.0).astype(np.float32)
+    return ((np.arange(256) & int(_POSTERIZE_MASKS[bits])) / 255.0).astype(np.float32)
 
 
 def _channels(img: np.ndarray) -> list[np.ndarray]:
