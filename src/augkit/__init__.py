@@ -22,10 +22,12 @@ from augkit.core import (
     registered,
     save,
 )
+from augkit.core.limits import Limits, get_limits, override_limits, set_limits
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Compose", "OneOf", "RandomOrder", "Record", "SomeOf", "Sometimes", "Transform",
-    "__version__", "from_dict", "load", "registered", "save",
+    "Compose", "Limits", "OneOf", "RandomOrder", "Record", "SomeOf", "Sometimes", "Transform",
+    "__version__", "from_dict", "get_limits", "load", "override_limits", "registered", "save",
+    "set_limits",
 ]

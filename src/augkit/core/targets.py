@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from augkit.core.limits import short_repr
+
 
 class TargetAdapter:
     """Adapter for data that needs no preparation: keywords pass through unchanged.
@@ -60,7 +62,15 @@ def register_adapter(adapter: TargetAdapter) -> TargetAdapter:
 
 
 def get_adapter(modality: str) -> TargetAdapter:
-    try:
-        return _ADAPTERS[modality]
-    except KeyError:
-        raise ValueError(f"no target adapter registered for modality {modality!r}") from None
+    """The adapter of ``modality``; augkit's own modality packages are imported on a miss
+    (a record or config replayed after only ``import augkit``)."""
+    adapter = _ADAPTERS.get(modality)
+    if adapter is None:
+        from augkit.core import registry
+
+        registry.load_builtins()
+        adapter = _ADAPTERS.get(modality)
+    if adapter is None:
+        raise ValueError(f"no target adapter registered for modality {short_repr(modality)}; "
+                         f"known: {', '.join(sorted(_ADAPTERS))}")
+    return adapter

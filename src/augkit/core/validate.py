@@ -10,13 +10,15 @@ import math
 from numbers import Integral, Real
 from typing import Any
 
+from augkit.core.limits import short_repr
+
 
 def _owner(owner: Any) -> str:
     return owner if isinstance(owner, str) else type(owner).__name__
 
 
 def fail(owner: Any, name: str, value: Any, allowed: str, exc: type[Exception] = ValueError):
-    raise exc(f"{_owner(owner)}: argument '{name}' got {value!r}; {allowed}")
+    raise exc(f"{_owner(owner)}: argument '{name}' got {short_repr(value)}; {allowed}")
 
 
 def check_number(owner: Any, name: str, value: Any, lo: float = -math.inf, hi: float = math.inf,
