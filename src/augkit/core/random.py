@@ -1,10 +1,15 @@
-"""Random generators: reproducible with a seed, independent across processes without one.
+"""Random generators: reproducible with a seed, independent across processes and epochs.
 
 A generator is created lazily in the process that uses it. That is what keeps PyTorch
 DataLoader workers from repeating each other: a transform built in the main process and
-copied into workers re-creates its generator in each worker, seeded from fresh OS entropy
-(no seed) or from ``(seed, worker id)`` (seed given), so seeded runs stay reproducible
-while workers still differ.
+copied into workers re-creates its generator in each worker. Without a seed it comes from
+fresh OS entropy. With a seed (``Compose(seed=s)``) a worker's stream is
+``SeedSequence(s, spawn_key=(worker id, worker seed))``, where the worker seed is what PyTorch
+gives that worker for this epoch (``get_worker_info().seed``: a base seed drawn from torch's
+generator when the epoch's workers start, plus the worker id). So workers differ, epochs differ
+(non-persistent workers are started afresh every epoch with a new base seed; persistent ones
+keep their stream running), and a run is reproducible whenever torch's generator is:
+``torch.manual_seed(k)`` or ``DataLoader(generator=torch.Generator().manual_seed(k))``.
 """
 
 from __future__ import annotations
@@ -15,22 +20,22 @@ import sys
 import numpy as np
 
 
-def torch_worker_id() -> int | None:
-    """The PyTorch DataLoader worker id of this process, or None outside a worker."""
+def torch_worker_seed() -> tuple[int, int] | None:
+    """``(worker id, worker seed)`` of this PyTorch DataLoader worker, or None outside one."""
     torch = sys.modules.get("torch")  # only if the user already imported torch
     if torch is None:
         return None
     info = torch.utils.data.get_worker_info()
-    return None if info is None else int(info.id)
+    return None if info is None else (int(info.id), int(info.seed))
 
 
 def new_generator(seed: int | None) -> np.random.Generator:
     if seed is None:
         return np.random.default_rng()
-    worker = torch_worker_id()
+    worker = torch_worker_seed()
     if worker is None:
         return np.random.default_rng(seed)
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(worker,)))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=worker))
 
 
 _PID = os.getpid()  # this process's id, kept current across forks by the hook below
