@@ -5,6 +5,7 @@ Containers are transforms too; only the leaf transforms they apply appear in a r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -133,10 +134,12 @@ class OneOf(Container):
         self._set_children(transforms, allow_empty=False)
         if weights is not None:
             if (not isinstance(weights, (list, tuple)) or len(weights) != len(self.transforms)
-                    or any(not isinstance(w, (int, float)) or w < 0 for w in weights)
-                    or sum(weights) <= 0):
+                    or any(isinstance(w, bool) or not isinstance(w, (int, float))
+                           or not math.isfinite(w) or w < 0 for w in weights)
+                    or not 0 < sum(weights) < math.inf):
                 fail(self, "weights", weights,
-                     f"expected {len(self.transforms)} non-negative numbers with a positive sum")
+                     f"expected {len(self.transforms)} finite non-negative numbers with a "
+                     "positive, finite sum")
             weights = [float(w) for w in weights]
         self.weights = weights
         total = sum(weights) if weights else 0.0

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from augkit.core.serialize import from_dict, to_jsonable
+from augkit.core.limits import short_repr
+from augkit.core.serialize import check_depth, from_dict, to_jsonable, unique_keys
 from augkit.core.targets import get_adapter
 
 
@@ -53,12 +54,34 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
-        steps = [Step(s["transform"], s["params"]) for s in data.get("steps", [])]
-        return cls(steps, data.get("modality", "any"), dict(data.get("options", {})))
+        """Rebuild a record from :meth:`to_dict` output; a malformed one gets a ValueError
+        that names the step and the field."""
+        if not isinstance(data, dict):
+            raise ValueError(f"a record must be a dict; got {short_repr(data)}")
+        check_depth(data, "record")
+        modality, options = data.get("modality", "any"), data.get("options", {})
+        if not isinstance(modality, str):
+            raise ValueError(f"record: 'modality' must be a string; got {short_repr(modality)}")
+        if not isinstance(options, dict):
+            raise ValueError(f"record: 'options' must be a dict; got {short_repr(options)}")
+        raw_steps = data.get("steps", [])
+        if not isinstance(raw_steps, list):
+            raise ValueError(f"record: 'steps' must be a list; got {short_repr(raw_steps)}")
+        steps = []
+        for i, step in enumerate(raw_steps):
+            if not isinstance(step, dict) or not {"transform", "params"} <= step.keys():
+                raise ValueError(f"record step {i}: expected a dict with keys 'transform' and "
+                                 f"'params'; got {short_repr(step)}")
+            for key in ("transform", "params"):
+                if not isinstance(step[key], dict):
+                    raise ValueError(f"record step {i}: {key!r} must be a dict; got "
+                                     f"{short_repr(step[key])}")
+            steps.append(Step(step["transform"], step["params"]))
+        return cls(steps, modality, dict(options))
 
     @classmethod
     def from_json(cls, text: str) -> Record:
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(json.loads(text, object_pairs_hook=unique_keys))
 
     @property
     def names(self) -> list[str]:
