@@ -44,3 +44,49 @@ def test_demo_writes_grid_and_replayable_records(tmp_path, capsys):
         record = augkit.Record.from_dict(tile["record"])
         assert set(record.names) <= {"HorizontalFlip", "Rotate", "Zoom"}
         np.testing.assert_array_equal(record.apply(image=image)["image"], expected)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["list", "--modality", "imagez"], "--modality 'imagez' is not one of image, text"),
+    (["demo", "--out", ""], "--out is empty"),
+    (["demo", "--seed", "-1"], "argument --seed: -1 is outside"),
+    (["demo", "--seed", "x"], "argument --seed: 'x' is not an integer"),
+])
+def test_bad_arguments_get_one_line_and_a_failing_status(argv, message, capsys):
+    try:
+        status = main(argv)
+    except SystemExit as exit_info:  # argparse's own errors exit with 2
+        status = exit_info.code
+    err = capsys.readouterr().err
+    assert status == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_an_output_that_is_a_file_or_cannot_be_created_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert main(["demo", "--out", str(blocker)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert main(["demo", "--out", str(blocker / "inside")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot create the folder" in err and len(err.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_the_installed_command_prints_no_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "augkit.cli.main", "list", "--modality", "x"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.startswith("augkit list: error:") and "Traceback" not in done.stderr
+
+
+def test_an_unwritable_output_folder_is_refused(tmp_path, monkeypatch, capsys):
+    import augkit.cli.main as cli
+
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: False)  # root ignores chmod
+    assert main(["demo", "--out", str(tmp_path)]) == 2
+    assert "the folder is not writable" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import augkit
 
 
+class CliError(Exception):
+    """A problem with what the user asked for: printed as one line, exit status 2."""
+
+
+def seed_argument(text: str) -> int:
+    """argparse type of ``--seed``: an integer in [0, 2**63 - 1]."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"{value} is outside [0, 2**63 - 1]")
+    return value
+
+
+def output_folder(text: str, flag: str = "--out") -> Path:
+    """A folder to write into: created if missing; refused if empty, a file or unwritable."""
+    if not text.strip():
+        raise CliError(f"{flag} is empty; give a folder to write into")
+    path = Path(text).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise CliError(f"{flag} {text!r} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CliError(f"{flag} {text!r}: cannot create the folder ({err.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise CliError(f"{flag} {text!r}: the folder is not writable")
+    return path
+
+
 def _demo(args: argparse.Namespace) -> int:
     from augkit.cli.demo import run_image_demo
 
-    out_dir = Path(args.out).resolve()
+    out_dir = output_folder(args.out)
     written = run_image_demo(out_dir, seed=args.seed)
     for extra in _optional_demos():
         written.update(extra(out_dir, args.seed))
@@ -32,7 +64,11 @@ def _optional_demos():
 
 
 def _list(args: argparse.Namespace) -> int:
-    for name, cls in augkit.registered().items():
+    registered = augkit.registered()
+    modalities = sorted({cls.modality for cls in registered.values()} - {"any"})
+    if args.modality is not None and args.modality not in modalities:
+        raise CliError(f"--modality {args.modality!r} is not one of {', '.join(modalities)}")
+    for name, cls in registered.items():
         if args.modality and cls.modality != args.modality:
             continue
         summary = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
@@ -49,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser("demo", help="augment bundled sample data and write the results")
     demo.add_argument("--out", default="augkit-demo", help="output folder (default: %(default)s)")
-    demo.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    demo.add_argument("--seed", type=seed_argument, default=0,
+                      help="random seed, an integer >= 0 (default: %(default)s)")
     demo.set_defaults(func=_demo)
     listing = commands.add_parser("list", help="list registered transforms")
     listing.add_argument("--modality", help="only this modality (image, text, timeseries)")
@@ -58,12 +95,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; a user error prints one line (``augkit <command>: error: ...``) and
+    returns 2, a failure while reading or writing files returns 1. ``AUGKIT_DEBUG=1`` shows
+    the traceback instead."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except (CliError, ValueError, TypeError, OSError) as err:
+        if os.environ.get("AUGKIT_DEBUG"):
+            raise
+        print(f"augkit {args.command}: error: {_one_line(err)}", file=sys.stderr)
+        return 1 if isinstance(err, OSError) else 2
+
+
+def _one_line(err: BaseException) -> str:
+    if isinstance(err, OSError) and err.filename is not None:
+        return f"{err.strerror or type(err).__name__}: {err.filename}"
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= 500 else text[:500] + "..."
 
 
 if __name__ == "__main__":  # pragma: no cover
