@@ -32,6 +32,7 @@ from augkit.image.functional.geometric import (
     BORDER_MODES,
     INTERPOLATIONS,
     _fill_value,
+    is_identity,
     warp_channels,
 )
 
@@ -60,6 +61,8 @@ def warp_perspective(img: np.ndarray, matrix: np.ndarray, height: int, width: in
                      fill: float = 0) -> np.ndarray:
     """Warp with a continuous-frame 3x3 ``matrix`` mapping input points to output points."""
     cv_matrix = _to_opencv_homography(np.asarray(matrix, np.float64))
+    if is_identity(cv_matrix, img, height, width):
+        return img.copy()
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
     return warp_channels(
         lambda a, dst=None: cv2.warpPerspective(a, cv_matrix, (width, height), dst=dst,
