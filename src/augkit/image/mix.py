@@ -52,6 +52,9 @@ class _MixTransform(ImageTransform, register=False):
     def _images(self, batch, same_size: bool = True) -> np.ndarray:
         images = batch["image"]
         if same_size and not isinstance(images, np.ndarray):
+            first = images[0]
+            if all(img.shape == first.shape and img.dtype == first.dtype for img in images):
+                return np.stack(images)  # a list of equal images is a batch array
             raise ValueError(f"{type(self).__name__}: needs images of one size (an "
                              "(N, H, W[, C]) array); resize or crop them first")
         return images

@@ -153,6 +153,14 @@ def check_image(image: Any, key: str = "image") -> np.ndarray:
     return image
 
 
+class _Prepared(dict):
+    """The state exactly as ``prepare`` made it. Every applied transform returns a new dict,
+    so ``finalize`` receiving this very type means every transform was skipped and the
+    image is still the caller's array: it is copied then (outputs never alias inputs)."""
+
+    __slots__ = ()
+
+
 class ImageAdapter(TargetAdapter):
     """Keyword targets for images, in the vocabulary CV users know.
 
@@ -180,15 +188,20 @@ class ImageAdapter(TargetAdapter):
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(data) == 1 and "image" in data:  # fast path: an image alone
-            return {"image": check_image(data["image"])}
+            return _Prepared(image=check_image(data["image"]))
         self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img)")
         image = check_image(data["image"])
         height, width = image.shape[:2]
         state: dict[str, Any] = {"image": image}
+        # the caller's arrays that may come back untouched (skipped ops, pixel-only ops
+        # leave masks): finalize copies those, so no output shares memory with an input
+        given = [image]
         dtypes: dict[str, Any] = {}  # masks moved in a carrier dtype: their own dtypes
         if "mask" in data:
             mask = self._check_mask("mask", data["mask"], height, width)
             state["mask"] = mask_carrier("mask", mask)
+            if state["mask"] is mask:  # (a carrier is a cast, or a view cast back at the end)
+                given.append(mask)
             if state["mask"].dtype != mask.dtype:
                 dtypes["mask"] = mask.dtype
         if "masks" in data:
@@ -198,9 +211,12 @@ class ImageAdapter(TargetAdapter):
                        TypeError)
             masks = [self._check_mask("masks", m, height, width) for m in masks]
             state["masks"] = [mask_carrier("masks", m) for m in masks]
+            if not isinstance(data["masks"], np.ndarray):  # (an array is stacked anew)
+                given.extend(c for c, m in zip(state["masks"], masks, strict=True) if c is m)
             if any(c.dtype != m.dtype for c, m in zip(state["masks"], masks, strict=True)):
                 dtypes["masks"] = [m.dtype for m in masks]
             state["_masks_type"] = "array" if isinstance(data["masks"], np.ndarray) else "list"
+        state["_given"] = given
         if dtypes:
             state["_mask_dtypes"] = dtypes
         if "bboxes" in data:
@@ -210,7 +226,7 @@ class ImageAdapter(TargetAdapter):
         elif "labels" in data:
             raise ValueError("image targets: 'labels' given without 'bboxes'")
         if "keypoints" in data:
-            points = np.asarray(data["keypoints"], dtype=np.float64)
+            points = np.array(data["keypoints"], dtype=np.float64)  # a copy: never a view
             if points.size == 0 and points.ndim < 2:
                 points = points.reshape(0, 2)
             if points.ndim != 2 or points.shape[1] < 2 or not np.isfinite(points[:, :2]).all():
@@ -256,8 +272,16 @@ class ImageAdapter(TargetAdapter):
 
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(state) == 1:  # fast path: an image alone
-            return {"image": state["image"]}
+            image = state["image"]
+            return {"image": image.copy() if type(state) is _Prepared else image}
         out = {k: v for k, v in state.items() if not k.startswith("_") and k != "labels"}
+        given = state.get("_given", ())
+        for key in ("image", "mask"):
+            if key in out and any(out[key] is g for g in given):
+                out[key] = out[key].copy()
+        if "masks" in out:
+            out["masks"] = [m.copy() if any(m is g for g in given) else m
+                            for m in out["masks"]]
         height, width = state["image"].shape[:2]
         dtypes = state.get("_mask_dtypes", {})
         if "mask" in dtypes:

@@ -68,7 +68,9 @@ _ROTATIONS = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTAT
 def rot90(img: np.ndarray, k: int) -> np.ndarray:
     """Rotate by k quarter turns counter-clockwise (as displayed)."""
     k %= 4
-    if k and _cv_layout(img):
+    if k == 0:
+        return img.copy()  # a new array, as for every other k (never the input or a view)
+    if _cv_layout(img):
         return keep_shape(cv2.rotate(img, _ROTATIONS[k]), img)
     return np.ascontiguousarray(np.rot90(img, k))
 
