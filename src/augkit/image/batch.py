@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from augkit.core.targets import register_adapter
-from augkit.image.targets import ImageAdapter, _error, check_image
+from augkit.image.targets import ImageAdapter, _error, check_image, native
 
 PER_SAMPLE_KEYS = ("mask", "masks", "bboxes", "labels", "keypoints")
 BATCH_KEYS = PER_SAMPLE_KEYS + ("label",)
@@ -65,7 +65,7 @@ def _check_images(inputs: Any) -> np.ndarray | list:
         if inputs.ndim not in (3, 4) or inputs.shape[0] == 0:
             _error("images", inputs, allowed)
         check_image(inputs[0], "images")  # dtype and per-image shape rules, once
-        return inputs
+        return native(inputs)
     if isinstance(inputs, (list, tuple)) and inputs:
         return [check_image(img, "images") for img in inputs]
     _error("images", inputs, allowed, TypeError)
@@ -122,8 +122,11 @@ class BatchImageAdapter(ImageAdapter):
         if given:
             targets = []
             for i in range(n):
-                state = self.prepare({"image": images[i], **{k: data[k][i] for k in given}},
-                                     options)
+                try:
+                    state = self.prepare({"image": images[i], **{k: data[k][i] for k in given}},
+                                         options)
+                except (TypeError, ValueError) as exc:  # say which sample
+                    raise type(exc)(f"{exc} (sample {i} of the batch)") from None
                 del state["image"]
                 targets.append(state)
             batch["_targets"] = targets
