@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import check_output_bytes, get_limits
 from augkit.core.targets import register_adapter
 from augkit.image.targets import ImageAdapter, _error, check_image, native
 
@@ -74,6 +75,9 @@ def _check_images(inputs: Any) -> np.ndarray | list:
 def _stack(images: list) -> np.ndarray | list:
     first = images[0]
     if all(img.shape == first.shape and img.dtype == first.dtype for img in images):
+        if first.nbytes * len(images) > get_limits().max_output_bytes:
+            check_output_bytes("image batch", f"{len(images)} images of shape {first.shape} "
+                               f"and dtype {first.dtype}", first.nbytes * len(images))
         return np.stack(images)
     return images
 

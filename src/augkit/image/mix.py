@@ -26,6 +26,7 @@ import numpy as np
 
 from augkit.core.transform import ColumnParams
 from augkit.core.validate import check_choice, check_number, check_range
+from augkit.image._args import check_image_bytes
 from augkit.image.base import ImageTransform
 from augkit.image.functional import mix as M
 from augkit.image.functional.geometric import INTERPOLATIONS
@@ -235,6 +236,7 @@ class Mosaic(_MixTransform):
 
     def apply_batch(self, batch, params):
         images = self._images(batch, same_size=False)
+        check_image_bytes(self, self.height, self.width, images[0], count=len(images))
         center, partners = params.center, params.partners
         sources = np.column_stack([np.arange(len(images)), partners])
         out = dict(batch)
