@@ -151,3 +151,26 @@ def test_mosaic_skipped_sample_keeps_only_its_own_targets():
     np.testing.assert_array_equal(out["images"], images)
     assert all(len(k) == 1 for k in out["keypoints"])
     np.testing.assert_allclose(out["keypoints"][0], [[3.0, 4.0]])
+
+
+def test_integer_labels_become_one_hot_rows_without_a_k_by_k_table():
+    import tracemalloc
+
+    from augkit.image.functional.mix import soft_labels
+
+    images = _flat_images(n=4, h=8, w=8)
+    label = np.array([0, 99_999, 5, 99_999])
+    want = np.zeros((4, 100_000), np.float32)
+    want[np.arange(4), label] = 1.0
+    np.testing.assert_array_equal(soft_labels(label, 100_000, "MixUp"), want)
+    tracemalloc.start()
+    out = MixUp(num_classes=100_000).batch(images, label=label, seed=0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * want.nbytes  # a few N x K float32 arrays (np.eye: 40 GB)
+    np.testing.assert_allclose(out["label"].sum(axis=1), 1.0, rtol=1e-6)
+    assert set(np.flatnonzero(out["label"].any(axis=0))) <= set(label.tolist())
+    with augkit.override_limits(max_output_bytes=1000), pytest.raises(
+            ValueError, match=r"CutMix: one-hot labels of 4 x 100000 float32 would take "
+                              r"1\.5 MiB, above the limit"):
+        CutMix(num_classes=100_000).batch(images, label=label, seed=0)

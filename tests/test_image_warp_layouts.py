@@ -1,5 +1,9 @@
 """uint8 RGB bilinear warps run through OpenCV's 4-channel kernel with per-thread scratch
-arrays: same values as the plain 3-channel call, and no result aliases a scratch array."""
+arrays: the values of the plain 3-channel call, and no result aliases a scratch array.
+
+The 3- and 4-channel kernels are different OpenCV code (SIMD-dispatched per CPU): they agree
+exactly on the CPUs tried (AVX-512, and SSE3 only via ``make test-narrow-simd``), but the test
+allows one grey level, so another CPU's rounding cannot fail a fresh checkout."""
 
 from __future__ import annotations
 
@@ -16,6 +20,11 @@ from augkit.image.functional import geometric as G
 from augkit.image.functional.scratch import LIMIT, scratch
 
 
+def _within_one_level(got, want):
+    assert got.shape == want.shape and got.dtype == want.dtype
+    assert np.abs(got.astype(np.int16) - want).max() <= 1
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 70), st.integers(1, 70), st.sampled_from(sorted(G.BORDER_MODES)),
        st.sampled_from([0, 1, 200]), st.sampled_from(["linear", "area"]),
@@ -30,15 +39,15 @@ def test_rgb_warps_equal_the_three_channel_opencv_call(h, w, border, fill, inter
                     for _ in range(2))
     mode, value = G.BORDER_MODES[border], (float(fill),) * 4
     out_h, out_w = h + 3, w + 2
-    np.testing.assert_array_equal(
+    _within_one_level(
         G.warp_affine(img, matrix, out_h, out_w, interpolation, border, fill),
         cv2.warpAffine(img, G.to_opencv_matrix(matrix), (out_w, out_h), flags=cv2.INTER_LINEAR,
                        borderMode=mode, borderValue=value))
-    np.testing.assert_array_equal(
+    _within_one_level(
         D.warp_perspective(img, homography, out_h, out_w, interpolation, border, fill),
         cv2.warpPerspective(img, D._to_opencv_homography(homography), (out_w, out_h),
                             flags=cv2.INTER_LINEAR, borderMode=mode, borderValue=value))
-    np.testing.assert_array_equal(
+    _within_one_level(
         D.remap(img, map_x, map_y, interpolation, border, fill),
         cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderMode=mode, borderValue=value))
 

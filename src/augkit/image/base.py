@@ -26,9 +26,10 @@ class ImageTransform(Transform, register=False):
             # an image alone, default options, the transform's own generator: the steps of
             # Transform.__call__ without the target plumbing (the per-image loop: ~0.7 us a
             # call, which shows next to a ~5 us pass at 256x256)
-            state = self.run({"image": check_image(data["image"])}, self._rng.get(), None)
-            if len(state) == 1:
-                return state
+            image = check_image(data["image"])
+            state = self.run({"image": image}, self._rng.get(), None)
+            if len(state) == 1:  # skipped by p: the input comes back, as a copy
+                return {"image": image.copy()} if state["image"] is image else state
             adapter = get_adapter(self.modality)
             return adapter.finalize(state, adapter.check_options({}))
         return super().__call__(seed=seed, rng=rng, return_record=return_record, **data)

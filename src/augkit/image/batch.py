@@ -33,8 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import check_output_bytes, get_limits
 from augkit.core.targets import register_adapter
-from augkit.image.targets import ImageAdapter, _error, check_image
+from augkit.image.targets import ImageAdapter, _error, check_image, native
 
 PER_SAMPLE_KEYS = ("mask", "masks", "bboxes", "labels", "keypoints")
 BATCH_KEYS = PER_SAMPLE_KEYS + ("label",)
@@ -65,7 +66,7 @@ def _check_images(inputs: Any) -> np.ndarray | list:
         if inputs.ndim not in (3, 4) or inputs.shape[0] == 0:
             _error("images", inputs, allowed)
         check_image(inputs[0], "images")  # dtype and per-image shape rules, once
-        return inputs
+        return native(inputs)
     if isinstance(inputs, (list, tuple)) and inputs:
         return [check_image(img, "images") for img in inputs]
     _error("images", inputs, allowed, TypeError)
@@ -74,8 +75,28 @@ def _check_images(inputs: Any) -> np.ndarray | list:
 def _stack(images: list) -> np.ndarray | list:
     first = images[0]
     if all(img.shape == first.shape and img.dtype == first.dtype for img in images):
+        if first.nbytes * len(images) > get_limits().max_output_bytes:
+            check_output_bytes("image batch", f"{len(images)} images of shape {first.shape} "
+                               f"and dtype {first.dtype}", first.nbytes * len(images))
         return np.stack(images)
     return images
+
+
+def _fresh(images: np.ndarray | list, given: np.ndarray | list) -> np.ndarray | list:
+    """``images``, with a copy of any array that may share memory with the caller's input:
+    a batch whose transforms all skipped, or skipped samples left in a list (a bounds check
+    against an input array, an identity check against a list's images; no pixel is read)."""
+    if isinstance(given, np.ndarray):
+        def shared(img):
+            return np.may_share_memory(img, given)
+    else:
+        ids = {id(g) for g in given}
+
+        def shared(img):
+            return id(img) in ids
+    if isinstance(images, np.ndarray):
+        return images.copy() if shared(images) else images
+    return [img.copy() if shared(img) else img for img in images]
 
 
 class BatchImageAdapter(ImageAdapter):
@@ -92,20 +113,24 @@ class BatchImageAdapter(ImageAdapter):
             return self._prepare_tensor_batch(inputs, data)
         images = _check_images(inputs)
         n = len(images)
-        batch: dict[str, Any] = {"image": images, "_n": n, "_targets": None}
+        # "_given": the caller's images, which finalize_batch never hands back (nor a view)
+        batch: dict[str, Any] = {"image": images, "_n": n, "_targets": None, "_given": images}
         if not data:  # images alone: nothing per sample to check or prepare
             return batch
         for key, value in data.items():
             if not hasattr(value, "__len__") or len(value) != n:
                 _error(key, value, f"expected one entry per image ({n})")
         if "label" in data:
-            batch["label"] = np.asarray(data["label"])
+            batch["label"] = np.array(data["label"])  # a copy: returned when nothing mixes
         given = [k for k in PER_SAMPLE_KEYS if k in data]
         if given:
             targets = []
             for i in range(n):
-                state = self.prepare({"image": images[i], **{k: data[k][i] for k in given}},
-                                     options)
+                try:
+                    state = self.prepare({"image": images[i], **{k: data[k][i] for k in given}},
+                                         options)
+                except (TypeError, ValueError) as exc:  # say which sample
+                    raise type(exc)(f"{exc} (sample {i} of the batch)") from None
                 del state["image"]
                 targets.append(state)
             batch["_targets"] = targets
@@ -120,11 +145,12 @@ class BatchImageAdapter(ImageAdapter):
             raise ValueError(f"image targets: {sorted(set(data) - {'label'})} are not "
                              "supported with tensors; use a numpy batch for masks, boxes "
                              "and keypoints")
-        batch = {"image": x, "_n": x.shape[0], "_targets": None, "_proxy": torch_ops.proxy(x)}
+        batch = {"image": x, "_n": x.shape[0], "_targets": None, "_proxy": torch_ops.proxy(x),
+                 "_given": inputs}
         if "label" in data:
             if len(data["label"]) != x.shape[0]:
                 _error("label", data["label"], f"expected one entry per image ({x.shape[0]})")
-            batch["label"] = np.asarray(data["label"])
+            batch["label"] = np.array(data["label"])
         return batch
 
     def batch_size(self, batch: dict[str, Any]) -> int:
@@ -187,12 +213,12 @@ class BatchImageAdapter(ImageAdapter):
     def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         images = batch["image"]
         if "_proxy" in batch:
-            out = {"images": images}
+            out = {"images": images.clone() if images is batch["_given"] else images}
             if "label" in batch:
                 out["label"] = batch["label"]
             return out
-        out: dict[str, Any] = {"images": images if isinstance(images, np.ndarray)
-                               else _stack(list(images))}
+        out: dict[str, Any] = {"images": _fresh(images if isinstance(images, np.ndarray)
+                                                else _stack(list(images)), batch["_given"])}
         if batch["_targets"] is not None:
             finals = [self.finalize({"image": img, **t}, options)
                       for img, t in zip(images, batch["_targets"], strict=True)]

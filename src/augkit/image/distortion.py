@@ -124,8 +124,10 @@ class ElasticTransform(_CurvedWarp):
         return {"alpha": float(rng.uniform(*self.alpha)), "sigma": float(rng.uniform(*self.sigma)),
                 "noise_seed": int(rng.integers(0, SEED_MAX))}
 
-    def maps(self, params, in_hw):
-        return D.elastic_maps(*in_hw, params["alpha"], params["sigma"], params["noise_seed"])
+    def _warp(self, array, params, interpolation, fill):
+        dx, dy = D.elastic_field(*array.shape[:2], params["alpha"], params["sigma"],
+                                 params["noise_seed"])
+        return D.remap_field(array, dx, dy, interpolation, self.border_mode, fill)
 
     def apply_points(self, xy, params, in_hw):
         field = D.elastic_field(*in_hw, params["alpha"], params["sigma"], params["noise_seed"])

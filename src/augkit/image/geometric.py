@@ -12,6 +12,7 @@ import numpy as np
 from augkit.core.random import uniform
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, check_range, fail
+from augkit.image._args import check_image_bytes
 from augkit.image.base import GeometricTransform, WarpArgs
 from augkit.image.functional import geometric as G
 
@@ -208,9 +209,11 @@ class Resize(GeometricTransform):
         self.interpolation = check_choice(self, "interpolation", interpolation, G.INTERPOLATIONS)
 
     def apply_image(self, image, params):
+        check_image_bytes(self, self.height, self.width, image)
         return G.resize(image, self.height, self.width, self.interpolation)
 
     def apply_mask(self, mask, params):
+        check_image_bytes(self, self.height, self.width, mask)
         return G.resize(mask, self.height, self.width, "nearest")
 
     def apply_points(self, xy, params, in_hw):
@@ -283,9 +286,11 @@ class _CropResizeBase(_CropBase, register=False):
     # resize straight from the window (a view): OpenCV reads strided rows, so the crop is
     # never copied (same pixels; it saved ~10% of RandomResizedCrop at 500x375)
     def apply_image(self, image, params):
+        check_image_bytes(self, self.height, self.width, image)
         return G.resize(_window(image, params), self.height, self.width, self.interpolation)
 
     def apply_mask(self, mask, params):
+        check_image_bytes(self, self.height, self.width, mask)
         return G.resize(_window(mask, params), self.height, self.width, "nearest")
 
     def apply_points(self, xy, params, in_hw):
@@ -352,10 +357,17 @@ class Pad(WarpArgs, GeometricTransform):
         self._sides = tuple(int(v) for v in (values * 4 if len(values) == 1 else values))
         self._set_warp_args("nearest", border_mode, fill, mask_fill)
 
+    def _check(self, array):
+        top, bottom, left, right = self._sides
+        height, width = array.shape[0] + top + bottom, array.shape[1] + left + right
+        check_image_bytes(self, height, width, array)
+
     def apply_image(self, image, params):
+        self._check(image)
         return G.pad(image, *self._sides, border_mode=self.border_mode, fill=self.fill)
 
     def apply_mask(self, mask, params):
+        self._check(mask)
         return G.pad(mask, *self._sides, border_mode=self.border_mode, fill=self.mask_fill)
 
     def apply_points(self, xy, params, in_hw):

@@ -26,6 +26,7 @@ import numpy as np
 
 from augkit.core.transform import ColumnParams
 from augkit.core.validate import check_choice, check_number, check_range
+from augkit.image._args import check_image_bytes
 from augkit.image.base import ImageTransform
 from augkit.image.functional import mix as M
 from augkit.image.functional.geometric import INTERPOLATIONS
@@ -52,6 +53,9 @@ class _MixTransform(ImageTransform, register=False):
     def _images(self, batch, same_size: bool = True) -> np.ndarray:
         images = batch["image"]
         if same_size and not isinstance(images, np.ndarray):
+            first = images[0]
+            if all(img.shape == first.shape and img.dtype == first.dtype for img in images):
+                return np.stack(images)  # a list of equal images is a batch array
             raise ValueError(f"{type(self).__name__}: needs images of one size (an "
                              "(N, H, W[, C]) array); resize or crop them first")
         return images
@@ -232,6 +236,7 @@ class Mosaic(_MixTransform):
 
     def apply_batch(self, batch, params):
         images = self._images(batch, same_size=False)
+        check_image_bytes(self, self.height, self.width, images[0], count=len(images))
         center, partners = params.center, params.partners
         sources = np.column_stack([np.arange(len(images)), partners])
         out = dict(batch)

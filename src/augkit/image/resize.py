@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from augkit.core.validate import check_choice, check_number, fail
+from augkit.image._args import check_image_bytes
 from augkit.image.base import GeometricTransform
 from augkit.image.functional import geometric as G
 from augkit.image.geometric import _CropResizeBase, _hw
@@ -47,10 +48,14 @@ class _MaxSize(GeometricTransform, register=False):
         return aspect_size(*in_hw, params["size"], self.longest)
 
     def apply_image(self, image, params):
-        return G.resize(image, *self._out(params, image.shape[:2]), self.interpolation)
+        height, width = self._out(params, image.shape[:2])
+        check_image_bytes(self, height, width, image)
+        return G.resize(image, height, width, self.interpolation)
 
     def apply_mask(self, mask, params):
-        return G.resize(mask, *self._out(params, mask.shape[:2]), "nearest")
+        height, width = self._out(params, mask.shape[:2])
+        check_image_bytes(self, height, width, mask)
+        return G.resize(mask, height, width, "nearest")
 
     def apply_points(self, xy, params, in_hw):
         h, w = self._out(params, in_hw)

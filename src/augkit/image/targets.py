@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import short_repr
 from augkit.core.targets import TargetAdapter, register_adapter
 
 BOX_FORMATS = ("pascal_voc", "coco", "yolo", "normalized_xyxy")
@@ -28,6 +29,7 @@ _EXACT_IN_FLOAT64 = 2**53
 
 def mask_carrier(key: str, mask: np.ndarray) -> np.ndarray:
     """``mask`` in a dtype OpenCV can move that holds each of its values exactly."""
+    mask = native(mask)  # big-endian masks: native inside, cast back to theirs at the end
     dtype = mask.dtype
     if dtype in _CV_MASK_DTYPES:
         return mask
@@ -137,20 +139,51 @@ class KeypointState:
 
 def _error(key: str, value: Any, allowed: str, exc=ValueError):
     shown = f"array of shape {value.shape} and dtype {value.dtype}" if isinstance(
-        value, np.ndarray) else repr(value)[:80]
+        value, np.ndarray) else short_repr(value, 80)
     raise exc(f"image targets: '{key}' got {shown}; {allowed}")
 
 
+def as_float64(key: str, value: Any, allowed: str) -> np.ndarray:
+    """``value`` as a new float64 array (never a view of the caller's), or an error naming
+    ``key`` for what numpy cannot convert (strings, ragged rows, objects)."""
+    try:
+        return np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        _error(key, value, allowed)
+
+
+_U8, _F32 = np.dtype(np.uint8), np.dtype(np.float32)
+
+
+def native(array: np.ndarray) -> np.ndarray:
+    """``array`` in native byte order (a converted copy only when it is not)."""
+    return array if array.dtype.isnative else array.astype(array.dtype.newbyteorder("="))
+
+
 def check_image(image: Any, key: str = "image") -> np.ndarray:
+    """The image, checked: 2 or 3 non-empty axes, uint8 or float32; a big-endian float32
+    image (on a little-endian machine) comes back converted to native float32."""
     allowed = "expected an HxW or HxWxC numpy array of dtype uint8 or float32"
     if not isinstance(image, np.ndarray):
         _error(key, image, allowed, TypeError)
     shape = image.shape
     if len(shape) not in (2, 3) or 0 in shape:  # 2 or 3 axes, none empty
         _error(key, image, allowed)
-    if image.dtype.char not in "Bf":  # uint8, float32 (a char test is the cheap one)
-        _error(key, image, allowed + " (convert with .astype(np.float32))", TypeError)
+    dtype = image.dtype
+    if dtype is not _U8 and dtype is not _F32:  # identity: the cheap test (singletons)
+        if dtype.char not in "Bf":
+            _error(key, image, allowed + " (convert with .astype(np.float32))", TypeError)
+        # OpenCV cannot write into non-native arrays (mixChannels, dst= kernels)
+        return native(image)
     return image
+
+
+class _Prepared(dict):
+    """The state exactly as ``prepare`` made it. Every applied transform returns a new dict,
+    so ``finalize`` receiving this very type means every transform was skipped and the
+    image is still the caller's array: it is copied then (outputs never alias inputs)."""
+
+    __slots__ = ()
 
 
 class ImageAdapter(TargetAdapter):
@@ -180,15 +213,20 @@ class ImageAdapter(TargetAdapter):
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(data) == 1 and "image" in data:  # fast path: an image alone
-            return {"image": check_image(data["image"])}
+            return _Prepared(image=check_image(data["image"]))
         self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img)")
         image = check_image(data["image"])
         height, width = image.shape[:2]
         state: dict[str, Any] = {"image": image}
+        # the caller's arrays that may come back untouched (skipped ops, pixel-only ops
+        # leave masks): finalize copies those, so no output shares memory with an input
+        given = [image]
         dtypes: dict[str, Any] = {}  # masks moved in a carrier dtype: their own dtypes
         if "mask" in data:
             mask = self._check_mask("mask", data["mask"], height, width)
             state["mask"] = mask_carrier("mask", mask)
+            if state["mask"] is mask:  # (a carrier is a cast, or a view cast back at the end)
+                given.append(mask)
             if state["mask"].dtype != mask.dtype:
                 dtypes["mask"] = mask.dtype
         if "masks" in data:
@@ -198,9 +236,12 @@ class ImageAdapter(TargetAdapter):
                        TypeError)
             masks = [self._check_mask("masks", m, height, width) for m in masks]
             state["masks"] = [mask_carrier("masks", m) for m in masks]
+            if not isinstance(data["masks"], np.ndarray):  # (an array is stacked anew)
+                given.extend(c for c, m in zip(state["masks"], masks, strict=True) if c is m)
             if any(c.dtype != m.dtype for c, m in zip(state["masks"], masks, strict=True)):
                 dtypes["masks"] = [m.dtype for m in masks]
             state["_masks_type"] = "array" if isinstance(data["masks"], np.ndarray) else "list"
+        state["_given"] = given
         if dtypes:
             state["_mask_dtypes"] = dtypes
         if "bboxes" in data:
@@ -210,13 +251,13 @@ class ImageAdapter(TargetAdapter):
         elif "labels" in data:
             raise ValueError("image targets: 'labels' given without 'bboxes'")
         if "keypoints" in data:
-            points = np.asarray(data["keypoints"], dtype=np.float64)
+            allowed = ("expected (K, 2) finite x, y pixels, optionally followed by extra "
+                       "columns (e.g. visibility, score) that are carried along unchanged")
+            points = as_float64("keypoints", data["keypoints"], allowed)  # never a view
             if points.size == 0 and points.ndim < 2:
                 points = points.reshape(0, 2)
             if points.ndim != 2 or points.shape[1] < 2 or not np.isfinite(points[:, :2]).all():
-                _error("keypoints", data["keypoints"],
-                       "expected (K, 2) finite x, y pixels, optionally followed by extra "
-                       "columns (e.g. visibility, score) that are carried along unchanged")
+                _error("keypoints", data["keypoints"], allowed)
             xy = points[:, :2]
             extra = points[:, 2:] if points.shape[1] > 2 else None
             inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
@@ -235,16 +276,22 @@ class ImageAdapter(TargetAdapter):
     @staticmethod
     def _prepare_boxes(data, options, height: int, width: int) -> BoxState:
         fmt = options["bbox_format"]
-        raw = np.asarray(data["bboxes"], dtype=np.float64)
+        allowed = f"expected finite (N, 4) boxes (numbers) in {fmt} format"
+        raw = as_float64("bboxes", data["bboxes"], allowed)
         if raw.size == 0:
             raw = raw.reshape(0, 4)
         if raw.ndim != 2 or raw.shape[1] != 4 or not np.isfinite(raw).all():
-            _error("bboxes", data["bboxes"], f"expected finite (N, 4) boxes in {fmt} format")
+            _error("bboxes", data["bboxes"], allowed)
         xyxy = boxes_to_xyxy(raw, fmt, height, width)
         bad = np.flatnonzero((xyxy[:, 2] < xyxy[:, 0]) | (xyxy[:, 3] < xyxy[:, 1]))
         if bad.size:
             raise ValueError(f"image targets: 'bboxes' row {int(bad[0])} {raw[bad[0]].tolist()} "
                              f"has max < min in {fmt} format")
+        labels = data.get("labels", ())
+        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__") or (
+                isinstance(labels, np.ndarray) and labels.ndim == 0):
+            _error("labels", data["labels"], "expected a sequence with one label per box",
+                   TypeError)
         if "labels" in data and len(data["labels"]) != len(raw):
             raise ValueError(f"image targets: 'labels' has {len(data['labels'])} entries for "
                              f"{len(raw)} boxes; give one label per box")
@@ -256,8 +303,16 @@ class ImageAdapter(TargetAdapter):
 
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(state) == 1:  # fast path: an image alone
-            return {"image": state["image"]}
+            image = state["image"]
+            return {"image": image.copy() if type(state) is _Prepared else image}
         out = {k: v for k, v in state.items() if not k.startswith("_") and k != "labels"}
+        given = state.get("_given", ())
+        for key in ("image", "mask"):
+            if key in out and any(out[key] is g for g in given):
+                out[key] = out[key].copy()
+        if "masks" in out:
+            out["masks"] = [m.copy() if any(m is g for g in given) else m
+                            for m in out["masks"]]
         height, width = state["image"].shape[:2]
         dtypes = state.get("_mask_dtypes", {})
         if "mask" in dtypes:

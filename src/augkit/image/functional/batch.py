@@ -250,6 +250,8 @@ def warp_affine(images: np.ndarray, matrices: np.ndarray, applied: np.ndarray, h
     copied (they must already have the output size)."""
     cv = matrices.copy()  # to OpenCV's frame, where pixel centres sit on integers
     cv[:, :, 2] = matrices[:, :, :2] @ np.array([0.5, 0.5]) + matrices[:, :, 2] - 0.5
+    if images.shape[1:3] == (height, width):  # exact identities are copies, as one image's
+        applied = applied & ~(cv == np.eye(2, 3)).all(axis=(1, 2))  # (geometric.is_identity)
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
     value = (float(fill),) * 4
     channels = images.shape[3] if images.ndim == 4 else 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from augkit.image.functional.bands import row_bands
 from augkit.image.functional.color import max_value
 from augkit.image.functional.geometric import keep_shape
 from augkit.image.functional.noise import normal
@@ -26,14 +27,21 @@ def gaussian_noise(img: np.ndarray, std: float, mean: float, per_channel: bool,
     """Add N(mean, std) noise; ``mean`` and ``std`` are fractions of full scale."""
     rng = np.random.default_rng(noise_seed)
     top = max_value(img)
-    shape = img.shape if per_channel or img.ndim == 2 else img.shape[:2] + (1,)
-    noise = normal(rng, shape)  # table-driven normals: ~3x faster than standard_normal
-    noise *= np.float32(std * top)
-    noise += np.float32(mean * top)
-    if img.dtype == np.uint8 and noise.shape == img.shape:
-        # one OpenCV pass: float add, round half to even, saturate (= clip(rint(x)))
-        return keep_shape(cv2.add(img, noise, dtype=cv2.CV_8U), img)
-    return _to_dtype(img.astype(np.float32) + noise, img)
+    every_value = per_channel or img.ndim == 2
+    out = np.empty_like(img)
+    # bands of rows drawn one after the other: the numbers of one whole-image draw, with
+    # float32 temporaries of a band only (see noise.row_bands)
+    for first, stop in row_bands(img, wide=True):
+        band = img[first:stop]
+        noise = normal(rng, band.shape if every_value else band.shape[:2] + (1,))
+        noise *= np.float32(std * top)  # table-driven normals: ~3x faster than
+        noise += np.float32(mean * top)  # standard_normal
+        if img.dtype == np.uint8 and every_value:
+            # one OpenCV pass: float add, round half to even, saturate (= clip(rint(x)))
+            out[first:stop] = keep_shape(cv2.add(band, noise, dtype=cv2.CV_8U), band)
+        else:
+            out[first:stop] = _to_dtype(band.astype(np.float32) + noise, band)
+    return out
 
 
 def salt_and_pepper(img: np.ndarray, amount: float, salt_ratio: float,

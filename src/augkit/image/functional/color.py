@@ -16,6 +16,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from augkit.image.functional.bands import row_bands
 from augkit.image.functional.geometric import keep_shape
 from augkit.image.functional.scratch import scratch
 
@@ -526,10 +527,20 @@ _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], dtype=np.float32) / 13.0
 def sharpness(img: np.ndarray, factor: float) -> np.ndarray:
     """Blend with a smoothed copy: 0 smooths, 1 is the original, 2 sharpens (PIL semantics;
     the one-pixel border is left unchanged)."""
-    src = img.astype(np.float32)
-    blurred = cv2.filter2D(src, -1, _SMOOTH, borderType=cv2.BORDER_REPLICATE)
-    if blurred.ndim == 2 and src.ndim == 3:
-        blurred = blurred[:, :, None]
-    out = blurred + (src - blurred) * np.float32(factor)
-    out[0, :], out[-1, :], out[:, 0], out[:, -1] = src[0, :], src[-1, :], src[:, 0], src[:, -1]
-    return _back(out, img)
+    height = img.shape[0]
+    result = np.empty_like(img)
+    for first, stop in row_bands(img):  # float32 temporaries of one band (+1 row each side)
+        lo, hi = max(first - 1, 0), min(stop + 1, height)
+        src = img[lo:hi].astype(np.float32)
+        blurred = cv2.filter2D(src, -1, _SMOOTH, borderType=cv2.BORDER_REPLICATE)
+        if blurred.ndim == 2 and src.ndim == 3:
+            blurred = blurred[:, :, None]
+        src, blurred = src[first - lo:stop - lo], blurred[first - lo:stop - lo]
+        out = blurred + (src - blurred) * np.float32(factor)
+        out[:, 0], out[:, -1] = src[:, 0], src[:, -1]
+        if first == 0:
+            out[0] = src[0]
+        if stop == height:
+            out[-1] = src[-1]
+        result[first:stop] = _back(out, img)
+    return result

@@ -28,12 +28,19 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from augkit.image.functional.bands import row_bands
 from augkit.image.functional.geometric import (
     BORDER_MODES,
     INTERPOLATIONS,
     _fill_value,
+    as_rgba,
+    by_band,
+    is_identity,
+    keep_shape,
+    rgba_is_faster,
     warp_channels,
 )
+from augkit.image.functional.scratch import LIMIT, scratch
 
 # -- perspective ------------------------------------------------------------------------------
 
@@ -60,6 +67,8 @@ def warp_perspective(img: np.ndarray, matrix: np.ndarray, height: int, width: in
                      fill: float = 0) -> np.ndarray:
     """Warp with a continuous-frame 3x3 ``matrix`` mapping input points to output points."""
     cv_matrix = _to_opencv_homography(np.asarray(matrix, np.float64))
+    if is_identity(cv_matrix, img, height, width):
+        return img.copy()
     flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
     return warp_channels(
         lambda a, dst=None: cv2.warpPerspective(a, cv_matrix, (width, height), dst=dst,
@@ -175,9 +184,18 @@ def remap_points(xy: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
 # -- elastic ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)  # image, mask and points of one call share the field
 def elastic_field(height: int, width: int, alpha: float, sigma: float,
                   noise_seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`make_elastic_field`, cached: image, mask and points of one call share it.
+    Fields up to the scratch size (``scratch.LIMIT``) keep the last 4 (freeing and faulting
+    in a new field per call cost ~15% at 500x375), larger ones only the last one (a
+    12-megapixel field is 96 MB)."""
+    cache = _SMALL_FIELDS if 8 * height * width <= LIMIT else _LARGE_FIELDS
+    return cache(height, width, alpha, sigma, noise_seed)
+
+
+def make_elastic_field(height: int, width: int, alpha: float, sigma: float,
+                       noise_seed: int) -> tuple[np.ndarray, np.ndarray]:
     """A smooth random displacement field (Simard et al. 2003).
 
     Uniform noise smoothed by a Gaussian of ``sigma`` (fraction of the short side), scaled so
@@ -201,10 +219,53 @@ def elastic_field(height: int, width: int, alpha: float, sigma: float,
     return _frozen(dx), _frozen(dy)
 
 
-@lru_cache(maxsize=4)
-def elastic_maps(height: int, width: int, alpha: float, sigma: float,
-                 noise_seed: int) -> tuple[np.ndarray, np.ndarray]:
-    return maps_from_field(*elastic_field(height, width, alpha, sigma, noise_seed))
+_SMALL_FIELDS = lru_cache(maxsize=4)(make_elastic_field)
+_LARGE_FIELDS = lru_cache(maxsize=1)(make_elastic_field)
+
+
+def remap_field(img: np.ndarray, dx: np.ndarray, dy: np.ndarray,
+                interpolation: str = "linear", border_mode: str = "constant",
+                fill: float = 0) -> np.ndarray:
+    """:func:`remap` by the maps of a backward field (:func:`maps_from_field`), built and
+    applied one band of output rows at a time: the same maps and pixels, without two
+    whole-image float32 maps and a whole RGBA output next to the cached field (an elastic
+    warp of a 12-megapixel photo took 9x its size)."""
+    flags, mode = INTERPOLATIONS[interpolation], BORDER_MODES[border_mode]
+    if flags == cv2.INTER_AREA:  # not defined for remap; linear is its closest match
+        flags = cv2.INTER_LINEAR
+    height, width = dx.shape
+    xs = np.arange(width, dtype=np.float32)[None, :]
+    bands = row_bands(img, wide=True)
+    rows = bands[0][1]  # the tallest band: one set of scratch arrays serves them all
+    ys = np.arange(height, dtype=np.float32)[:, None]
+
+    def band_maps(first: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        # the float32 sums of maps_from_field, row by row, into per-thread scratch arrays
+        # (fresh ones fault their pages in: that alone cost as much as the remap)
+        n = stop - first
+        map_x = np.add(xs, dx[first:stop], out=scratch("remap_x", (rows, width),
+                                                        np.float32)[:n])
+        map_y = np.add(ys[first:stop], dy[first:stop], out=scratch("remap_y", (rows, width),
+                                                                   np.float32)[:n])
+        return map_x, map_y
+
+    def warp(src: np.ndarray, rgba: bool = False) -> np.ndarray:
+        value = _fill_value(fill, src)
+        out = np.empty((height, width) + ((3,) if rgba else src.shape[2:]), src.dtype)
+        for first, stop in bands:
+            maps = band_maps(first, stop)
+            if rgba:  # RGBA rows in a scratch array, their RGB straight into the output
+                dst = scratch("warp_dst", (rows, width, 4))[:stop - first]
+                cv2.remap(src, *maps, flags, dst=dst, borderMode=mode, borderValue=value)
+                cv2.cvtColor(dst, cv2.COLOR_RGBA2RGB, dst=out[first:stop])
+            else:
+                out[first:stop] = keep_shape(cv2.remap(src, *maps, flags, borderMode=mode,
+                                                       borderValue=value), src)
+        return out
+
+    if rgba_is_faster(img, interpolation):  # the RGBA kernel, as remap's warp_channels
+        return warp(as_rgba(img, scratch("warp_src", img.shape[:2] + (4,))), rgba=True)
+    return by_band(warp, img)
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

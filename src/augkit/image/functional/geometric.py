@@ -68,7 +68,9 @@ _ROTATIONS = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTAT
 def rot90(img: np.ndarray, k: int) -> np.ndarray:
     """Rotate by k quarter turns counter-clockwise (as displayed)."""
     k %= 4
-    if k and _cv_layout(img):
+    if k == 0:
+        return img.copy()  # a new array, as for every other k (never the input or a view)
+    if _cv_layout(img):
         return keep_shape(cv2.rotate(img, _ROTATIONS[k]), img)
     return np.ascontiguousarray(np.rot90(img, k))
 
@@ -148,11 +150,27 @@ def to_opencv_matrix(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
+_EYE_2X3 = np.eye(2, 3).tobytes()
+_EYE_3X3 = np.eye(3).tobytes()
+
+
+def is_identity(cv_matrix: np.ndarray, img: np.ndarray, height: int, width: int) -> bool:
+    """A float64 2x3 or 3x3 warp matrix that is exactly the identity, to a same-size output.
+
+    Such a warp copies every pixel, and is done as a copy: OpenCV's SIMD paths compute the
+    source coordinates with rounding that differs per CPU (float32 perspective warps on
+    AVX-512 drift by an ulp), so only the copy is exact everywhere."""
+    return (img.shape[:2] == (height, width)
+            and cv_matrix.tobytes() == (_EYE_2X3 if len(cv_matrix) == 2 else _EYE_3X3))
+
+
 def warp_affine(img: np.ndarray, matrix: np.ndarray, height: int, width: int,
                 interpolation: str = "linear", border_mode: str = "constant",
                 fill: float = 0) -> np.ndarray:
     """Warp with a continuous-frame 2x3 ``matrix`` mapping input points to output points."""
     cv_matrix = to_opencv_matrix(np.asarray(matrix, dtype=np.float64))
+    if is_identity(cv_matrix, img, height, width):
+        return img.copy()
     flags = INTERPOLATIONS[interpolation]
     mode = BORDER_MODES[border_mode]
     return warp_channels(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from augkit.core.limits import check_output_bytes
 from augkit.image.functional.geometric import resize
 
 
@@ -20,7 +21,12 @@ def soft_labels(label: np.ndarray, num_classes: int | None, owner: str) -> np.nd
         if label.size and (label.min() < 0 or label.max() >= num_classes):
             raise ValueError(f"{owner}: 'label' values must be in [0, {num_classes}); "
                              f"got {int(label.min())}..{int(label.max())}")
-        return np.eye(num_classes, dtype=np.float32)[label]
+        n = len(label)
+        check_output_bytes(owner, f"one-hot labels of {n} x {num_classes} float32",
+                           4 * n * num_classes)
+        one_hot = np.zeros((n, num_classes), np.float32)  # N x K rows only, never K x K
+        one_hot[np.arange(n), label] = 1.0
+        return one_hot
     if label.ndim != 2:
         raise ValueError(f"{owner}: 'label' must be N class ids or an (N, K) array; "
                          f"got shape {label.shape}")
