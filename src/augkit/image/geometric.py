@@ -201,6 +201,8 @@ class Zoom(_AffineBase):
 class Resize(GeometricTransform):
     """Resize to a fixed ``height`` x ``width``."""
 
+    guard_nonfinite = True  # interpolation mixes neighbours
+
     def __init__(self, height: int, width: int, interpolation: str = "linear", p: float = 1.0):
         super().__init__(p=p)
         self.height = _check_size(self, "height", height)
@@ -276,6 +278,8 @@ class CenterCrop(_CropBase):
 class _CropResizeBase(_CropBase, register=False):
     """Crops whose window is then resized to a fixed ``height`` x ``width``."""
 
+    guard_nonfinite = True  # interpolation mixes neighbours
+
     height: int
     width: int
     interpolation: str
@@ -336,6 +340,8 @@ class RandomResizedCrop(_CropResizeBase):
 class Pad(WarpArgs, GeometricTransform):
     """Pad the borders by ``padding``: an int (all sides), (vertical, horizontal), or
     (top, bottom, left, right) in pixels."""
+
+    guard_nonfinite = False  # copies border pixels: NaN and inf stay as they are
 
     def __init__(self, padding: int | tuple[int, ...] = 4, border_mode: str = "constant",
                  fill: float = 0, mask_fill: float = 0, p: float = 1.0):

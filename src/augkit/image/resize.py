@@ -25,6 +25,7 @@ def aspect_size(height: int, width: int, side: int, longest: bool) -> tuple[int,
 
 
 class _MaxSize(GeometricTransform, register=False):
+    guard_nonfinite = True  # interpolation mixes neighbours
     longest: bool
 
     def __init__(self, max_size: int | list[int] = 1024, interpolation: str = "linear",
