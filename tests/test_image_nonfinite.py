@@ -28,6 +28,14 @@ H, W, Y, X = 40, 48, 20, 24
 VALUES = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}
 
 
+def _build(name: str):
+    """The case's transform, with a fill in float32 units (cases fill uint8 images)."""
+    config = CASES[name].build().to_dict()
+    if config.get("fill", 0) > 1:
+        config["fill"] /= 255.0
+    return augkit.from_dict(config)
+
+
 def _float_image(rng, value=None, hw=(H, W)) -> np.ndarray:
     image = rng.random((*hw, 3), dtype=np.float32)
     if value is not None:
@@ -61,9 +69,9 @@ def test_single_call_keeps_nonfinite_pixels_local(name):
     for kind, value in VALUES.items():
         data = _data(name)  # with mask, boxes and keypoints: the general target path
         data["image"] = _float_image(rng, value)
-        out = CASES[name].build()(**data, seed=1)["image"]
+        out = _build(name)(**data, seed=1)["image"]
         _check_one(name, kind, out)
-        _check_one(name, kind, CASES[name].build()(image=data["image"], seed=1)["image"])
+        _check_one(name, kind, _build(name)(image=data["image"], seed=1)["image"])
 
 
 @pytest.mark.parametrize("name", IMAGE_OPS)
@@ -75,12 +83,12 @@ def test_batch_keeps_nonfinite_pixels_local(name):
         data = case.data(np.random.default_rng(0))
         hw = data["inputs"].shape[1:3]
         images = np.stack([_float_image(rng, v, hw) for v in (np.nan, None, np.inf, None)])
-        out = case.build().batch(images, label=data["label"], seed=2)["images"]
+        out = _build(name).batch(images, label=data["label"], seed=2)["images"]
         for i in range(len(out)):  # a mix takes a pixel from at most a few samples
             assert _bad_pixels(out[i]) <= 4 * _bound(out.shape[1:3]), name
             assert not np.isnan(out[i]).any() or np.isnan(images[0]).any(), name
         return
-    out = case.build().batch(images, seed=2)["images"]
+    out = _build(name).batch(images, seed=2)["images"]
     assert all_finite(out[1]), f"{name}: a finite sample of the batch got non-finite values"
     for i, kind in ((0, "nan"), (2, "inf"), (3, "-inf")):
         _check_one(name, kind, out[i])
@@ -96,10 +104,10 @@ def test_out_of_range_floats_stay_finite(name):
     images = rng.random((4, *hw, 3), dtype=np.float32) * 2 - 0.5
     if case.batch_only:
         label = case.data(np.random.default_rng(0))["label"]
-        out = case.build().batch(images, label=label, seed=3)["images"]
+        out = _build(name).batch(images, label=label, seed=3)["images"]
     else:
-        out = case.build().batch(images, seed=3)["images"]
-        single = case.build()(image=images[0] - 0.5, seed=3)["image"]
+        out = _build(name).batch(images, seed=3)["images"]
+        single = _build(name)(image=images[0] - 0.5, seed=3)["image"]
         assert all_finite(single), f"{name}: a negative image gave NaN or inf"
     assert all(all_finite(o) for o in out), f"{name}: values in [-0.5, 1.5] gave NaN or inf"
 

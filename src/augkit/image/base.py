@@ -8,7 +8,8 @@ import numpy as np
 
 from augkit.core.targets import get_adapter
 from augkit.core.transform import ColumnParams, Params, State, Transform
-from augkit.core.validate import check_choice, check_number
+from augkit.core.validate import check_choice
+from augkit.image._args import MASK_FILL_MAX, check_fill
 from augkit.image.batch import VECTORISED
 from augkit.image.functional.finite import all_finite, finite_standin, put_back
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
@@ -179,5 +180,5 @@ class WarpArgs:
                        mask_fill: Any) -> None:
         self.interpolation = check_choice(self, "interpolation", interpolation, INTERPOLATIONS)
         self.border_mode = check_choice(self, "border_mode", border_mode, BORDER_MODES)
-        self.fill = check_number(self, "fill", fill, 0)
-        self.mask_fill = check_number(self, "mask_fill", mask_fill, 0)
+        self.fill = check_fill(self, "fill", fill)
+        self.mask_fill = check_fill(self, "mask_fill", mask_fill, MASK_FILL_MAX)

@@ -14,6 +14,7 @@ import numpy as np
 from augkit.core.transform import ColumnParams
 from augkit.image import color as C
 from augkit.image import geometric as G
+from augkit.image._args import fill_for
 from augkit.image.batch import vectorised
 from augkit.image.functional import batch as K
 from augkit.image.functional.geometric import CV_NATIVE_CHANNELS
@@ -174,7 +175,7 @@ def _warp(t, images, prm, matrices):
         return None  # warped band by band (see geometric.py): the per-sample path
     _, h, w = _n_hw(images)
     return K.warp_affine(images, matrices, prm.applied, h, w, t.interpolation, t.border_mode,
-                         t.fill)
+                         fill_for(t, "fill", t.fill, images))
 
 
 def _sample_affine(t, rng, images):

@@ -12,6 +12,7 @@ import numpy as np
 from augkit.core.random import uniform
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, check_range, fail
+from augkit.image._args import fill_for
 from augkit.image.base import GeometricTransform, WarpArgs
 from augkit.image.functional import geometric as G
 
@@ -107,10 +108,12 @@ class _AffineBase(WarpArgs, GeometricTransform, register=False):
                              interpolation=interpolation, border_mode=self.border_mode, fill=fill)
 
     def apply_image(self, image, params):
-        return self._warp(image, params, self.interpolation, self.fill)
+        return self._warp(image, params, self.interpolation,
+                          fill_for(self, "fill", self.fill, image))
 
     def apply_mask(self, mask, params):
-        return self._warp(mask, params, "nearest", self.mask_fill)
+        return self._warp(mask, params, "nearest",
+                          fill_for(self, "mask_fill", self.mask_fill, mask))
 
     def apply_points(self, xy, params, in_hw):
         return G.affine_points(xy, self.matrix(params, in_hw))
@@ -359,10 +362,12 @@ class Pad(WarpArgs, GeometricTransform):
         self._set_warp_args("nearest", border_mode, fill, mask_fill)
 
     def apply_image(self, image, params):
-        return G.pad(image, *self._sides, border_mode=self.border_mode, fill=self.fill)
+        return G.pad(image, *self._sides, border_mode=self.border_mode,
+                     fill=fill_for(self, "fill", self.fill, image))
 
     def apply_mask(self, mask, params):
-        return G.pad(mask, *self._sides, border_mode=self.border_mode, fill=self.mask_fill)
+        return G.pad(mask, *self._sides, border_mode=self.border_mode,
+                     fill=fill_for(self, "mask_fill", self.mask_fill, mask))
 
     def apply_points(self, xy, params, in_hw):
         top, _, left, _ = self._sides
