@@ -7,14 +7,14 @@ pixels; afterwards the original values are written back where their pixels lande
 like a mask, nearest neighbour).
 
 >>> import numpy as np
->>> img = np.array([[0.2, np.nan], [np.inf, 0.4]], np.float32)
+>>> img = np.array([[0.25, np.nan], [np.inf, 0.75]], np.float32)
 >>> all_finite(img)
 False
 >>> filled, codes = finite_standin(img)
 >>> filled.tolist(), codes.tolist()
-([[0.2, 0.30000001192092896], [0.30000001192092896, 0.4]], [[0, 1], [2, 0]])
+([[0.25, 0.5], [0.5, 0.75]], [[0, 1], [2, 0]])
 >>> put_back(filled, codes).tolist()
-[[0.2, nan], [inf, 0.4]]
+[[0.25, nan], [inf, 0.75]]
 """
 
 from __future__ import annotations
