@@ -25,6 +25,9 @@ class ImageTransform(Transform, register=False):
     # would spread or vanish: float32 images holding one run on finite stand-ins and get the
     # values back (functional/finite.py). Other kernels keep them local as they are.
     guard_nonfinite = False
+    # guarded ops whose output is usually smaller than the input (resizes) test the output:
+    # a non-finite value that reached no output pixel has nothing to put back
+    guard_output = False
 
     def __call__(self, *, seed: int | None = None, rng: np.random.Generator | None = None,
                  return_record: bool = False, **data: Any) -> dict[str, Any]:
@@ -52,10 +55,16 @@ class ImageTransform(Transform, register=False):
     def guarded_image(self, image: np.ndarray, params: Params) -> np.ndarray:
         """``apply_image``, with the non-finite policy for guarded ops (one ~8 us test at
         256x256x3 float32; nothing for uint8 or unguarded ops)."""
-        if self.guard_nonfinite and image.dtype.char == "f" and not all_finite(image):
-            filled, codes = finite_standin(image)
-            return put_back(self.apply_image(filled, params), self.move_codes(codes, params))
-        return self.apply_image(image, params)
+        if not self.guard_nonfinite or image.dtype.char != "f":
+            return self.apply_image(image, params)
+        if self.guard_output:
+            out = self.apply_image(image, params)
+            if all_finite(out):
+                return out
+        elif all_finite(image):
+            return self.apply_image(image, params)
+        filled, codes = finite_standin(image)
+        return put_back(self.apply_image(filled, params), self.move_codes(codes, params))
 
     def move_codes(self, codes: np.ndarray, params: Params) -> np.ndarray:
         """Where the non-finite map ``codes`` (uint8, the image's shape) lands: pixel ops

@@ -138,8 +138,8 @@ def _sample_gamma(t, rng, images):
 
 # values stay in [0, 1] (gamma > 0, thresholds and bits validated): bound 1
 vectorised(C.Gamma, _sample_gamma, lambda t, x, prm: K.point_op(
-    x, lambda v, gamma: np.power(np.maximum(v, 0.0), gamma), prm.applied, 1.0,
-    gamma=prm.gamma))
+    x, lambda v, gamma: np.power(v if v.min() >= 0 else np.maximum(v, 0.0), gamma),
+    prm.applied, 1.0, gamma=prm.gamma))  # negatives as 0 (see color.nonnegative_power)
 vectorised(C.Invert, _sample_flag, lambda t, x, prm: K.point_op(
     x, lambda v: 1.0 - v, prm.applied))
 

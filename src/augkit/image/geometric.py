@@ -205,6 +205,7 @@ class Resize(GeometricTransform):
     """Resize to a fixed ``height`` x ``width``."""
 
     guard_nonfinite = True  # interpolation mixes neighbours
+    guard_output = True
 
     def __init__(self, height: int, width: int, interpolation: str = "linear", p: float = 1.0):
         super().__init__(p=p)
@@ -282,6 +283,7 @@ class _CropResizeBase(_CropBase, register=False):
     """Crops whose window is then resized to a fixed ``height`` x ``width``."""
 
     guard_nonfinite = True  # interpolation mixes neighbours
+    guard_output = True
 
     height: int
     width: int

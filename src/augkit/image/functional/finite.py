@@ -37,6 +37,8 @@ def all_finite(img: np.ndarray) -> bool:
     if img.dtype.char != "f":
         return True
     if img.flags.c_contiguous and img.size:
+        if img.ndim == 3 and img.shape[2] <= 4:  # OpenCV's channels as they are: ~1 us less
+            return math.isfinite(sum(cv2.sumElems(img)))
         return math.isfinite(cv2.sumElems(img.reshape(img.shape[0], -1))[0])
     return bool(np.isfinite(img).all())
 
