@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
+import numpy as np
+
 from augkit.core import limits
 from augkit.core.validate import check_range, fail
 
@@ -41,3 +45,51 @@ def check_image_bytes(owner, height: int, width: int, like, count: int = 1) -> N
             f"{count} arrays of {shape} {like.dtype}")
         limits.check_output_bytes(type(owner).__name__ if not isinstance(owner, str)
                                   else owner, what, nbytes)
+
+
+# -- fill values: given in the units of the array they are written into ------------------------
+FILL_UNITS = "uint8 images take [0, 255], float32 images [0, 1]"
+MASK_FILL_MAX = 2**53  # mask values are exact within +-2**53 (see targets.mask_carrier)
+
+
+def check_fill(owner, name: str, value, hi: float = 255) -> float:
+    """A finite fill value in [0, hi] (construction time: the image dtype is not known yet)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        fail(owner, name, value, f"expected a number ({FILL_UNITS})", TypeError)
+    if not 0 <= value <= hi:  # also refuses NaN and inf
+        units = FILL_UNITS if name == "fill" else "the mask's own units"
+        fail(owner, name, value, f"expected a finite number in [0, {hi}] ({units})")
+    return float(value)
+
+
+def fill_for(owner, name: str, fill: float, array: np.ndarray) -> float:
+    """``fill`` checked against the units of ``array`` (per call, since only the data tells
+    the dtype; a few scalar tests): at most 1 for a float32 image, an integer within the
+    dtype's range for integer and bool arrays; float masks take any checked value."""
+    char = array.dtype.char
+    if char in "fd":
+        if fill > 1.0 and name == "fill":
+            fail(owner, name, fill, "a float32 image takes a fill in [0, 1], in its own units "
+                 f"({FILL_UNITS}); scale it, e.g. fill / 255")
+        return fill
+    if fill == 0:
+        return fill
+    info = _INT_RANGES.get(char) or _int_range(array.dtype)
+    if fill != int(fill) or not info.min <= fill <= info.max:
+        what = "image" if name == "fill" else "mask"
+        fail(owner, name, fill, f"a {array.dtype} {what} takes an integer fill in "
+             f"[{info.min}, {info.max}], in its own units ({FILL_UNITS})")
+    return fill
+
+
+class _Range:
+    def __init__(self, low: int, high: int):
+        self.min, self.max = low, high
+
+
+_INT_RANGES = {"?": _Range(0, 1)}  # dtype char -> range (np.iinfo costs ~1 us a call)
+
+
+def _int_range(dtype: np.dtype) -> _Range:
+    info = np.iinfo(dtype)
+    return _INT_RANGES.setdefault(dtype.char, _Range(int(info.min), int(info.max)))

@@ -8,8 +8,10 @@ import numpy as np
 
 from augkit.core.targets import get_adapter
 from augkit.core.transform import ColumnParams, Params, State, Transform
-from augkit.core.validate import check_choice, check_number
+from augkit.core.validate import check_choice
+from augkit.image._args import MASK_FILL_MAX, check_fill
 from augkit.image.batch import VECTORISED
+from augkit.image.functional.finite import all_finite, finite_standin, put_back
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
 from augkit.image.targets import BoxState, KeypointState, check_image
 
@@ -19,6 +21,14 @@ class ImageTransform(Transform, register=False):
     keypoints pass through untouched."""
 
     modality = "image"
+    # True where the kernel mixes neighbours or converts to 8 bits, so that a NaN or inf
+    # would spread or vanish: float32 images holding one run on finite stand-ins and get the
+    # values back (functional/finite.py). Other kernels keep them local as they are.
+    guard_nonfinite = False
+    # guarded ops whose output is usually smaller than the input (resizes) test the output:
+    # a non-finite value that reached no output pixel has nothing to put back
+    guard_output = False
+
     def __call__(self, *, seed: int | None = None, rng: np.random.Generator | None = None,
                  return_record: bool = False, **data: Any) -> dict[str, Any]:
         if (len(data) == 1 and seed is None and rng is None and not return_record
@@ -38,10 +48,29 @@ class ImageTransform(Transform, register=False):
 
     def apply(self, state: State, params: Params) -> State:
         if len(state) == 1:  # an image alone
-            return {"image": self.apply_image(state["image"], params)}
+            return {"image": self.guarded_image(state["image"], params)}
         out = dict(state)
-        out["image"] = self.apply_image(state["image"], params)
+        out["image"] = self.guarded_image(state["image"], params)
         return out
+
+    def guarded_image(self, image: np.ndarray, params: Params) -> np.ndarray:
+        """``apply_image``, with the non-finite policy for guarded ops (one ~8 us test at
+        256x256x3 float32; nothing for uint8 or unguarded ops)."""
+        if not self.guard_nonfinite or image.dtype.char != "f":
+            return self.apply_image(image, params)
+        if self.guard_output:
+            out = self.apply_image(image, params)
+            if all_finite(out):
+                return out
+        elif all_finite(image):
+            return self.apply_image(image, params)
+        filled, codes = finite_standin(image)
+        return put_back(self.apply_image(filled, params), self.move_codes(codes, params))
+
+    def move_codes(self, codes: np.ndarray, params: Params) -> np.ndarray:
+        """Where the non-finite map ``codes`` (uint8, the image's shape) lands: pixel ops
+        leave pixels in place."""
+        return codes
 
     def apply_image(self, image: np.ndarray, params: Params) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not implement apply_image()")
@@ -71,8 +100,8 @@ class ImageTransform(Transform, register=False):
         path = VECTORISED.get(type(self))
         images = batch["image"]
         if path is None or not isinstance(params, ColumnParams) or not isinstance(
-                images, np.ndarray):
-            return super().apply_batch(batch, params)
+                images, np.ndarray) or (self.guard_nonfinite and not all_finite(images)):
+            return super().apply_batch(batch, params)  # per sample (non-finite: guarded)
         new_images = path.apply(self, images, params)
         if new_images is None:  # the vectorised path declined (e.g. sizes would differ)
             return super().apply_batch(batch, params)
@@ -107,12 +136,15 @@ class GeometricTransform(ImageTransform, register=False):
 
     def apply(self, state: State, params: Params) -> State:
         image = state["image"]
-        out_image = self.apply_image(image, params)
+        out_image = self.guarded_image(image, params)
         if len(state) == 1:  # an image alone: nothing to move (a per-call saving)
             return {"image": out_image}
         out = self.move_targets(state, params, image.shape[:2], out_image.shape[:2])
         out["image"] = out_image
         return out
+
+    def move_codes(self, codes: np.ndarray, params: Params) -> np.ndarray:
+        return self.apply_mask(codes, params)  # nearest neighbour, like a mask
 
     def move_targets(self, state: State, params: Params, in_hw, out_hw) -> State:
         """Move masks, boxes and keypoints of ``state`` (an image of ``in_hw`` becoming
@@ -148,9 +180,15 @@ class GeometricTransform(ImageTransform, register=False):
 class WarpArgs:
     """Validation of the interpolation / border arguments shared by warping transforms."""
 
+    guard_nonfinite = True  # interpolation mixes neighbours (and inf * 0 is NaN)
+
+    def move_codes(self, codes: np.ndarray, params: Params) -> np.ndarray:
+        # nearest, with a finite (0) border whatever mask_fill is
+        return self._warp(codes, params, "nearest", 0)
+
     def _set_warp_args(self, interpolation: str, border_mode: str, fill: Any,
                        mask_fill: Any) -> None:
         self.interpolation = check_choice(self, "interpolation", interpolation, INTERPOLATIONS)
         self.border_mode = check_choice(self, "border_mode", border_mode, BORDER_MODES)
-        self.fill = check_number(self, "fill", fill, 0)
-        self.mask_fill = check_number(self, "mask_fill", mask_fill, 0)
+        self.fill = check_fill(self, "fill", fill)
+        self.mask_fill = check_fill(self, "mask_fill", mask_fill, MASK_FILL_MAX)

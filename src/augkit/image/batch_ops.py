@@ -14,6 +14,7 @@ import numpy as np
 from augkit.core.transform import ColumnParams
 from augkit.image import color as C
 from augkit.image import geometric as G
+from augkit.image._args import fill_for
 from augkit.image.batch import vectorised
 from augkit.image.functional import batch as K
 from augkit.image.functional.geometric import CV_NATIVE_CHANNELS
@@ -137,7 +138,8 @@ def _sample_gamma(t, rng, images):
 
 # values stay in [0, 1] (gamma > 0, thresholds and bits validated): bound 1
 vectorised(C.Gamma, _sample_gamma, lambda t, x, prm: K.point_op(
-    x, lambda v, gamma: np.power(v, gamma), prm.applied, 1.0, gamma=prm.gamma))
+    x, lambda v, gamma: np.power(v if v.min() >= 0 else np.maximum(v, 0.0), gamma),
+    prm.applied, 1.0, gamma=prm.gamma))  # negatives as 0 (see color.nonnegative_power)
 vectorised(C.Invert, _sample_flag, lambda t, x, prm: K.point_op(
     x, lambda v: 1.0 - v, prm.applied))
 
@@ -173,7 +175,7 @@ def _warp(t, images, prm, matrices):
         return None  # warped band by band (see geometric.py): the per-sample path
     _, h, w = _n_hw(images)
     return K.warp_affine(images, matrices, prm.applied, h, w, t.interpolation, t.border_mode,
-                         t.fill)
+                         fill_for(t, "fill", t.fill, images))
 
 
 def _sample_affine(t, rng, images):

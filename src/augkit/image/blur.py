@@ -11,6 +11,8 @@ from augkit.image.functional import blur as K
 class _KernelSizeBlur(ImageTransform, register=False):
     """Filters that differ only in their kernel: an odd size drawn from ``blur_limit``."""
 
+    guard_nonfinite = True  # a kernel window mixes neighbours
+
     def __init__(self, blur_limit: int | tuple[int, int] = (3, 7), p: float = 0.5):
         super().__init__(p=p)
         self.blur_limit = check_odd_range(self, "blur_limit", blur_limit)
@@ -58,6 +60,8 @@ class MotionBlur(ImageTransform):
     >>> bool(out[4].sum() > 0.99 and out[3].sum() == 0)  # smeared along the row only
     True
     """
+
+    guard_nonfinite = True  # a kernel window mixes neighbours
 
     def __init__(self, blur_limit: int | tuple[int, int] = (3, 9),
                  angle_range: tuple[float, float] = (0.0, 360.0),

@@ -56,6 +56,8 @@ class GaussianBlur(ImageTransform):
     Kernel size ``round(6 sigma + 1) | 1``, OpenCV's rule for 8-bit images.
     """
 
+    guard_nonfinite = True  # a kernel window mixes neighbours
+
     def __init__(self, sigma: float | tuple[float, float] = (0.5, 1.5), p: float = 0.5):
         super().__init__(p=p)
         self.sigma = check_range(self, "sigma", sigma, 1e-3, 100)

@@ -85,6 +85,8 @@ class Gamma(ImageTransform):
 class HueSaturationValue(ImageTransform):
     """Shift hue (degrees), saturation and value (fractions of full scale). RGB input only."""
 
+    guard_nonfinite = True  # through HSV an inf channel turns the pixel's others to NaN
+
     def __init__(self, hue_shift_limit: float | tuple[float, float] = 20.0,
                  sat_shift_limit: float | tuple[float, float] = 0.12,
                  val_shift_limit: float | tuple[float, float] = 0.08, p: float = 0.5):
@@ -113,6 +115,8 @@ class ColorJitter(ImageTransform):
     semantics): factors drawn from [max(0, 1 - x), 1 + x]; hue shift in [-hue, hue] turns.
     Saturation and hue need RGB input; set them to 0 for other channel counts.
     """
+
+    guard_nonfinite = True  # saturation blends with grey: inf - inf is NaN
 
     _OPS = ("brightness", "contrast", "saturation", "hue")
     _IDENTITY = {"brightness": 1.0, "contrast": 1.0, "saturation": 1.0, "hue": 0.0}
@@ -214,6 +218,8 @@ class Solarize(ImageTransform):
 class Posterize(ImageTransform):
     """Keep a number of most significant bits (drawn from ``bits``) of each 8-bit level."""
 
+    guard_nonfinite = True  # float32 goes through 8-bit levels (NaN would become 0)
+
     def __init__(self, bits: int | tuple[int, int] = (4, 8), p: float = 0.5):
         super().__init__(p=p)
         self.bits = check_range(self, "bits", bits, 1, 8, integer=True)
@@ -227,6 +233,8 @@ class Posterize(ImageTransform):
 
 class Equalize(ImageTransform):
     """Histogram equalisation, per channel."""
+
+    guard_nonfinite = True  # float32 goes through 8-bit levels and a histogram
 
     def __init__(self, p: float = 0.5):
         super().__init__(p=p)
@@ -247,6 +255,8 @@ class AutoContrast(ImageTransform):
 
 class Sharpness(ImageTransform):
     """Sharpen (factor > 1) or soften (factor < 1); factor drawn from ``factor``."""
+
+    guard_nonfinite = True  # a 3x3 smoothing mixes neighbours
 
     def __init__(self, factor: float | tuple[float, float] = (0.5, 2.0), p: float = 0.5):
         super().__init__(p=p)

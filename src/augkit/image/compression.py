@@ -18,6 +18,8 @@ class ImageCompression(ImageTransform):
     ((16, 16, 3), dtype('uint8'), True)
     """
 
+    guard_nonfinite = True  # an 8-bit codec over 8x8 blocks
+
     def __init__(self, quality_range: int | tuple[int, int] = (50, 95),
                  compression_type: str = "jpeg", p: float = 0.5):
         super().__init__(p=p)

@@ -14,7 +14,7 @@ import numpy as np
 
 from augkit.core.transform import Params, State
 from augkit.core.validate import check_number, check_range
-from augkit.image._args import SEED_MAX
+from augkit.image._args import SEED_MAX, fill_for
 from augkit.image.base import GeometricTransform, WarpArgs
 from augkit.image.functional import distortion as D
 from augkit.image.functional import geometric as G
@@ -33,10 +33,12 @@ class _CurvedWarp(WarpArgs, GeometricTransform, register=False):
         return D.remap(array, map_x, map_y, interpolation, self.border_mode, fill)
 
     def apply_image(self, image, params):
-        return self._warp(image, params, self.interpolation, self.fill)
+        return self._warp(image, params, self.interpolation,
+                          fill_for(self, "fill", self.fill, image))
 
     def apply_mask(self, mask, params):
-        return self._warp(mask, params, "nearest", self.mask_fill)
+        return self._warp(mask, params, "nearest",
+                          fill_for(self, "mask_fill", self.mask_fill, mask))
 
     def move_targets(self, state: State, params: Params, in_hw, out_hw) -> State:
         """As for any geometric op, except that boxes go through points along their edges."""
@@ -88,10 +90,12 @@ class Perspective(WarpArgs, GeometricTransform):
                                   self.border_mode, fill)
 
     def apply_image(self, image, params):
-        return self._warp(image, params, self.interpolation, self.fill)
+        return self._warp(image, params, self.interpolation,
+                          fill_for(self, "fill", self.fill, image))
 
     def apply_mask(self, mask, params):
-        return self._warp(mask, params, "nearest", self.mask_fill)
+        return self._warp(mask, params, "nearest",
+                          fill_for(self, "mask_fill", self.mask_fill, mask))
 
     def apply_points(self, xy, params, in_hw):
         return D.perspective_points(xy, self.matrix(params, in_hw))

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from augkit.core.validate import check_number, check_range
-from augkit.image._args import check_bool
+from augkit.core.validate import check_range
+from augkit.image._args import MASK_FILL_MAX, check_bool, check_fill, fill_for
 from augkit.image.base import ImageTransform
 from augkit.image.functional import channels as K
 
@@ -31,9 +31,9 @@ class GridDropout(ImageTransform):
         self.unit_size = check_range(self, "unit_size", unit_size, 1e-3, 1)
         self.ratio = check_range(self, "ratio", ratio, 0, 1)
         self.random_offset = check_bool(self, "random_offset", random_offset)
-        self.fill = check_number(self, "fill", fill, 0)
-        self.mask_fill = None if mask_fill is None else check_number(self, "mask_fill",
-                                                                     mask_fill, 0)
+        self.fill = check_fill(self, "fill", fill)
+        self.mask_fill = None if mask_fill is None else check_fill(self, "mask_fill",
+                                                                   mask_fill, MASK_FILL_MAX)
 
     def sample(self, rng, state):
         h, w = state["image"].shape[:2]
@@ -44,14 +44,15 @@ class GridDropout(ImageTransform):
         return {"unit": [unit, unit], "hole": [hole, hole], "shift": shift}
 
     def apply_image(self, image, params):
-        return K.grid_dropout(image, params["unit"], params["hole"], params["shift"], self.fill)
+        return K.grid_dropout(image, params["unit"], params["hole"], params["shift"],
+                              fill_for(self, "fill", self.fill, image))
 
     def apply(self, state, params):
         out = super().apply(state, params)
         if self.mask_fill is not None:
             def cut(m):
                 return K.grid_dropout(m, params["unit"], params["hole"], params["shift"],
-                                      self.mask_fill)
+                                      fill_for(self, "mask_fill", self.mask_fill, m))
             if "mask" in state:
                 out["mask"] = cut(state["mask"])
             if "masks" in state:
@@ -74,7 +75,7 @@ class ChannelDropout(ImageTransform):
         super().__init__(p=p)
         self.channel_drop_range = check_range(self, "channel_drop_range", channel_drop_range,
                                               1, 1 << 16, integer=True)
-        self.fill = check_number(self, "fill", fill, 0)
+        self.fill = check_fill(self, "fill", fill)
 
     def sample(self, rng, state):
         image = state["image"]
@@ -88,4 +89,5 @@ class ChannelDropout(ImageTransform):
         return {"channels": sorted(int(c) for c in rng.choice(channels, count, replace=False))}
 
     def apply_image(self, image, params):
-        return K.channel_dropout(image, params["channels"], self.fill)
+        return K.channel_dropout(image, params["channels"], fill_for(self, "fill", self.fill,
+                                                                      image))

@@ -12,7 +12,7 @@ import numpy as np
 from augkit.core.random import uniform
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, check_range, fail
-from augkit.image._args import check_image_bytes
+from augkit.image._args import check_image_bytes, fill_for
 from augkit.image.base import GeometricTransform, WarpArgs
 from augkit.image.functional import geometric as G
 
@@ -108,10 +108,12 @@ class _AffineBase(WarpArgs, GeometricTransform, register=False):
                              interpolation=interpolation, border_mode=self.border_mode, fill=fill)
 
     def apply_image(self, image, params):
-        return self._warp(image, params, self.interpolation, self.fill)
+        return self._warp(image, params, self.interpolation,
+                          fill_for(self, "fill", self.fill, image))
 
     def apply_mask(self, mask, params):
-        return self._warp(mask, params, "nearest", self.mask_fill)
+        return self._warp(mask, params, "nearest",
+                          fill_for(self, "mask_fill", self.mask_fill, mask))
 
     def apply_points(self, xy, params, in_hw):
         return G.affine_points(xy, self.matrix(params, in_hw))
@@ -202,6 +204,9 @@ class Zoom(_AffineBase):
 class Resize(GeometricTransform):
     """Resize to a fixed ``height`` x ``width``."""
 
+    guard_nonfinite = True  # interpolation mixes neighbours
+    guard_output = True
+
     def __init__(self, height: int, width: int, interpolation: str = "linear", p: float = 1.0):
         super().__init__(p=p)
         self.height = _check_size(self, "height", height)
@@ -279,6 +284,9 @@ class CenterCrop(_CropBase):
 class _CropResizeBase(_CropBase, register=False):
     """Crops whose window is then resized to a fixed ``height`` x ``width``."""
 
+    guard_nonfinite = True  # interpolation mixes neighbours
+    guard_output = True
+
     height: int
     width: int
     interpolation: str
@@ -342,6 +350,8 @@ class Pad(WarpArgs, GeometricTransform):
     """Pad the borders by ``padding``: an int (all sides), (vertical, horizontal), or
     (top, bottom, left, right) in pixels."""
 
+    guard_nonfinite = False  # copies border pixels: NaN and inf stay as they are
+
     def __init__(self, padding: int | tuple[int, ...] = 4, border_mode: str = "constant",
                  fill: float = 0, mask_fill: float = 0, p: float = 1.0):
         super().__init__(p=p)
@@ -364,11 +374,13 @@ class Pad(WarpArgs, GeometricTransform):
 
     def apply_image(self, image, params):
         self._check(image)
-        return G.pad(image, *self._sides, border_mode=self.border_mode, fill=self.fill)
+        return G.pad(image, *self._sides, border_mode=self.border_mode,
+                     fill=fill_for(self, "fill", self.fill, image))
 
     def apply_mask(self, mask, params):
         self._check(mask)
-        return G.pad(mask, *self._sides, border_mode=self.border_mode, fill=self.mask_fill)
+        return G.pad(mask, *self._sides, border_mode=self.border_mode,
+                     fill=fill_for(self, "mask_fill", self.mask_fill, mask))
 
     def apply_points(self, xy, params, in_hw):
         top, _, left, _ = self._sides

@@ -23,6 +23,8 @@ class CLAHE(ImageTransform):
     True
     """
 
+    guard_nonfinite = True  # 8-bit tiles and histograms
+
     def __init__(self, clip_limit: float | tuple[float, float] = (1.0, 4.0),
                  tile_grid_size: tuple[int, int] = (8, 8), p: float = 0.5):
         super().__init__(p=p)

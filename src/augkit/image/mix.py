@@ -29,6 +29,7 @@ from augkit.core.validate import check_choice, check_number, check_range
 from augkit.image._args import check_image_bytes
 from augkit.image.base import ImageTransform
 from augkit.image.functional import mix as M
+from augkit.image.functional.finite import all_finite, finite_standin, put_back
 from augkit.image.functional.geometric import INTERPOLATIONS
 from augkit.image.targets import BoxState, KeypointState, box_areas
 
@@ -240,16 +241,25 @@ class Mosaic(_MixTransform):
         center, partners = params.center, params.partners
         sources = np.column_stack([np.arange(len(images)), partners])
         out = dict(batch)
-        out["image"] = np.stack([
-            M.mosaic_one([images[s] for s in src], self.height, self.width, int(cx), int(cy),
-                         self.interpolation)
-            for src, (cx, cy) in zip(sources, center, strict=True)])
+        out["image"] = np.stack([self._canvas([images[s] for s in src], int(cx), int(cy))
+                                 for src, (cx, cy) in zip(sources, center, strict=True)])
         self._mix_labels(batch, out, partners, self._weights(center))
         if batch["_targets"] is not None:
             out["_targets"] = [self._targets([batch["_targets"][s] for s in src],
                                              [images[s].shape[:2] for s in src], int(cx), int(cy))
                                for src, (cx, cy) in zip(sources, center, strict=True)]
         return out
+
+    def _canvas(self, sources: list[np.ndarray], cx: int, cy: int) -> np.ndarray:
+        if all(all_finite(s) for s in sources):
+            return M.mosaic_one(sources, self.height, self.width, cx, cy, self.interpolation)
+        # NaN / inf: resize finite stand-ins, then put the values back where they land
+        pairs = [finite_standin(s) if s.dtype.char == "f" else (s, None) for s in sources]
+        out = M.mosaic_one([f for f, _ in pairs], self.height, self.width, cx, cy,
+                           self.interpolation)
+        codes = M.mosaic_one([np.zeros(f.shape, np.uint8) if c is None else c
+                              for f, c in pairs], self.height, self.width, cx, cy, "nearest")
+        return put_back(out, codes)
 
     def _targets(self, parts: list[dict], sizes: list, cx: int, cy: int) -> dict:
         tiles = M.quadrants(self.height, self.width, cx, cy)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from augkit.core.validate import check_number, check_range
+from augkit.core.validate import check_range
+from augkit.image._args import MASK_FILL_MAX, check_fill, fill_for
 from augkit.image.base import ImageTransform
 from augkit.image.functional.occlusion import erase_rectangles
 
@@ -18,22 +19,25 @@ class _EraseBase(ImageTransform, register=False):
     mask_fill: float | None
 
     def _check_fills(self, fill, mask_fill) -> None:
-        self.fill = check_number(self, "fill", fill, 0)
-        self.mask_fill = None if mask_fill is None else check_number(self, "mask_fill",
-                                                                     mask_fill, 0)
+        self.fill = check_fill(self, "fill", fill)
+        self.mask_fill = None if mask_fill is None else check_fill(self, "mask_fill",
+                                                                   mask_fill, MASK_FILL_MAX)
 
     def apply(self, state, params):
         out = super().apply(state, params)
         if self.mask_fill is not None:
             rects = params["rectangles"]
             if "mask" in state:
-                out["mask"] = erase_rectangles(state["mask"], rects, self.mask_fill)
+                out["mask"] = erase_rectangles(state["mask"], rects, fill_for(
+                    self, "mask_fill", self.mask_fill, state["mask"]))
             if "masks" in state:
-                out["masks"] = [erase_rectangles(m, rects, self.mask_fill) for m in state["masks"]]
+                out["masks"] = [erase_rectangles(m, rects, fill_for(
+                    self, "mask_fill", self.mask_fill, m)) for m in state["masks"]]
         return out
 
     def apply_image(self, image, params):
-        return erase_rectangles(image, params["rectangles"], self.fill)
+        return erase_rectangles(image, params["rectangles"],
+                                fill_for(self, "fill", self.fill, image))
 
 
 class Cutout(_EraseBase):

@@ -26,6 +26,8 @@ def aspect_size(height: int, width: int, side: int, longest: bool) -> tuple[int,
 
 
 class _MaxSize(GeometricTransform, register=False):
+    guard_nonfinite = True  # interpolation mixes neighbours
+    guard_output = True
     longest: bool
 
     def __init__(self, max_size: int | list[int] = 1024, interpolation: str = "linear",

@@ -34,6 +34,8 @@ class RandomFog(ImageTransform):
     True
     """
 
+    guard_nonfinite = True  # a blurred haze field
+
     def __init__(self, fog_coef: float | tuple[float, float] = (0.3, 0.7),
                  fog_value: float = 0.85, p: float = 0.5):
         super().__init__(p=p)
@@ -59,6 +61,8 @@ class RandomRain(ImageTransform):
     >>> bool(out["image"].max() > 100)  # bright streaks on a dark scene
     True
     """
+
+    guard_nonfinite = True  # blurred streaks over the scene
 
     def __init__(self, density: float | tuple[float, float] = (0.002, 0.006),
                  length: float | tuple[float, float] = (0.05, 0.12),
@@ -94,6 +98,8 @@ class RandomSnow(ImageTransform):
     >>> int(out["image"][0, 0])
     128
     """
+
+    guard_nonfinite = True  # blurred flakes over the scene
 
     def __init__(self, density: float | tuple[float, float] = (0.002, 0.01),
                  flake_size: float | tuple[float, float] = (0.004, 0.012),
@@ -199,6 +205,8 @@ class LowLight(ImageTransform):
     >>> int(out(image=img)["image"][0, 0])
     50
     """
+
+    guard_nonfinite = True  # photon noise of inf is NaN
 
     def __init__(self, exposure: float | tuple[float, float] = (0.1, 0.4),
                  gamma: float | tuple[float, float] = (1.0, 2.0),

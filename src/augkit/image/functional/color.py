@@ -172,8 +172,24 @@ def mean_gray(img: np.ndarray) -> float:
         return (s[0] / count * _W_R + s[1] / count * _W_G + s[2] / count * _W_B) / 255.0
     if img.ndim == 3 and img.shape[2] == 3:
         channel_means = np.asarray(cv2.mean(img)[:3])
-        return float(channel_means @ RGB_WEIGHTS) / max_value(img)
-    return float(img.mean()) / max_value(img)
+        m = float(channel_means @ RGB_WEIGHTS) / max_value(img)
+    else:
+        m = float(img.mean()) / max_value(img)
+    # a NaN or inf pixel makes the mean non-finite: take the finite pixels' mean instead, so
+    # it cannot spread into the others (a check of one scalar on the common path)
+    return m if math.isfinite(m) else _finite_mean_gray(img)
+
+
+def _finite_mean_gray(img: np.ndarray) -> float:
+    """``mean_gray`` over the finite values of each channel (0 where a channel has none)."""
+    planes = _channels(img) if img.ndim == 3 and img.shape[2] == 3 else [img]
+    means = []
+    for plane in planes:
+        good = plane[np.isfinite(plane)]
+        means.append(float(good.mean(dtype=np.float64)) if good.size else 0.0)
+    if len(means) == 3:
+        return float(np.asarray(means) @ RGB_WEIGHTS)
+    return means[0]
 
 
 def brightness_contrast(img: np.ndarray, beta: float, alpha: float) -> np.ndarray:
@@ -187,8 +203,10 @@ def brightness_contrast(img: np.ndarray, beta: float, alpha: float) -> np.ndarra
         return apply_lut(img, _brightness_contrast_lut(mean_gray(img), alpha, beta))
     m = mean_gray(img) if alpha != 1.0 else 0.0
     if img.dtype == np.float32:  # alpha * x + (m - alpha * m + beta): one OpenCV pass
-        out = keep_shape(cv2.addWeighted(img, float(alpha), img, 0.0,
-                                         m - float(alpha) * m + float(beta)), img)
+        # over one channel of (H, W * C) values: the same sums as addWeighted(img, alpha,
+        # img, 0, offset), without its 0 * x term, which turned an inf pixel into NaN
+        matrix = np.array([[float(alpha), m - float(alpha) * m + float(beta)]])
+        out = cv2.transform(img.reshape(img.shape[0], -1, 1), matrix).reshape(img.shape)
         np.clip(out, 0.0, 1.0, out=out)
         return out
     return point_op(img, lambda x: (x - m) * alpha + m + beta)
@@ -263,7 +281,16 @@ def multiply(img: np.ndarray, factor: float) -> np.ndarray:
 def gamma(img: np.ndarray, value: float) -> np.ndarray:
     if img.dtype.char == "B" and isinstance(value, (float, int)) and 0.0 < value < math.inf:
         return translated(img, _gamma_lut(value).data)
-    return point_op(img, lambda x: np.power(x, value))
+    return point_op(img, lambda x: nonnegative_power(x, value))
+
+
+def nonnegative_power(x: np.ndarray, value) -> np.ndarray:
+    """``max(x, 0) ** value`` as a new array: a negative float (outside [0, 1]) is taken as
+    0, since its power would be NaN; NaN stays NaN. One SIMD min (~6 us at 256x256x3) spares
+    the common, non-negative image numpy's maximum (~58 us)."""
+    if x.size and x.min() >= 0:  # False for NaN too: the careful path keeps it
+        return np.power(x, value)
+    return np.power(np.maximum(x, np.float32(0.0)), value)
 
 
 def _gamma_lut(value: float) -> np.ndarray:
@@ -391,6 +418,8 @@ def autocontrast(img: np.ndarray) -> np.ndarray:
         ranges = list(zip(lows.tolist(), highs.tolist(), strict=True))
     else:
         ranges = [(channel.min(), channel.max()) for channel in _channels(img)]
+    if img.dtype.char == "f" and not math.isfinite(sum(lo + hi for lo, hi in ranges)):
+        ranges = _finite_ranges(img)  # NaN / inf pixels: the range of the finite ones
     if many and img.dtype == np.float32:  # (x - lo) / (hi - lo) per channel: one OpenCV pass
         scale = [1.0 / (hi - lo) if hi > lo else 1.0 for lo, hi in ranges]
         offset = [-lo * k if hi > lo else 0.0 for (lo, hi), k in zip(ranges, scale, strict=True)]
@@ -405,6 +434,14 @@ def autocontrast(img: np.ndarray) -> np.ndarray:
         else:
             fns.append(lambda x: x)
     return per_channel_point_op(img, fns)
+
+
+def _finite_ranges(img: np.ndarray) -> list[tuple[float, float]]:
+    ranges = []
+    for channel in _channels(img):
+        good = channel[np.isfinite(channel)]
+        ranges.append((float(good.min()), float(good.max())) if good.size else (0.0, 0.0))
+    return ranges
 
 
 def require_rgb(img: np.ndarray, owner: str) -> None:

@@ -165,7 +165,10 @@ def low_light(img: np.ndarray, exposure: float, gamma: float, shot_std: float,
     """An under-exposed capture: ``exposure * x ** gamma``, then photon shot noise (std
     ``shot_std`` at full scale) and Gaussian read noise (std ``read_std``), quantised."""
     rng = np.random.default_rng(noise_seed)
-    x = np.float32(exposure) * np.power(unit(img), np.float32(gamma))
+    x = unit(img)
+    np.maximum(x, 0.0, out=x)  # negative floats: a power of them is NaN
+    np.power(x, np.float32(gamma), out=x)
+    x *= np.float32(exposure)
     x = poisson_photons(x, shot_std, rng)
     read = normal(rng, x.shape)
     read *= np.float32(read_std)
