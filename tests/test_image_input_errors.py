@@ -71,6 +71,8 @@ def test_non_native_byte_order_gives_the_native_result(name):
     big = _big_endian(CASES[name].data(np.random.default_rng(0)))
     native = {k: _native(v) for k, v in big.items()}
     transform = CASES[name].build()
+    if getattr(transform, "fill", 0) > 1:  # the case's fill is in uint8 units; these are float
+        transform.fill = transform.fill / 255
     if CASES[name].batch_only:
         got, want = transform.batch(**big, seed=3), transform.batch(**native, seed=3)
         images = got["images"]
