@@ -1,0 +1,23 @@
+"""Proxy models and paired statistics: where augkit measures whether augmentation helps.
+
+Policy search, the over-augmentation checks, GAN evaluation and the experiments all train
+through :func:`fit_proxy` (or your own function) under :func:`compare_arms`' protocol and
+judge with :func:`paired_difference`, so a fair comparison is written once. The statistics
+and splits are numpy only; the proxy models import torch when they train.
+"""
+
+from augkit.evaluate.folds import stratified_folds, stratified_subset
+from augkit.evaluate.models import FitResult, accuracy, augmenter, fit_proxy
+from augkit.evaluate.protocol import Comparison, compare_arms
+from augkit.evaluate.stats import (
+    PairedDifference,
+    holm_adjust,
+    mean_std,
+    paired_difference,
+    t_cdf,
+    t_quantile,
+)
+
+__all__ = ["Comparison", "FitResult", "PairedDifference", "accuracy", "augmenter",
+           "compare_arms", "fit_proxy", "holm_adjust", "mean_std", "paired_difference",
+           "stratified_folds", "stratified_subset", "t_cdf", "t_quantile"]
