@@ -53,8 +53,9 @@ def _check_modality(modality: str) -> None:
         raise ValueError(f"modality must be one of {', '.join(MODALITIES)}; got {modality!r}")
 
 
-def augmenter(pipeline, modality: str) -> Augment:
-    """Wrap an augkit transform as ``(inputs, seed) -> augmented inputs`` of the same shape."""
+def augmenter(pipeline, modality: str, keep_shape: bool = True) -> Augment:
+    """Wrap an augkit transform as ``(inputs, seed) -> augmented inputs`` (images: of the
+    same shape unless ``keep_shape=False``; one array either way)."""
     _check_modality(modality)
     if modality == "text":
         return lambda texts, seed: pipeline.batch(list(texts), seed=seed)["texts"]
@@ -63,10 +64,12 @@ def augmenter(pipeline, modality: str) -> Augment:
 
     def augment_images(images, seed):
         out = pipeline.batch(images, seed=seed)["images"]
-        if not isinstance(out, np.ndarray) or out.shape != images.shape:
+        if not isinstance(out, np.ndarray) or (keep_shape and out.shape != images.shape):
             raise ValueError("the proxy model needs augmented images of the input's shape "
                              f"{images.shape}; the pipeline changed it (add a Resize or a "
-                             "fixed-size crop at its end)")
+                             "fixed-size crop at its end)" if keep_shape else
+                             "the proxy model needs augmented images of one size; the pipeline "
+                             "made images of different sizes (add a Resize at its end)")
         return out
     return augment_images
 
@@ -152,14 +155,16 @@ def fit_proxy(modality: str, x_train, y_train, x_val=None, y_val=None, *,
               augment: Augment | None = None, seed: int = 0, max_epochs: int = 30,
               patience: int = 8, batch_size: int | None = None,
               learning_rate: float | None = None,
-              num_classes: int | None = None) -> FitResult:
+              num_classes: int | None = None, threads: int | None = 1) -> FitResult:
     """Train the modality's proxy model; with a validation set, keep the best epoch's weights
     and stop after ``patience`` epochs without a better validation accuracy.
 
     ``augment(inputs, seed)`` (see :func:`augmenter`) makes a fresh augmented copy of the
     training inputs every epoch, seeded by ``(seed, epoch)``. Initialisation and batch order
     depend on ``seed`` only, so two arms with the same seed differ only by their augmentation.
-    The caller's global torch random state is left as it was.
+    The caller's global torch random state is left as it was. ``threads``: torch threads
+    while training (one is fastest for models this small, and several fits can then run in
+    parallel; None keeps torch's setting).
     """
     import torch
 
@@ -178,6 +183,18 @@ def fit_proxy(modality: str, x_train, y_train, x_val=None, y_val=None, *,
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"fit_proxy: {name} must be a positive integer, got {value!r}")
 
+    previous_threads = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        return _fit(torch, modality, x_train, y_train, x_val, y_val, augment, seed, max_epochs,
+                    patience, batch_size, learning_rate, classes)
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _fit(torch, modality, x_train, y_train, x_val, y_val, augment, seed, max_epochs, patience,
+         batch_size, learning_rate, classes) -> FitResult:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model, encode = _build(torch, modality, x_train, classes)
