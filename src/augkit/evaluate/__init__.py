@@ -9,6 +9,7 @@ and splits are numpy only; the proxy models import torch when they train.
 from augkit.evaluate.folds import stratified_folds, stratified_subset
 from augkit.evaluate.models import FitResult, accuracy, augmenter, fit_proxy
 from augkit.evaluate.protocol import Comparison, compare_arms
+from augkit.evaluate.report import Report
 from augkit.evaluate.stats import (
     PairedDifference,
     holm_adjust,
@@ -18,6 +19,6 @@ from augkit.evaluate.stats import (
     t_quantile,
 )
 
-__all__ = ["Comparison", "FitResult", "PairedDifference", "accuracy", "augmenter",
+__all__ = ["Comparison", "FitResult", "PairedDifference", "Report", "accuracy", "augmenter",
            "compare_arms", "fit_proxy", "holm_adjust", "mean_std", "paired_difference",
            "stratified_folds", "stratified_subset", "t_cdf", "t_quantile"]
