@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["stratified_folds", "stratified_subset"]
+__all__ = ["split_validation", "stratified_folds", "stratified_subset"]
 
 
 def _labels(labels) -> np.ndarray:
@@ -65,3 +65,14 @@ def stratified_subset(labels, n: int, seed: int) -> np.ndarray:
     picked = [rng.choice(np.flatnonzero(y == cls), size=int(t), replace=False)
               for cls, t in zip(classes, take, strict=True)]
     return np.sort(np.concatenate(picked))
+
+
+def split_validation(labels, train_idx: np.ndarray, fraction: float, seed: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """``train_idx`` split into (fit, validation) indices: a stratified ``fraction`` (at least
+    one per class) for validation-based stopping."""
+    y = _labels(labels)[train_idx]
+    n_val = max(len(np.unique(y)), int(round(fraction * train_idx.size)))
+    val_pos = stratified_subset(y, n_val, seed)
+    fit_pos = np.setdiff1d(np.arange(train_idx.size), val_pos)
+    return train_idx[fit_pos], train_idx[val_pos]

@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from augkit.evaluate.folds import stratified_folds, stratified_subset
+from augkit.evaluate.folds import split_validation, stratified_folds
 from augkit.evaluate.models import accuracy, augmenter, fit_proxy
 from augkit.evaluate.stats import PairedDifference, holm_adjust, mean_std, paired_difference
 
-__all__ = ["Comparison", "compare_arms"]
+__all__ = ["Comparison", "Trainer", "as_augment", "compare_arms"]
 
 
 @dataclass
@@ -98,7 +98,8 @@ class Comparison:
         return "\n".join(lines)
 
 
-def _as_augment(arm: Any, modality: str):
+def as_augment(arm: Any, modality: str):
+    """An arm as ``None`` or an ``(inputs, seed) -> inputs`` function."""
     if arm is None or arm == "none":
         return None
     if hasattr(arm, "batch") and hasattr(arm, "sample"):  # an augkit transform
@@ -111,6 +112,65 @@ def _as_augment(arm: Any, modality: str):
 
 def _take(inputs, idx):
     return inputs[idx] if isinstance(inputs, np.ndarray) else [inputs[i] for i in idx]
+
+
+class Trainer:
+    """The runs of the protocol and the training of one arm on one run.
+
+    A run is ``(seed, fold)``: the seed's stratified folds (or, with ``test``, the whole
+    training set and the test set), a stratified validation part of the training split, and
+    the seed for the model. Splits are made once per seed and shared by every arm.
+    """
+
+    def __init__(self, modality: str, inputs, labels, *, folds: int = 3,
+                 test: tuple[Any, Any] | None = None, val_fraction: float = 0.2,
+                 fit: Callable | None = None,
+                 metric: Callable[[Any, Any], float] = accuracy, **fit_options: Any):
+        self.labels = np.asarray(labels)
+        if len(inputs) != self.labels.size:
+            raise ValueError(f"compare_arms: {len(inputs)} inputs but {self.labels.size} "
+                             "labels")
+        if not 0.0 < val_fraction < 1.0:
+            raise ValueError(f"compare_arms: val_fraction must be in (0, 1), got "
+                             f"{val_fraction!r}")
+        if fit is None:
+            classes = int(self.labels.max()) + 1
+
+            def fit(xt, yt, xv, yv, *, augment, seed):
+                return fit_proxy(modality, xt, yt, xv, yv, augment=augment, seed=seed,
+                                 num_classes=classes, **fit_options).predict
+        elif fit_options:
+            raise ValueError(f"compare_arms: options {sorted(fit_options)} go to the built-in "
+                             "proxy trainer; your own fit takes none")
+        self.modality, self.inputs, self.fit, self.metric = modality, inputs, fit, metric
+        self.folds, self.test, self.val_fraction = folds, test, val_fraction
+        self.folds_per_seed = 1 if test is not None else folds
+        self._splits: dict[int, list] = {}
+
+    def _split(self, seed: int, fold: int):
+        if seed not in self._splits:
+            labels = self.labels
+            splits = ([(np.arange(labels.size), None)] if self.test is not None
+                      else stratified_folds(labels, self.folds, seed))
+            made = []
+            for train_idx, eval_idx in splits:
+                fit_idx, val_idx = split_validation(labels, train_idx, self.val_fraction, seed)
+                made.append((fit_idx, val_idx, eval_idx))
+            self._splits[seed] = made
+        return self._splits[seed][fold]
+
+    def score(self, augment, seed: int, fold: int) -> float:
+        """Train with ``augment`` (None or ``(inputs, seed) -> inputs``) on run (seed, fold)
+        and score it on the run's evaluation part."""
+        fit_idx, val_idx, eval_idx = self._split(seed, fold)
+        if self.test is not None:
+            x_eval, y_eval = self.test
+        else:
+            x_eval, y_eval = _take(self.inputs, eval_idx), self.labels[eval_idx]
+        predict = self.fit(_take(self.inputs, fit_idx), self.labels[fit_idx],
+                           _take(self.inputs, val_idx), self.labels[val_idx],
+                           augment=augment, seed=seed)
+        return float(self.metric(np.asarray(y_eval), predict(x_eval)))
 
 
 def compare_arms(modality: str, inputs, labels, arms: Mapping[str, Any], *,
@@ -137,40 +197,17 @@ def compare_arms(modality: str, inputs, labels, arms: Mapping[str, Any], *,
     >>> sorted(result.rows()[1])[:4]
     ['arm', 'ci_high', 'ci_low', 'diff']
     """
-    labels = np.asarray(labels)
     if baseline not in arms:
         raise ValueError(f"baseline {baseline!r} is not one of the arms {list(arms)}")
-    if len(inputs) != labels.size:
-        raise ValueError(f"compare_arms: {len(inputs)} inputs but {labels.size} labels")
-    if not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"compare_arms: val_fraction must be in (0, 1), got {val_fraction!r}")
-    augments = {name: _as_augment(arm, modality) for name, arm in arms.items()}
-    if fit is None:
-        def fit(xt, yt, xv, yv, *, augment, seed):
-            return fit_proxy(modality, xt, yt, xv, yv, augment=augment, seed=seed,
-                             num_classes=int(labels.max()) + 1, **fit_options).predict
-    elif fit_options:
-        raise ValueError(f"compare_arms: options {sorted(fit_options)} go to the built-in "
-                         "proxy trainer; your own fit takes none")
+    trainer = Trainer(modality, inputs, labels, folds=folds, test=test,
+                      val_fraction=val_fraction, fit=fit, metric=metric, **fit_options)
+    augments = {name: as_augment(arm, modality) for name, arm in arms.items()}
     scores: dict[str, list[float]] = {name: [] for name in arms}
     runs: list[dict[str, int]] = []
     for seed in seeds:
-        splits = ([(np.arange(labels.size), None)] if test is not None
-                  else stratified_folds(labels, folds, seed))
-        for fold, (train_idx, eval_idx) in enumerate(splits):
-            n_val = max(len(np.unique(labels[train_idx])),
-                        int(round(val_fraction * train_idx.size)))
-            val_pos = stratified_subset(labels[train_idx], n_val, seed)
-            fit_pos = np.setdiff1d(np.arange(train_idx.size), val_pos)
-            fit_idx, val_idx = train_idx[fit_pos], train_idx[val_pos]
-            if test is not None:
-                x_eval, y_eval = test
-            else:
-                x_eval, y_eval = _take(inputs, eval_idx), labels[eval_idx]
+        for fold in range(trainer.folds_per_seed):
             for name, augment in augments.items():
-                predict = fit(_take(inputs, fit_idx), labels[fit_idx], _take(inputs, val_idx),
-                              labels[val_idx], augment=augment, seed=seed)
-                scores[name].append(metric(np.asarray(y_eval), predict(x_eval)))
+                scores[name].append(trainer.score(augment, seed, fold))
                 if progress is not None:
                     progress(f"seed {seed} fold {fold} {name}: {scores[name][-1]:.4f}")
             runs.append({"seed": int(seed), "fold": fold})

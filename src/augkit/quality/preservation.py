@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from augkit.core.serialize import from_dict
-from augkit.evaluate.folds import stratified_folds, stratified_subset
+from augkit.evaluate.folds import split_validation, stratified_folds, stratified_subset
 from augkit.evaluate.models import augmenter, fit_proxy
 
 __all__ = ["OpPreservation", "PreservationReport", "label_preservation", "wilson_interval"]
@@ -173,12 +173,9 @@ def label_preservation(modality: str, inputs, labels, pipeline, *, copies: int =
     reference = _series_reference(modality, inputs, labels)
 
     for fold, (train_idx, eval_idx) in enumerate(stratified_folds(labels, folds, seed)):
-        n_val = max(len(np.unique(labels[train_idx])), int(round(0.2 * train_idx.size)))
-        val_pos = stratified_subset(labels[train_idx], n_val, seed)
-        fit_pos = np.setdiff1d(np.arange(train_idx.size), val_pos)
-        predict = fit(_take(inputs, train_idx[fit_pos]), labels[train_idx[fit_pos]],
-                      _take(inputs, train_idx[val_pos]), labels[train_idx[val_pos]],
-                      augment=None, seed=seed)
+        fit_idx, val_idx = split_validation(labels, train_idx, 0.2, seed)
+        predict = fit(_take(inputs, fit_idx), labels[fit_idx], _take(inputs, val_idx),
+                      labels[val_idx], augment=None, seed=seed)
         originals = _take(inputs, eval_idx)
         predictions_original[eval_idx] = predict(originals)
         for key, (_, _, transform) in enumerate(candidates):
