@@ -10,6 +10,7 @@ from augkit.evaluate.folds import stratified_folds, stratified_subset
 from augkit.evaluate.models import FitResult, accuracy, augmenter, fit_proxy
 from augkit.evaluate.protocol import Comparison, compare_arms
 from augkit.evaluate.report import Report
+from augkit.evaluate.selection import Candidate, Selection, select
 from augkit.evaluate.stats import (
     PairedDifference,
     holm_adjust,
@@ -19,6 +20,6 @@ from augkit.evaluate.stats import (
     t_quantile,
 )
 
-__all__ = ["Comparison", "FitResult", "PairedDifference", "Report", "accuracy", "augmenter",
-           "compare_arms", "fit_proxy", "holm_adjust", "mean_std", "paired_difference",
+__all__ = ["Candidate", "Comparison", "FitResult", "PairedDifference", "Report", "Selection", "accuracy", "augmenter",
+           "compare_arms", "fit_proxy", "holm_adjust", "mean_std", "paired_difference", "select",
            "stratified_folds", "stratified_subset", "t_cdf", "t_quantile"]
