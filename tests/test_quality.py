@@ -245,3 +245,14 @@ def test_strength_sweep_argument_errors():
         strength_sweep("image", x, y, "Brightness", "limit", [0.1], fixed={"limit": 0.2})
     with pytest.raises(ValueError, match="unknown transform type 'Brightnes'"):
         strength_sweep("image", x, y, "Brightnes", "limit", [0.1])
+
+
+def test_an_op_that_cannot_run_on_the_data_is_reported_not_fatal():
+    x, y = _flat_images()
+    report = label_preservation("image", x, y, augkit.Compose([A.HorizontalFlip(),
+                                                               A.HueSaturationValue()]),
+                                copies=1, fit=_brightness_fit)
+    rows = {r.op: r for r in report.ops}
+    assert "RGB" in rows["HueSaturationValue"].error and rows["HueSaturationValue"].flagged
+    assert rows["pipeline"].error and not rows["HorizontalFlip"].error
+    assert "cannot run on this data" in report.to_markdown()

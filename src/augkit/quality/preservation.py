@@ -8,10 +8,12 @@ prediction on the original, with a 95 % Wilson interval. Copies of one sample ar
 so the interval counts each sample once (the conservative count). An op is flagged when its
 rate is above ``threshold``.
 
-Also reported: the fraction of outputs identical to their input (wasted copies), accuracy on
-originals and on augmented copies, and per modality a size of the change: the changed-word
-fraction for text, and for series the DTW distance to the original relative to the median
-distance of a series to its nearest neighbour of the same class.
+An op that cannot run on the data (a colour op on greyscale images, say) gets a row with its
+error message, flagged, instead of stopping the check. Also reported: the fraction of outputs
+identical to their input (wasted copies), accuracy on originals and on augmented copies, and
+per modality a size of the change: the changed-word fraction for text, and for series the DTW
+distance to the original relative to the median distance of a series to its nearest neighbour
+of the same class.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class OpPreservation:
     accuracy_augmented: float
     flagged: bool
     extra: dict[str, float] = field(default_factory=dict)
+    error: str = ""       # the op cannot run on this data (its error message); rates are NaN
 
     def as_row(self) -> dict[str, Any]:
         row = asdict(self)
@@ -92,6 +95,9 @@ class PreservationReport:
                  "| flagged |", "|---|---|---|---|---|"]
         for r in self.ops:
             name = r.op if not r.path else f"{r.op} ({r.path})"
+            if r.error:
+                lines.append(f"| {name} | cannot run on this data: {r.error} | | | **yes** |")
+                continue
             lines.append(f"| {name} | {r.changed_rate:.1%} [{r.ci_low:.1%}, {r.ci_high:.1%}] | "
                          f"{r.unchanged_outputs:.1%} | {r.accuracy_original:.1%} -> "
                          f"{r.accuracy_augmented:.1%} | {'**yes**' if r.flagged else 'no'} |")
@@ -170,6 +176,7 @@ def label_preservation(modality: str, inputs, labels, pipeline, *, copies: int =
     predictions = {key: np.empty((copies, labels.size), np.int64) for key in augmented}
     unchanged = {key: 0 for key in augmented}
     extras: dict[int, list[float]] = {key: [] for key in augmented}
+    errors: dict[int, str] = {}
     reference = _series_reference(modality, inputs, labels)
 
     for fold, (train_idx, eval_idx) in enumerate(stratified_folds(labels, folds, seed)):
@@ -179,10 +186,16 @@ def label_preservation(modality: str, inputs, labels, pipeline, *, copies: int =
         originals = _take(inputs, eval_idx)
         predictions_original[eval_idx] = predict(originals)
         for key, (_, _, transform) in enumerate(candidates):
+            if key in errors:
+                continue
             run = augmenter(transform, modality, keep_shape=False)
             for copy in range(copies):
-                out = run(originals, int(np.random.SeedSequence([seed, fold, key, copy])
-                                         .generate_state(1)[0]))
+                try:
+                    out = run(originals, int(np.random.SeedSequence([seed, fold, key, copy])
+                                             .generate_state(1)[0]))
+                except (ValueError, TypeError) as err:  # e.g. a colour op on greyscale
+                    errors[key] = " ".join(str(err).split())[:300]
+                    break
                 predictions[key][copy, eval_idx] = predict(out)
                 for before, after in zip(originals, out, strict=True):
                     unchanged[key] += _same(before, after)
@@ -193,6 +206,11 @@ def label_preservation(modality: str, inputs, labels, pipeline, *, copies: int =
     ops = []
     accuracy_original = float(np.mean(predictions_original == labels))
     for key, (name, path, _) in enumerate(candidates):
+        if key in errors:
+            nan = float("nan")
+            ops.append(OpPreservation(name, path, int(labels.size), 0, nan, nan, nan, nan,
+                                      accuracy_original, nan, True, {}, errors[key]))
+            continue
         changed = predictions[key] != predictions_original[None, :]
         rate = float(changed.mean())
         low, high = wilson_interval(rate * labels.size, labels.size)
