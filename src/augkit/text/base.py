@@ -241,12 +241,37 @@ def pick(u: float, n: int) -> int:
 
 
 def distinct(us: list[float], n: int, k: int) -> list[int]:
-    """``k`` distinct indices of ``range(n)`` from ``k`` uniforms (partial Fisher-Yates)."""
-    pool = list(range(n))
+    """``k`` distinct indices of ``range(n)`` from ``k`` uniforms (partial Fisher-Yates).
+
+    Work is O(k), not O(n): only the displaced entries of the pool are kept (a dict), so
+    drawing two of 200,000 words per swap stays cheap."""
+    if 4 * k >= n:  # most of the pool is visited: a list is faster
+        pool = list(range(n))
+        for j in range(k):
+            r = j + pick(us[j], n - j)
+            pool[j], pool[r] = pool[r], pool[j]
+        return pool[:k]
+    moved: dict[int, int] = {}
+    out = []
     for j in range(k):
         r = j + pick(us[j], n - j)
-        pool[j], pool[r] = pool[r], pool[j]
-    return pool[:k]
+        out.append(moved.get(r, r))
+        moved[r] = moved.get(j, j)
+    return out
+
+
+def token_starts(tokens: Sequence[str], indices: Sequence[int]) -> list[int]:
+    """Character offset of each token in ``indices`` (sorted ascending), in one walk over
+    the tokens up to the last index (a prefix sum per index would be quadratic)."""
+    if len(indices) == 1:
+        return [sum(map(len, tokens[:indices[0]]))]
+    out = []
+    pos = last = 0
+    for i in indices:
+        pos += sum(map(len, tokens[last:i]))
+        last = i
+        out.append(pos)
+    return out
 
 
 def match_case(template: str, word: str) -> str:
