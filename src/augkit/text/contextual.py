@@ -15,7 +15,7 @@ import numpy as np
 
 from augkit.core.transform import Params
 from augkit.core.validate import check_number, fail
-from augkit.text._hf import load_local
+from augkit.text._hf import check_device, load_local
 from augkit.text.base import (
     ModelTextTransform,
     Protection,
@@ -40,17 +40,16 @@ class ContextualReplacement(ModelTextTransform, Protection):
                  protect_questions: bool = True, protected_words: Sequence[str] | None = None,
                  batch_size: int = 16, device: str = "cpu", p: float = 1.0):
         super().__init__(p=p)
-        for name, value in (("model", model), ("device", device)):
-            if not isinstance(value, str) or not value:
-                fail(self, name, value, "expected a non-empty string (a local model folder)",
-                     TypeError)
+        if not isinstance(model, str) or not model:
+            fail(self, "model", model, "expected a non-empty string (a local model folder)",
+                 TypeError)
         self.model = model
         self.rate = check_rate(self, "rate", rate)
         self.top_k = check_number(self, "top_k", top_k, 1, 1000, integer=True)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
                              protected_words)
         self.batch_size = check_number(self, "batch_size", batch_size, 1, 4096, integer=True)
-        self.device = device
+        self.device = check_device(self, device)
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)

@@ -15,7 +15,7 @@ import numpy as np
 
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, fail
-from augkit.text._hf import load_local
+from augkit.text._hf import check_device, load_local
 from augkit.text.base import ModelTextTransform
 from augkit.text.pieces import model_limit, split_for_model, token_counter
 from augkit.text.tokenize import tokenize
@@ -142,8 +142,7 @@ class BackTranslation(ModelTextTransform):
                  max_new_tokens: int = 128, batch_size: int = 16, device: str = "cpu",
                  p: float = 1.0):
         super().__init__(p=p)
-        for name, value in (("forward_model", forward_model), ("backward_model", backward_model),
-                            ("device", device)):
+        for name, value in (("forward_model", forward_model), ("backward_model", backward_model)):
             if not isinstance(value, str) or not value:
                 fail(self, name, value, "expected a non-empty string (a local model folder)",
                      TypeError)
@@ -156,7 +155,7 @@ class BackTranslation(ModelTextTransform):
         self.max_new_tokens = check_number(self, "max_new_tokens", max_new_tokens, 1, 4096,
                                            integer=True)
         self.batch_size = check_number(self, "batch_size", batch_size, 1, 4096, integer=True)
-        self.device = device
+        self.device = check_device(self, device)
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         return {"seed": int(rng.integers(2**31))} if self.mode == "sample" else {}
