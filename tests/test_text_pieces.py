@@ -135,3 +135,18 @@ def test_contextual_replacement_fills_every_piece_of_a_long_text():
     for t, new, record in zip([text, "The movie was great!"], batch["texts"],
                               batch["records"], strict=True):
         assert record.apply(text=t)["text"] == new
+
+
+def test_splitting_counts_each_character_a_few_times_only():
+    # no piece is counted again and again: the counter sees O(len(text)) characters in all
+    seen = []
+
+    def count(strs):
+        seen.append(sum(map(len, strs)))
+        return word_count(strs)
+
+    text = long_text(400) + " " + " ".join(["word"] * 3000) + "."  # one sentence far too long
+    tokens = tokenize(text).tokens
+    pieces = split_for_model(tokens, count, 40)
+    assert len(pieces) > 200
+    assert sum(seen) <= 5 * len(text) and len(seen) <= 10

@@ -9,6 +9,7 @@ bundled lexicon are never used.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 import numpy as np
@@ -87,10 +88,11 @@ class ContextualReplacement(ModelTextTransform, Protection):
             masked = masked_of[k]
             wanted = sorted(i for i in set(params[k]["positions"]) if 0 <= i < len(masked))
             for a, b in split_for_model(masked, count, limit, whole=n):
-                inside = [i for i in wanted if a <= i < b]
+                inside = wanted[bisect_left(wanted, a):bisect_left(wanted, b)]
                 if inside:
                     jobs.append((k, inside, "".join(masked[a:b])))
         found: dict[int, dict[int, list[str]]] = {k: {} for k in todo}
+        words: dict[int, str] = {}  # decoded fillers: the same ids come back again and again
         for start in range(0, len(jobs), self.batch_size):
             chunk = jobs[start:start + self.batch_size]
             # truncation only guards against a count that was off: pieces fit already
@@ -104,7 +106,9 @@ class ContextualReplacement(ModelTextTransform, Protection):
                 if len(where) != len(inside):  # the text spells a mask token itself: skip
                     continue
                 for i, w in zip(inside, where.tolist(), strict=True):
-                    found[k][i] = [tokenizer.decode([int(t)]).strip() for t in top[row, w]]
+                    found[k][i] = [words.get(t) or words.setdefault(t, tokenizer.decode([t])
+                                                                   .strip())
+                                   for t in top[row, w].tolist()]
         lexicon = get_lexicon()
         for k in todo:
             tokens = list(tokens_of[k])
