@@ -12,6 +12,7 @@ from augkit import text as T
 from augkit.text import _hf
 from augkit.text.pieces import model_limit, sentence_spans, split_for_model, token_counter
 from augkit.text.tokenize import tokenize
+from augkit.text.translate import piece_seed
 from tests.text_models import tiny_bert, tiny_marian
 
 pytestmark = pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
@@ -93,8 +94,7 @@ def test_translate_a_long_text_piecewise():
     pieces = split_for_model(tokens, count, 16)
     assert len(pieces) > 5
     alone = T.translate(["".join(tokens[a:b]) for a, b in pieces], tiny_marian(),
-                        seeds=[5 if j == 0 else (5 + 1_000_003 * j) % 2**31
-                               for j in range(len(pieces))], **options)
+                        seeds=[piece_seed(5, j) for j in range(len(pieces))], **options)
     want, cur = [], 0
     for (a, b), new in zip(pieces, alone, strict=True):
         want += ["".join(tokens[cur:a]), new.strip() or "".join(tokens[a:b])]
