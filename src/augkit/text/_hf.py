@@ -6,8 +6,12 @@ local Hugging Face cache). A missing model gives an error that says how to get o
 
 from __future__ import annotations
 
+import re
+import sys
 from functools import lru_cache
 from typing import Any
+
+from augkit.core.validate import fail
 
 HOW_TO_GET = (
     "augkit never downloads models at run time. On a machine with internet, save the model "
@@ -15,6 +19,43 @@ HOW_TO_GET = (
     "`AutoModel.from_pretrained(name).save_pretrained(folder)` for model and tokenizer), copy "
     "the folder here and pass its path"
 )
+
+
+# torch's device types (torch.device's own list, plus "npu" from the Ascend plug-in), with an
+# optional index: "cpu", "cuda", "cuda:1", "mps", ...
+DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu", "hip", "hpu", "npu", "xla", "meta", "mtia", "ipu",
+                "maia", "ve", "fpga", "lazy", "vulkan", "mkldnn", "opengl", "opencl", "ideep",
+                "privateuseone")
+_DEVICE = re.compile(rf"(?:{'|'.join(DEVICE_TYPES)})(?::\d+)?")
+
+
+def check_device(owner: Any, value: Any) -> str:
+    """``value`` as a device string, checked when an op is built, without importing torch:
+    by torch itself when it is already imported (a plug-in may add a device type), else by
+    the grammar above. A ``torch.device`` is accepted too.
+
+    >>> check_device("BackTranslation", "cuda:1")
+    'cuda:1'
+    >>> check_device("BackTranslation", "gpu")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: BackTranslation: argument 'device' got 'gpu'; expected a torch device such ...
+    """
+    allowed = "expected a torch device such as 'cpu', 'cuda', 'cuda:1' or 'mps'"
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.device):
+        return str(value)
+    if not isinstance(value, str):
+        fail(owner, "device", value, allowed, TypeError)
+    if torch is not None and hasattr(torch, "device"):
+        try:
+            torch.device(value)
+        except (RuntimeError, ValueError, TypeError):
+            fail(owner, "device", value, allowed)
+        return value
+    if not _DEVICE.fullmatch(value):
+        fail(owner, "device", value, allowed)
+    return value
 
 
 def require_transformers(feature: str):

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import short_repr
 from augkit.core.targets import TargetAdapter, register_adapter
 from augkit.core.transform import Params, State, Transform
 from augkit.core.validate import check_number, fail
@@ -18,15 +19,26 @@ TEXT_KEYS = ("text", "label")
 
 
 def check_text(value: Any, where: str = "text") -> str:
+    if type(value) is str and value:  # the common case first: one type check
+        return value
     if value is None:
         raise TypeError(f"text targets: '{where}' got None; expected a non-empty str")
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError(f"text targets: '{where}' got {_shown(value)}; expected a str: decode "
+                        "it first, e.g. value.decode('utf-8')")
     if not isinstance(value, str):
-        raise TypeError(f"text targets: '{where}' got {type(value).__name__} {value!r:.60}; "
-                        "expected a non-empty str (or a list of them)")
+        raise TypeError(f"text targets: '{where}' got {_shown(value)}; expected a non-empty "
+                        "str (or a list of them)")
     if not value:
         raise ValueError(f"text targets: '{where}' got an empty string; expected a non-empty "
                          "str (skip empty rows before augmenting)")
     return value
+
+
+def _shown(value: Any) -> str:
+    """The type and a short repr of ``value`` (the type once: ``bytearray(b'x')``)."""
+    shown, kind = short_repr(value, 60), type(value).__name__
+    return shown if shown.startswith(kind) else f"{kind} {shown}"
 
 
 class TextAdapter(TargetAdapter):
@@ -54,14 +66,15 @@ class TextAdapter(TargetAdapter):
                              "allowed: label")
         if isinstance(inputs, str) or not isinstance(inputs, (list, tuple)) or not inputs:
             raise TypeError(f"text targets: batch got {type(inputs).__name__} "
-                            f"{inputs!r:.60}; expected a non-empty list of strings")
+                            f"{short_repr(inputs, 60)}; expected a non-empty list of strings")
         texts = list(inputs)
         if set(map(type, texts)) != {str} or not all(texts):  # name the first bad one
             for i, t in enumerate(texts):
                 check_text(t, f"texts[{i}]")
         label = data.get("label")
         if label is not None and (not hasattr(label, "__len__") or len(label) != len(texts)):
-            raise ValueError(f"text targets: 'label' needs one entry per text ({len(texts)})")
+            raise ValueError(f"text targets: 'label' needs one entry per text ({len(texts)}); "
+                             f"got {short_repr(label, 60)}")
         return {"text": texts, "label": None if label is None else list(label)}
 
     def batch_size(self, batch: dict[str, Any]) -> int:
@@ -241,12 +254,37 @@ def pick(u: float, n: int) -> int:
 
 
 def distinct(us: list[float], n: int, k: int) -> list[int]:
-    """``k`` distinct indices of ``range(n)`` from ``k`` uniforms (partial Fisher-Yates)."""
-    pool = list(range(n))
+    """``k`` distinct indices of ``range(n)`` from ``k`` uniforms (partial Fisher-Yates).
+
+    Work is O(k), not O(n): only the displaced entries of the pool are kept (a dict), so
+    drawing two of 200,000 words per swap stays cheap."""
+    if 4 * k >= n:  # most of the pool is visited: a list is faster
+        pool = list(range(n))
+        for j in range(k):
+            r = j + pick(us[j], n - j)
+            pool[j], pool[r] = pool[r], pool[j]
+        return pool[:k]
+    moved: dict[int, int] = {}
+    out = []
     for j in range(k):
         r = j + pick(us[j], n - j)
-        pool[j], pool[r] = pool[r], pool[j]
-    return pool[:k]
+        out.append(moved.get(r, r))
+        moved[r] = moved.get(j, j)
+    return out
+
+
+def token_starts(tokens: Sequence[str], indices: Sequence[int]) -> list[int]:
+    """Character offset of each token in ``indices`` (sorted ascending), in one walk over
+    the tokens up to the last index (a prefix sum per index would be quadratic)."""
+    if len(indices) == 1:
+        return [sum(map(len, tokens[:indices[0]]))]
+    out = []
+    pos = last = 0
+    for i in indices:
+        pos += sum(map(len, tokens[last:i]))
+        last = i
+        out.append(pos)
+    return out
 
 
 def match_case(template: str, word: str) -> str:

@@ -565,12 +565,14 @@ class Edits:
         self.cols: list[tuple[np.ndarray, ...]] = []
         self.extra: list[np.ndarray] = []
         self.size = len(parsed.cp)
+        self._source: np.ndarray | None = None
 
     def add_codes(self, codes: np.ndarray) -> int:
         """Append code points to the source; returns their offset there."""
         off = self.size
         self.extra.append(codes.astype(np.uint32, copy=False))
         self.size += len(codes)
+        self._source = None
         return off
 
     def add(self, sid, pos, dlen, poff, plen, order=0) -> None:
@@ -580,11 +582,15 @@ class Edits:
             self.cols.append(tuple(col(v) for v in (sid, pos, dlen, poff, plen, order)))
 
     def source(self) -> np.ndarray:
-        """The texts' code points followed by the extra pieces."""
-        if self.extra:
-            self.extra = [np.concatenate(self.extra)]
-            return np.concatenate([self.parsed.cp, self.extra[0]])
-        return self.parsed.cp
+        """The texts' code points followed by the extra pieces (built once, kept until more
+        codes are added: records read their pieces from it one edit at a time)."""
+        if self._source is None:
+            if self.extra:
+                self.extra = [np.concatenate(self.extra)]
+                self._source = np.concatenate([self.parsed.cp, self.extra[0]])
+            else:
+                self._source = self.parsed.cp
+        return self._source
 
     def run(self) -> list[str]:
         p = self.parsed

@@ -376,8 +376,9 @@ def plan_random_swap(op: Any, rng: np.random.Generator, p: Parsed, active: np.nd
     n = np.where(avail > 1, np.minimum(_counts(rng, op.rate, p, active), avail), 0)
     order = np.arange(len(p.w_start))
     swaps = []  # per round: (texts, a, b) as word indices
+    s = np.flatnonzero(n > 0)
     for r in range(int(n.max()) if len(n) else 0):
-        s = np.flatnonzero(n > r)
+        s = s[n[s] > r]  # texts still swapping (shrinks: work is linear in the swaps)
         u = rng.random((2, len(s)))
         a = picks(u[0], avail[s])
         b = picks(u[1], avail[s] - 1)
@@ -409,13 +410,17 @@ def plan_random_swap(op: Any, rng: np.random.Generator, p: Parsed, active: np.nd
     edits.add(p.w_sid[special], p.w_start[special], 0, off + np.arange(len(special)), 1, 0)
     edits.add(p.w_sid[special], p.w_start[special], facts.length[special],
               p.w_start[src] + 1, facts.length[src] - 1, 1)
+    # each text's swaps in round order, found by slicing (not by a walk over every round)
+    if swaps:
+        s_all, a_all, b_all = (np.concatenate(c) for c in zip(*swaps, strict=True))
+        by_text = np.argsort(s_all, kind="stable")
+        s_all, a_all, b_all = s_all[by_text], a_all[by_text].tolist(), b_all[by_text].tolist()
+    else:
+        s_all, a_all, b_all = np.zeros(0, np.int64), [], []
+    rows = _per_text(s_all, len(p.texts))
+
     def build(i: int) -> Params:
-        out = []
-        for s, a, b in swaps:
-            k = int(np.searchsorted(s, i))
-            if k < len(s) and s[k] == i:
-                out.append([int(a[k]), int(b[k])])
-        return {"swaps": out, "recase": bool(recase[i])}
+        return {"swaps": [[a_all[k], b_all[k]] for k in rows(i)], "recase": bool(recase[i])}
 
     return edits, build
 

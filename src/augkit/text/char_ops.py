@@ -28,6 +28,7 @@ from augkit.text.base import (
     pick,
     random_order,
     rounded_count,
+    token_starts,
     uniforms,
 )
 from augkit.text.tokenize import tokenize
@@ -64,10 +65,10 @@ class _CharOp(TextTransform, Protection, register=False):
         edits = []
         if chosen:
             extra = uniforms(rng, 3 * len(chosen))
-            for j, i in enumerate(sorted(chosen)):
-                edit = self.edit_word(extra[3 * j:3 * j + 3], tokens[i])
+            chosen.sort()
+            for j, start in enumerate(token_starts(tokens, chosen)):
+                edit = self.edit_word(extra[3 * j:3 * j + 3], tokens[chosen[j]])
                 if edit is not None:
-                    start = sum(map(len, tokens[:i]))
                     edits.append([start + edit[0], edit[1], edit[2]])
         return {"edits": edits}
 

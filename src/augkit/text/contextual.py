@@ -9,13 +9,14 @@ bundled lexicon are never used.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 import numpy as np
 
 from augkit.core.transform import Params
 from augkit.core.validate import check_number, fail
-from augkit.text._hf import load_local
+from augkit.text._hf import check_device, load_local
 from augkit.text.base import (
     ModelTextTransform,
     Protection,
@@ -24,6 +25,7 @@ from augkit.text.base import (
     match_case,
 )
 from augkit.text.lexicon import get_lexicon
+from augkit.text.pieces import model_limit, split_for_model, token_counter
 from augkit.text.tokenize import tokenize
 
 
@@ -39,17 +41,16 @@ class ContextualReplacement(ModelTextTransform, Protection):
                  protect_questions: bool = True, protected_words: Sequence[str] | None = None,
                  batch_size: int = 16, device: str = "cpu", p: float = 1.0):
         super().__init__(p=p)
-        for name, value in (("model", model), ("device", device)):
-            if not isinstance(value, str) or not value:
-                fail(self, name, value, "expected a non-empty string (a local model folder)",
-                     TypeError)
+        if not isinstance(model, str) or not model:
+            fail(self, "model", model, "expected a non-empty string (a local model folder)",
+                 TypeError)
         self.model = model
         self.rate = check_rate(self, "rate", rate)
         self.top_k = check_number(self, "top_k", top_k, 1, 1000, integer=True)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
                              protected_words)
         self.batch_size = check_number(self, "batch_size", batch_size, 1, 4096, integer=True)
-        self.device = device
+        self.device = check_device(self, device)
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)
@@ -59,6 +60,9 @@ class ContextualReplacement(ModelTextTransform, Protection):
         return {"positions": [editable[k] for k in picks], "seed": int(rng.integers(2**31))}
 
     def run_texts(self, texts: list[str], params: list[Params]) -> list[str]:
+        """Fill the masked words of ``texts`` in batched model calls. A text longer than the
+        model takes is filled piecewise (:mod:`augkit.text.pieces`: sentences, packed while
+        they fit, then word windows); only pieces holding a masked word go to the model."""
         todo = [k for k, prm in enumerate(params) if prm["positions"]]
         out = list(texts)
         if not todo:
@@ -66,35 +70,56 @@ class ContextualReplacement(ModelTextTransform, Protection):
         import torch
 
         tokenizer, net = load_local("masked-lm", self.model, self.device)
+        limit = model_limit(tokenizer, net)
+        count = token_counter(tokenizer)
         mask = tokenizer.mask_token
-        masked, tokens_of = [], {}
+        tokens_of: dict[int, tuple[str, ...]] = {}
+        masked_of: dict[int, list[str]] = {}
         for k in todo:
             tokens_of[k] = tokenize(texts[k]).tokens
-            tokens = list(tokens_of[k])
+            masked = list(tokens_of[k])
             for i in params[k]["positions"]:
-                if 0 <= i < len(tokens):
-                    tokens[i] = mask
-            masked.append("".join(tokens))
-        fillers: list[list[list[str]]] = []
-        for start in range(0, len(masked), self.batch_size):
-            batch = tokenizer(masked[start:start + self.batch_size], return_tensors="pt",
-                              padding=True, truncation=True).to(self.device)
+                if 0 <= i < len(masked):
+                    masked[i] = mask
+            masked_of[k] = masked
+        whole = count(["".join(masked_of[k]) for k in todo])
+        jobs: list[tuple[int, list[int], str]] = []  # (text, masked positions, model input)
+        for k, n in zip(todo, whole, strict=True):
+            masked = masked_of[k]
+            wanted = sorted(i for i in set(params[k]["positions"]) if 0 <= i < len(masked))
+            for a, b in split_for_model(masked, count, limit, whole=n):
+                inside = wanted[bisect_left(wanted, a):bisect_left(wanted, b)]
+                if inside:
+                    jobs.append((k, inside, "".join(masked[a:b])))
+        found: dict[int, dict[int, list[str]]] = {k: {} for k in todo}
+        words: dict[int, str] = {}  # decoded fillers: the same ids come back again and again
+        for start in range(0, len(jobs), self.batch_size):
+            chunk = jobs[start:start + self.batch_size]
+            # truncation only guards against a count that was off: pieces fit already
+            batch = tokenizer([job[2] for job in chunk], return_tensors="pt", padding=True,
+                              truncation=True, max_length=limit).to(self.device)
             with torch.no_grad():
                 logits = net(**batch).logits
             top = logits.topk(min(self.top_k * 3, logits.shape[-1]), dim=-1).indices
-            for row in range(logits.shape[0]):
+            for row, (k, inside, _) in enumerate(chunk):
                 where = (batch["input_ids"][row] == tokenizer.mask_token_id).nonzero().flatten()
-                fillers.append([[tokenizer.decode([int(t)]).strip() for t in top[row, w]]
-                                for w in where.tolist()])
+                if len(where) != len(inside):  # the text spells a mask token itself: skip
+                    continue
+                for i, w in zip(inside, where.tolist(), strict=True):
+                    found[k][i] = [words.get(t) or words.setdefault(t, tokenizer.decode([t])
+                                                                   .strip())
+                                   for t in top[row, w].tolist()]
         lexicon = get_lexicon()
-        for k, options in zip(todo, fillers, strict=False):
+        for k in todo:
             tokens = list(tokens_of[k])
             rng = np.random.default_rng(params[k]["seed"])
-            for i, found in zip(params[k]["positions"], options, strict=False):
+            for i in params[k]["positions"]:
+                if i not in found[k]:
+                    continue
                 original = tokens[i]
                 lower = original.lower()
                 banned = lexicon.antonyms(lower)
-                good = [f for f in dict.fromkeys(w.lower() for w in found)
+                good = [f for f in dict.fromkeys(w.lower() for w in found[k][i])
                         if f.isalpha() and f != lower and f not in banned
                         and lower not in lexicon.antonyms(f) and not self.is_protected(f)]
                 good = good[: self.top_k]

@@ -5,8 +5,11 @@ fit the text (a record replayed on other data) are skipped rather than guessed a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from augkit.text.tokenize import SPACE, WORD, tokenize
+
+_first = itemgetter(0)
 
 
 def replace_tokens(text: str, replace: Sequence[Sequence]) -> str:
@@ -22,14 +25,25 @@ def replace_tokens(text: str, replace: Sequence[Sequence]) -> str:
 
 def insert_tokens(text: str, insert: Sequence[Sequence]) -> str:
     """Insert ``piece`` before token ``i`` for each ``[i, piece]`` (``i`` may equal the
-    number of tokens: append). Indices refer to the original text."""
+    number of tokens: append). Indices refer to the original text; several pieces at one
+    index end up in reverse order of listing (the last listed first)."""
     if not insert:
         return text
-    tokens = list(tokenize(text).tokens)
-    for i, piece in sorted(insert, key=lambda e: e[0], reverse=True):
-        if 0 <= i <= len(tokens):
-            tokens.insert(i, piece)
-    return "".join(tokens)
+    tokens = tokenize(text).tokens
+    n = len(tokens)
+    before: dict[int, list[str]] = {}
+    for i, piece in insert:
+        if 0 <= i <= n:
+            before.setdefault(i, []).append(piece)
+    # one pass over the tokens: list.insert per piece would move the whole tail each time
+    out: list[str] = []
+    last = 0
+    for i in sorted(before):
+        out.extend(tokens[last:i])
+        out.extend(reversed(before[i]))
+        last = i
+    out.extend(tokens[last:])
+    return "".join(out)
 
 
 def _recase_first(tokens: list[str], first: int, old_first: str, moved_to: int | None) -> None:
@@ -95,11 +109,26 @@ def delete_tokens(text: str, delete: Sequence[int], recase: bool = False) -> str
 
 def splice(text: str, edits: Sequence[Sequence]) -> str:
     """Replace ``text[pos:pos + length]`` by ``new`` for each ``[pos, length, new]``; edits
-    must not overlap and refer to the original text."""
+    refer to the original text and must not overlap (one that would, or that does not fit
+    the text, is skipped). Several insertions (``length == 0``) at one position end up in
+    reverse order of listing. The output is built in one pass, so the work is linear in
+    the length of the text and the edits."""
     if not edits:
         return text
-    out = text
-    for pos, length, new in sorted(edits, key=lambda e: e[0], reverse=True):
-        if 0 <= pos and pos + length <= len(text):
-            out = out[:pos] + new + out[pos + length:]
-    return out
+    size = len(text)
+    if len(edits) == 1:  # the common case on short texts: no sort, no list
+        pos, length, new = edits[0]
+        if 0 <= pos and 0 <= length and pos + length <= size:
+            return text[:pos] + new + text[pos + length:]
+        return text
+    pieces: list[str] = []
+    cur = 0
+    # by position; at one position the last listed first (a stable sort of the reversal)
+    for pos, length, new in sorted(reversed(edits), key=_first):
+        if pos < cur or length < 0 or pos + length > size:
+            continue
+        pieces.append(text[cur:pos])
+        pieces.append(new)
+        cur = pos + length
+    pieces.append(text[cur:])
+    return "".join(pieces)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import check_copies
 from augkit.core.validate import check_number, fail
 from augkit.text.base import check_text, check_words
 from augkit.text.tokenize import tokenize
@@ -175,6 +176,7 @@ def augment(text: str | list[str], transform, n_aug: int = 4, *, seed: int | Non
     True
     """
     n_aug = check_number("augment", "n_aug", n_aug, 1, 10**6, integer=True)
+    check_copies("augment", "n_aug", n_aug)
     if max_tries is None:
         max_tries = 10 * n_aug
     max_tries = check_number("augment", "max_tries", max_tries, 1, 10**8, integer=True)
@@ -186,6 +188,8 @@ def augment(text: str | list[str], transform, n_aug: int = 4, *, seed: int | Non
     elif seed is not None:
         raise ValueError("augment: pass either 'seed' or 'rng', not both")
     if isinstance(text, list):
+        for i, t in enumerate(text):  # name the first bad one before any work
+            check_text(t, f"text[{i}]")
         return [augment(t, transform, n_aug, rng=rng, guards=guards, max_tries=max_tries)
                 for t in text]
     check_text(text)
