@@ -145,3 +145,21 @@ def test_mixing_replays_exactly_from_json():
         out = op(series=x, labels=LABELS, seed=3, return_record=True)
         again = augkit.Record.from_json(out["record"].to_json()).apply(series=x, labels=LABELS)
         np.testing.assert_array_equal(again["series"], out["series"])
+
+
+def test_spawner_and_dba_keep_the_nan_marks_of_the_series():
+    x = np.random.default_rng(3).normal(size=(4, 60, 2))
+    x[0, 20:25, 1] = np.nan
+    labels = [0, 0, 1, 1]
+    dba = TS.WeightedDBA(p=1.0, backend="numpy")(series=x, labels=labels, seed=0)["series"]
+    np.testing.assert_array_equal(np.isnan(dba), np.isnan(x))  # on the series' own time axis
+    out = TS.Spawner(p=1.0, sigma=0.0, backend="numpy")(series=x, labels=labels, seed=0)
+    gaps = np.isnan(out["series"])
+    assert not gaps[1:].any() and not gaps[0, :, 0].any()  # the gap stays in its channel
+    steps = np.flatnonzero(gaps[0, :, 1])
+    assert 3 <= steps.size <= 10 and np.all(np.diff(steps) == 1)  # one gap, moved by the path
+    assert 10 <= steps[0] <= 30
+    record = TS.Spawner(p=1.0, backend="numpy")(series=x, labels=labels, seed=1,
+                                               return_record=True)
+    replay = record["record"].apply(series=x, labels=labels)["series"]
+    np.testing.assert_array_equal(replay, record["series"])

@@ -194,7 +194,9 @@ class SeriesCutMix(_LabelMixing):
 class Spawner(MixTransform):
     """SPAWNER (Kamycki et al. 2020): each series and a random same-class partner are split
     at a random point, both halves aligned by DTW (band ``window``) and averaged along the
-    path, then resampled to the length with noise of ``sigma`` x channel std added."""
+    path, then resampled to the length with noise of ``sigma`` x channel std added. A NaN of
+    the series stays NaN where the steps averaged from it land (the partner's gaps enter as
+    their interpolated fill)."""
 
     needs_labels = True
     keeps_step_labels = False
@@ -216,17 +218,20 @@ class Spawner(MixTransform):
     def apply(self, state, params):
         self.check_state(state)
         out = dict(state)
-        out["series"] = M.spawner(state["series"], params["partner"], params["cut"],
-                                  self.sigma, self.window, params["noise_seed"], self.backend)
-        if NAN_KEY in state:  # the series are rebuilt from both parents; keep no stale marks
-            out.pop(NAN_KEY)
+        out["series"], source = M.spawner(state["series"], params["partner"], params["cut"],
+                                          self.sigma, self.window, params["noise_seed"],
+                                          self.backend)
+        if NAN_KEY in state:  # a step averaged from a missing step of the series is missing
+            out[NAN_KEY] = gather(state[NAN_KEY], source)
         return out
 
 
 class WeightedDBA(MixTransform):
     """Weighted DTW barycentre averaging (Forestier et al. 2017): each series is averaged
     with up to ``n_neighbors`` random series of its class, weighted ``0.5 ** (d / d_min)`` by
-    DTW distance to it (itself weight 1), refined for ``iterations`` DBA steps."""
+    DTW distance to it (itself weight 1), refined for ``iterations`` DBA steps. The average
+    lives on the series' own time axis, so its NaN marks stay in place (members' gaps enter
+    as their interpolated fill)."""
 
     needs_labels = True
     keeps_step_labels = False
@@ -254,8 +259,7 @@ class WeightedDBA(MixTransform):
         out = dict(state)
         out["series"] = M.weighted_dba(state["series"], params["members"], self.iterations,
                                        self.window, self.backend)
-        out.pop(NAN_KEY, None)
-        return out
+        return out  # the average lives on the series' own time axis: its NaN marks stay
 
 
 class RandomGuidedWarp(MixTransform):

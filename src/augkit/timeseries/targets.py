@@ -23,10 +23,13 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import check_copies, check_output_bytes, short_repr
 from augkit.core.targets import TargetAdapter, register_adapter
 
 SERIES_KEYS = ("series", "step_labels", "labels")
 NAN_POLICIES = ("preserve", "raise")
+# explicit layouts of an array (a list: of each item); None infers from ndim
+LAYOUTS = ("T", "TC", "CT", "NT", "NTC", "NCT")
 # private state keys (dropped by finalize)
 NAN_KEY = "_nan"  # (N, T, C) bool mask of missing values, moved with the time axis
 
@@ -34,7 +37,7 @@ NAN_KEY = "_nan"  # (N, T, C) bool mask of missing values, moved with the time a
 def _shown(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape} and dtype {value.dtype}"
-    return repr(value)[:80]
+    return short_repr(value)
 
 
 def _error(key: str, value: Any, allowed: str, exc=ValueError):
@@ -65,11 +68,14 @@ class TimeSeriesAdapter(TargetAdapter):
     """Keyword targets for time series: ``series``, ``step_labels``, ``labels``.
 
     Options (per call or ``Compose(targets={...})``): ``channels_first`` (bool, default
-    False), ``nan_policy`` ("preserve" or "raise") and ``copies`` (int >= 1, default 1).
+    False), ``layout`` (None, or one of ``LAYOUTS``: the axes of the array, e.g. ``"NT"`` for
+    N univariate series), ``nan_policy`` ("preserve" or "raise") and ``copies`` (int >= 1,
+    default 1, at most ``augkit.get_limits().max_copies``).
     """
 
     modality = "timeseries"
-    option_defaults = {"channels_first": False, "nan_policy": "preserve", "copies": 1}
+    option_defaults = {"channels_first": False, "layout": None, "nan_policy": "preserve",
+                       "copies": 1}
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged = super().check_options(options)
@@ -77,25 +83,36 @@ class TimeSeriesAdapter(TargetAdapter):
             raise TypeError(f"timeseries targets: 'channels_first' got "
                             f"{merged['channels_first']!r}; expected True or False")
         if merged["nan_policy"] not in NAN_POLICIES:
-            raise ValueError(f"timeseries targets: 'nan_policy' got {merged['nan_policy']!r}; "
+            raise ValueError(f"timeseries targets: 'nan_policy' got "
+                             f"{short_repr(merged['nan_policy'])}; "
                              f"expected one of {list(NAN_POLICIES)}")
+        layout = merged["layout"]
+        if layout is not None and layout not in LAYOUTS:
+            raise ValueError(f"timeseries targets: 'layout' got {short_repr(layout)}; expected "
+                             f"None (inferred from the shape) or one of {list(LAYOUTS)}")
+        if layout is not None and merged["channels_first"]:
+            raise ValueError(f"timeseries targets: 'layout' {layout!r} and "
+                             "channels_first=True both given; the layout says where the "
+                             "channels are (e.g. 'NCT'), so pass only the layout")
         copies = merged["copies"]
         if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
-            raise ValueError(f"timeseries targets: 'copies' got {copies!r}; "
+            raise ValueError(f"timeseries targets: 'copies' got {short_repr(copies)}; "
                              "expected an integer >= 1")
+        check_copies("timeseries targets", "copies", int(copies))
         return merged
 
     # -- prepare ----------------------------------------------------------------------------
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         self.check_keywords(data, SERIES_KEYS, "series",
                             "'series' is required, e.g. aug(series=x)")
-        cf = options["channels_first"]
+        given = options["layout"]
+        cf = options["channels_first"] or given in ("CT", "NCT")
         raw = data["series"]
         state: dict[str, Any] = {}
         if isinstance(raw, (list, tuple)):
             if not raw:
                 _error("series", raw, "expected a non-empty list of series")
-            checked = [self._one(f"series[{i}]", s, cf, allow_batch=False)
+            checked = [self._one(f"series[{i}]", s, cf, allow_batch=False, layout=given)
                        for i, s in enumerate(raw)]
             items = [it for it, _ in checked]
             finite = all(ok for _, ok in checked)
@@ -106,8 +123,8 @@ class TimeSeriesAdapter(TargetAdapter):
             series: Any = items
             lengths = [it.shape[0] for it in items]
         else:
-            arr, finite = self._one("series", raw, cf, allow_batch=True)
-            batched = isinstance(raw, np.ndarray) and raw.ndim == 3
+            arr, finite = self._one("series", raw, cf, allow_batch=True, layout=given)
+            batched = raw.ndim == 3 or given == "NT"
             layout = {"kind": "batch" if batched else "single", "ndim": raw.ndim,
                       "dtype": str(raw.dtype)}
             series = arr if batched else arr[None]
@@ -155,8 +172,12 @@ class TimeSeriesAdapter(TargetAdapter):
         return series if isinstance(series, list) else [series]
 
     @staticmethod
-    def _one(key: str, value: Any, cf: bool, allow_batch: bool) -> tuple[np.ndarray, bool]:
-        """The series as float64 (T, C) or (N, T, C), and whether it is free of NaN."""
+    def _one(key: str, value: Any, cf: bool, allow_batch: bool,
+             layout: str | None = None) -> tuple[np.ndarray, bool]:
+        """The series as float64 (T, C) or (N, T, C), and whether it is free of NaN.
+
+        Without an explicit ``layout``, a 2-D array with more channels than steps is refused:
+        it is almost always N univariate series (``layout="NT"``) or a (C, T) series."""
         allowed = ("expected a float32/float64 numpy array of shape (T,), (T, C) or (N, T, C) "
                    "(channels_first: (C, T), (N, C, T)), or a list of (T_i,) / (T_i, C) arrays")
         if not isinstance(value, np.ndarray):
@@ -165,8 +186,23 @@ class TimeSeriesAdapter(TargetAdapter):
             _error(key, value, allowed + " (convert with .astype(np.float32))", TypeError)
         if value.ndim not in ((1, 2, 3) if allow_batch else (1, 2)) or value.size == 0:
             _error(key, value, allowed)
+        if layout is not None and (len(layout) != value.ndim
+                                   or (not allow_batch and layout.startswith("N"))):
+            _error(key, value, f"the layout {layout!r} needs a {len(layout)}-D array"
+                   + ("" if allow_batch else " per list item ('T', 'TC' or 'CT')"))
+        if layout is None and value.ndim == 2:
+            steps, chans = value.shape[::-1] if cf else value.shape
+            if chans > steps:
+                shape = "(C, T)" if cf else "(T, C)"
+                _error(key, value, f"read as {shape}, that is one series of {steps} steps with "
+                       f"{chans} channels, more channels than steps. If these are "
+                       f"{value.shape[0]} univariate series, pass layout='NT' (or reshape to "
+                       f"{value.shape + (1,)}); if the shape is right, pass "
+                       f"layout={'CT' if cf else 'TC'!r}")
         x = value.astype(np.float64, copy=False)
-        if x.ndim == 1:
+        if layout == "NT":
+            x = x[..., None]
+        elif x.ndim == 1:
             x = x[:, None]
         elif cf:
             x = np.swapaxes(x, -1, -2)
@@ -208,6 +244,10 @@ class TimeSeriesAdapter(TargetAdapter):
 
     @staticmethod
     def _repeat(state: dict[str, Any], k: int) -> dict[str, Any]:
+        series = state["series"]
+        size = sum(s.size for s in series) if isinstance(series, list) else series.size
+        check_output_bytes("timeseries targets", f"copies={k} of {size} values (float64)",
+                           8 * size * k)
         out = dict(state)
         for key in ("series", "step_labels", NAN_KEY):
             if key in state:
@@ -222,7 +262,7 @@ class TimeSeriesAdapter(TargetAdapter):
 
     # -- finalize ---------------------------------------------------------------------------
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
-        cf = options["channels_first"]
+        cf = options["channels_first"] or options["layout"] in ("CT", "NCT")
         layout = state["_layout"]
         series = state["series"]
         nan = state.get(NAN_KEY)
@@ -241,7 +281,7 @@ class TimeSeriesAdapter(TargetAdapter):
             if layout["kind"] == "single":
                 out["series"] = self._restore(series[0], layout["ndim"], cf, layout["dtype"])
             else:  # a batch, or a single series repeated by `copies`
-                ndim = 3 if layout["kind"] == "batch" else layout["ndim"] + 1
+                ndim = layout["ndim"] if layout["kind"] == "batch" else layout["ndim"] + 1
                 if ndim == 2:
                     out["series"] = series[..., 0].astype(layout["dtype"])
                 else:

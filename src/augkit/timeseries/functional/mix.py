@@ -32,17 +32,20 @@ def pair_distances(a: np.ndarray, b: np.ndarray, window, backend: str) -> np.nda
 
 
 def spawner(x: np.ndarray, partner: np.ndarray, cut: np.ndarray, sigma: float, window,
-            noise_seed, backend: str = "auto") -> np.ndarray:
+            noise_seed, backend: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     """SPAWNER: split each series and its partner at ``cut`` (fraction), align both halves by
     DTW (band: ``window`` of the full length), average along the warping paths, resample to
     the length, add noise of ``sigma`` x each channel's std. All halves of the batch are
-    aligned in one padded DTW call per side."""
+    aligned in one padded DTW call per side.
+
+    Returns the new series and, for each of their steps, the step of the series itself that
+    it was averaged from (N, T), so its NaN marks can follow."""
     n, t, c = x.shape
     partner = np.asarray(partner, np.intp)
     k = np.clip(np.rint(np.asarray(cut) * t), 1, t - 1).astype(np.intp)
     w = band(window, t, t)
     steps = np.arange(t)
-    halves = []
+    halves, own = [], []
     for lo, hi in ((np.zeros(n, np.intp), k), (k, np.full(n, t))):
         size = hi - lo
         idx = np.minimum(lo[:, None] + steps[None, : size.max()], t - 1)  # padded windows
@@ -50,12 +53,17 @@ def spawner(x: np.ndarray, partner: np.ndarray, cut: np.ndarray, sigma: float, w
         b = x[partner[:, None], idx]
         paths = padded_paths(a, b, size, size, w, backend)
         halves.append([(a[i][pi] + b[i][pj]) / 2.0 for i, (pi, pj) in enumerate(paths)])
+        own.append([lo[i] + pi for i, (pi, _) in enumerate(paths)])
     out = np.empty_like(x)
+    source = np.empty((n, t), np.intp)
     for i in range(n):
         avg = np.concatenate([halves[0][i], halves[1][i]])[None]
-        out[i] = gather(avg, np.linspace(0.0, avg.shape[1] - 1.0, t)[None])[0]
+        at = np.linspace(0.0, avg.shape[1] - 1.0, t)[None]
+        out[i] = gather(avg, at)[0]
+        steps_own = np.concatenate([own[0][i], own[1][i]]).astype(np.float64)
+        source[i] = gather(steps_own[None, :, None], at, "nearest")[0, :, 0]
     z = noise(x.shape, "gaussian", noise_seed)
-    return out + sigma * spread(x) * z
+    return out + sigma * spread(x) * z, source
 
 
 def weighted_dba(x: np.ndarray, members: list[list[int]], iterations: int, window,
