@@ -293,9 +293,13 @@ def pairwise_dtw(x: Any, y: Any | None = None, window: int | float | None = None
 
 
 def _pairs_per_chunk(t1: int, t2: int, w: int) -> int:
-    """How many pairs share one pass of :func:`_band_paths` (all rows of a chunk fit in
-    ``_PATH_CELLS`` cells; long series go one pair at a time)."""
-    return max(1, _PATH_CELLS // (t1 * (min(2 * w + 1, t2) + 2)))
+    """How many pairs share one pass of :func:`_band_paths`: as many as fit in
+    ``_PATH_CELLS`` cells with all their rows, or, for long series, with the rows kept every
+    ~sqrt(T1) rows and one block (sharing the row loop keeps numpy's per-call cost low)."""
+    row = min(2 * w + 1, t2) + 2
+    if t1 * row <= _PATH_CELLS:
+        return max(1, _PATH_CELLS // (t1 * row))
+    return max(1, _PATH_CELLS // (2 * int(np.sqrt(t1)) * row))
 
 
 def dtw_paths(x: Any, y: Any, window: int | float | None = None,

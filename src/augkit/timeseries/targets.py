@@ -32,6 +32,7 @@ NAN_POLICIES = ("preserve", "raise")
 LAYOUTS = ("T", "TC", "CT", "NT", "NTC", "NCT")
 # private state keys (dropped by finalize)
 NAN_KEY = "_nan"  # (N, T, C) bool mask of missing values, moved with the time axis
+PER_SERIES_KEYS = ("series", "step_labels", "labels", NAN_KEY)  # one entry per series
 
 
 def _shown(value: Any) -> str:
@@ -260,6 +261,82 @@ class TimeSeriesAdapter(TargetAdapter):
                 out[key] = _repeated_layout(state[key], k)
         return out
 
+    # -- batches: the batch state is the call state of an (N, T, C) batch or a list --------
+    def prepare_batch(self, inputs: Any, data: dict[str, Any],
+                      options: Mapping[str, Any]) -> dict[str, Any]:
+        """``aug.batch(X, step_labels=..., labels=...)``: ``X`` is an (N, T, C) array (with
+        ``layout``/``channels_first`` as in a call) or a list of series."""
+        if "series" in data:
+            raise ValueError("timeseries targets: batch got 'series' by keyword; pass the "
+                             "series first: aug.batch(X, labels=y)")
+        is_batch = isinstance(inputs, (list, tuple)) or (
+            isinstance(inputs, np.ndarray) and (inputs.ndim == 3 or options["layout"] == "NT"))
+        if not is_batch:
+            _error("series", inputs, "a batch needs an (N, T, C) array (channels_first: "
+                   "(N, C, T); layout='NT': (N, T)) or a list of series; call aug(series=x) "
+                   "for one series", TypeError if not isinstance(inputs, np.ndarray)
+                   else ValueError)
+        return self.prepare({"series": inputs, **data}, options)
+
+    def batch_size(self, batch: dict[str, Any]) -> int:
+        s = batch["series"]
+        return len(s) if isinstance(s, list) else s.shape[0]
+
+    def take_batch(self, batch: dict[str, Any], idx: Any) -> dict[str, Any]:
+        """The state of series ``idx`` (a (k, T, C) batch, or a list for a list)."""
+        idx = np.asarray(idx, np.intp)
+        out = dict(batch)
+        for key in PER_SERIES_KEYS:
+            if key in batch:
+                v = batch[key]
+                out[key] = [v[i] for i in idx] if isinstance(v, list) else v[idx]
+        return out
+
+    def put_batch(self, batch: dict[str, Any], idx: Any, sub: dict[str, Any]) -> dict[str, Any]:
+        """``batch`` with series ``idx`` replaced by those of ``sub``."""
+        idx = np.asarray(idx, np.intp)
+        out = dict(batch)
+        for key in PER_SERIES_KEYS:
+            if key not in batch:
+                continue
+            old, new = batch[key], sub[key]
+            if (isinstance(old, np.ndarray) and isinstance(new, np.ndarray)
+                    and old.shape[1:] == new.shape[1:]):
+                merged = old.astype(np.result_type(old, new), copy=True)
+                merged[idx] = new
+            else:
+                merged = list(old)
+                for j, i in enumerate(idx):
+                    merged[i] = new[j]
+                merged = _stacked(merged, old)
+            out[key] = merged
+        return _as_list_layout(out)
+
+    def split_batch(self, batch: dict[str, Any]) -> list[dict[str, Any]]:
+        """One state per series, each a batch of one (what ``aug(series=x)`` prepares)."""
+        return [self.take_batch(batch, [i]) if not isinstance(batch["series"], list)
+                else _one_of_list(self.take_batch(batch, [i]))
+                for i in range(self.batch_size(batch))]
+
+    def join_batch(self, states: list[dict[str, Any]], like: dict[str, Any]) -> dict[str, Any]:
+        out = dict(like)
+        for key in PER_SERIES_KEYS:
+            if key in like:
+                out[key] = _stacked([st[key][0] for st in states], like[key])
+        return _as_list_layout(out)
+
+    def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        return self.finalize(batch, options)
+
+    def record_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The options a per-series record of ``aug.batch`` replays with: one series (the
+        layout without its batch axis) and no copies, so ``records[i].apply(series=X[i])``
+        (``X[i % N]`` with copies) gives output ``i``."""
+        out = dict(options, copies=1)
+        if out["layout"] is not None:
+            out["layout"] = out["layout"].lstrip("N")
+        return out
+
     # -- finalize ---------------------------------------------------------------------------
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         cf = options["channels_first"] or options["layout"] in ("CT", "NCT")
@@ -326,7 +403,7 @@ class TimeSeriesAdapter(TargetAdapter):
         return self._cast(lab[..., 0] if single_ndim == 1 else lab, sl["dtype"])
 
 
-register_adapter(TimeSeriesAdapter())
+ADAPTER = register_adapter(TimeSeriesAdapter())
 
 
 def _repeated_layout(layout: dict, k: int) -> dict:
@@ -336,4 +413,43 @@ def _repeated_layout(layout: dict, k: int) -> dict:
         out["kind"] = "batch_from_single"
     elif out["kind"] == "list":
         out["dtype"] = out["dtype"] * k
+    return out
+
+
+def _stacked(items: list, like: Any) -> Any:
+    """Per-series entries back as one array when they share a shape (as ``like`` was),
+    else as a list (series of different lengths)."""
+    if isinstance(like, list) or len({a.shape for a in items}) > 1:
+        return list(items)
+    return np.stack(items)
+
+
+def _one_of_list(state: dict[str, Any]) -> dict[str, Any]:
+    """A one-series state taken from a list, as a (1, T, C) batch."""
+    out = dict(state)
+    for key in ("series", "step_labels", NAN_KEY):
+        if key in state:
+            out[key] = state[key][0][None]
+    return out
+
+
+def _as_list_layout(state: dict[str, Any]) -> dict[str, Any]:
+    """When a batch's series came apart into different lengths (each drew its own crop), its
+    layout records say "a list" so ``finalize`` returns one array per series."""
+    series = state["series"]
+    if not isinstance(series, list):
+        return state
+    out = dict(state)
+    for key, data_key in (("_layout", "series"), ("_step_layout", "step_labels")):
+        lay = state.get(key)
+        if lay is None or lay["kind"] == "list":
+            continue
+        n = len(state[data_key])
+        per_item = lay["ndim"] - 1 if lay["kind"] == "batch" else lay["ndim"]
+        out[key] = {"kind": "list", "ndim": per_item, "dtype": [lay["dtype"]] * n}
+        if isinstance(state[data_key], np.ndarray):
+            out[data_key] = list(state[data_key])
+    for key in ("step_labels", NAN_KEY):
+        if key in out and isinstance(out[key], np.ndarray):
+            out[key] = list(out[key])
     return out
