@@ -69,9 +69,11 @@ class SeriesTransform(Transform, register=False):
     per_series_p: ClassVar[bool] = True
 
     def run(self, state: State, rng: np.random.Generator, steps: list[Step] | None) -> State:
-        if self.p >= 1.0 or not self.per_series_p:
+        n = n_series(state)
+        if self.p >= 1.0 or n == 1 or not self.per_series_p:
+            # one series: one draw, the same stream as rng.random(1), no array work
             return super().run(state, rng, steps)
-        applied = rng.random(n_series(state)) < self.p
+        applied = rng.random(n) < self.p
         if not applied.any():
             return state
         if applied.all():
