@@ -135,3 +135,37 @@ def test_mixing_ops_run_in_a_batch_but_give_no_per_series_records():
 def test_bad_batches_name_the_argument(bad, kwargs, error, text):
     with pytest.raises(error, match=text):
         T.Jitter().batch(bad, **kwargs)
+
+
+def _series_cases():
+    import tests.cases_timeseries  # noqa: F401  (adds the cases)
+    from augkit.timeseries.mixing import MixTransform
+    from tests.conformance_cases import CASES
+
+    return {n: c for n, c in CASES.items() if hasattr(T, n)
+            and not issubclass(getattr(T, n), MixTransform)}
+
+
+SERIES_CASES = _series_cases()
+
+
+@pytest.mark.parametrize("name", sorted(SERIES_CASES))
+def test_every_series_op_batch_record_replays_and_matches_its_single_path(name):
+    case = SERIES_CASES[name]
+    data = case.data(np.random.default_rng(0))
+    x, marks = data["series"][:4], data["step_labels"][:4]
+    out = case.build().batch(x, step_labels=marks, seed=9, return_records=True)
+    for i, record in enumerate(out["records"]):
+        assert record.names == [name]
+        again = record.apply(series=x[i], step_labels=marks[i])
+        np.testing.assert_array_equal(again["series"], out["series"][i])
+        np.testing.assert_array_equal(again["step_labels"], out["step_labels"][i])
+
+
+def test_series_crop_draws_p_per_series_only_when_it_keeps_the_length():
+    shapes = {T.SeriesCrop(ratio=0.5, p=0.5)(series=X, seed=s)["series"].shape
+              for s in range(6)}
+    assert shapes == {(16, 20, 2), (16, 40, 2)}  # the batch keeps one length: all or none
+    counts = [int(changed(T.SeriesCrop(ratio=0.5, resize=True, p=0.5)(series=X, seed=s)
+                          ["series"]).sum()) for s in range(6)]
+    assert any(0 < c < 16 for c in counts), counts
