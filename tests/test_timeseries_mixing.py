@@ -7,6 +7,7 @@ import pytest
 
 import augkit
 from augkit import timeseries as TS
+from augkit.timeseries.targets import ADAPTER
 
 LABELS = np.array([0, 0, 0, 1, 1, 1])
 
@@ -163,3 +164,27 @@ def test_spawner_and_dba_keep_the_nan_marks_of_the_series():
                                                return_record=True)
     replay = record["record"].apply(series=x, labels=labels)["series"]
     np.testing.assert_array_equal(replay, record["series"])
+
+
+@pytest.mark.parametrize("op", [TS.Spawner(p=1.0, backend="numpy"),
+                                TS.WeightedDBA(p=1.0, backend="numpy"),
+                                TS.RandomGuidedWarp(p=1.0, backend="numpy"),
+                                TS.DiscriminativeGuidedWarp(p=1.0, backend="numpy")],
+                         ids=lambda op: type(op).__name__)
+def test_dtw_ops_build_only_the_drawn_series_and_match_the_full_batch(op):
+    # p < 1 mixes only the drawn series: those must equal the same parameters applied to all
+    x = np.random.default_rng(4).normal(size=(6, 40, 2))
+    data = {"series": x, "labels": LABELS}
+    if isinstance(op, TS.RandomGuidedWarp):  # the warps carry per-step labels along
+        data["step_labels"] = np.tile(np.arange(40), (6, 1))
+    state = ADAPTER.prepare(data, ADAPTER.check_options({}))
+    params = op.sample(np.random.default_rng(1), state)
+    full = op.apply(dict(state), params)
+    rows = [1, 4]
+    some = op.apply(dict(state), {**params, "applied_to": rows})
+    others = [i for i in range(6) if i not in rows]
+    for key in data:
+        got, want = np.asarray(some[key]), np.asarray(full[key])
+        np.testing.assert_array_equal(got[rows], want[rows], err_msg=key)
+        np.testing.assert_array_equal(got[others], np.asarray(state[key])[others], err_msg=key)
+    assert not np.array_equal(np.asarray(full["series"])[others], x[others])  # rows did differ

@@ -97,11 +97,30 @@ class MixTransform(SeriesTransform, register=False):
 
     def apply(self, state: State, params: Params) -> State:
         if APPLIED_TO not in params:
-            return self.apply_state(state, params)
+            return self.apply_rows(state, params, None)
         idx = np.asarray(params[APPLIED_TO], np.intp)
-        full = self.apply_state(state, {k: v for k, v in params.items() if k != APPLIED_TO})
-        out = ADAPTER.put_batch(state, idx, ADAPTER.take_batch(full, idx))
-        return self.untouched(out, full, idx)
+        return self.apply_rows(state, {k: v for k, v in params.items() if k != APPLIED_TO},
+                               idx)
+
+    def apply_rows(self, state: State, params: Params, rows: np.ndarray | None) -> State:
+        """``state`` with series ``rows`` (None: all) mixed, partners from the whole batch,
+        the others as they came. Default (ops that implement ``apply_state``): mix all, keep
+        those rows; the DTW ops override this to build only those rows."""
+        full = self.apply_state(state, params)
+        if rows is None:
+            return full
+        out = ADAPTER.put_batch(state, rows, ADAPTER.take_batch(full, rows))
+        return self.untouched(out, full, rows)
+
+    @staticmethod
+    def rebuilt(state: State, rows: np.ndarray | None, sub: State) -> State:
+        """``sub`` (the new state of series ``rows``) put back into ``state``."""
+        return sub if rows is None else ADAPTER.put_batch(state, rows, sub)
+
+    @staticmethod
+    def some(state: State, rows: np.ndarray | None) -> State:
+        """A new state of series ``rows`` (None: all) to build the output in."""
+        return dict(state) if rows is None else ADAPTER.take_batch(state, rows)
 
     def untouched(self, out: State, full: State, idx: np.ndarray) -> State:
         """``out`` (series ``idx`` from ``full``), completed with what the op adds."""
@@ -255,15 +274,15 @@ class Spawner(MixTransform):
                 "cut": rng.uniform(0.1, 0.9, n).tolist(),
                 "noise_seed": int(rng.integers(0, SEED_MAX))}
 
-    def apply_state(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
-        out = dict(state)
+        out = self.some(state, rows)
         out["series"], source = M.spawner(state["series"], params["partner"], params["cut"],
                                           self.sigma, self.window, params["noise_seed"],
-                                          self.backend)
-        if NAN_KEY in state:  # a step averaged from a missing step of the series is missing
-            out[NAN_KEY] = gather(state[NAN_KEY], source)
-        return out
+                                          self.backend, rows)
+        if NAN_KEY in out:  # a step averaged from a missing step of the series is missing
+            out[NAN_KEY] = gather(out[NAN_KEY], source)
+        return self.rebuilt(state, rows, out)
 
 
 class WeightedDBA(MixTransform):
@@ -294,12 +313,13 @@ class WeightedDBA(MixTransform):
             members.append(sorted(int(j) for j in rng.choice(pool, k, replace=False)))
         return {"members": members}
 
-    def apply_state(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
-        out = dict(state)
+        out = self.some(state, rows)
         out["series"] = M.weighted_dba(state["series"], params["members"], self.iterations,
-                                       self.window, self.backend)
-        return out  # the average lives on the series' own time axis: its NaN marks stay
+                                       self.window, self.backend, rows)
+        # the average lives on the series' own time axis: its NaN marks stay
+        return self.rebuilt(state, rows, out)
 
 
 class RandomGuidedWarp(MixTransform):
@@ -319,11 +339,11 @@ class RandomGuidedWarp(MixTransform):
         self.check_state(state)
         return {"prototype": self.same_class_partner(rng, self.classes(state))}
 
-    def apply_state(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
         pos = M.guided_positions(state["series"], params["prototype"], self.window,
-                                 self.backend)
-        return self.moved(state, pos)
+                                 self.backend, rows)
+        return self.rebuilt(state, rows, self.moved(self.some(state, rows), pos))
 
 
 class DiscriminativeGuidedWarp(RandomGuidedWarp):
@@ -351,12 +371,13 @@ class DiscriminativeGuidedWarp(RandomGuidedWarp):
             neg.append(sorted(int(j) for j in rng.choice(other, k_neg, replace=False)))
         return {"positives": pos, "negatives": neg}
 
-    def apply_state(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
         x = state["series"]
         proto = M.discriminative_prototypes(x, params["positives"], params["negatives"],
-                                            self.window, self.backend)
-        return self.moved(state, M.guided_positions(x, proto, self.window, self.backend))
+                                            self.window, self.backend, rows)
+        pos = M.guided_positions(x, proto, self.window, self.backend, rows)
+        return self.rebuilt(state, rows, self.moved(self.some(state, rows), pos))
 
 
 __all__ = ["DiscriminativeGuidedWarp", "MIX_KEYS", "RandomGuidedWarp", "SeriesCutMix",
