@@ -122,14 +122,80 @@ def test_padded_pairs_of_different_lengths_give_their_own_paths():
         assert list(zip(pi.tolist(), pj.tolist(), strict=True)) == expected
 
 
-@settings(max_examples=30, deadline=None)
-@given(n=st.integers(2, 30), extra=st.integers(0, 6), w=st.integers(0, 8),
-       seed=st.integers(0, 1000))
-def test_banded_rows_match_full_rows(n, extra, w, seed):
+def dense_path(a, b, w):
+    """The dense reference: the full (T1, T2) accumulated-cost matrix (cells outside the band
+    inf), traced back from the corner; ties prefer the diagonal, then the step up."""
+    a, b = np.asarray(a, float).reshape(len(a), -1), np.asarray(b, float).reshape(len(b), -1)
+    n, m = len(a), len(b)
+    acc = np.full((n + 1, m + 1), np.inf)
+    acc[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(max(1, i - w), min(m, i + w) + 1):
+            cost = float(((a[i - 1] - b[j - 1]) ** 2).sum())
+            acc[i, j] = cost + min(acc[i - 1, j], acc[i, j - 1], acc[i - 1, j - 1])
+    i, j, path = n, m, [(n - 1, m - 1)]
+    while (i, j) != (1, 1):
+        step = int(np.argmin([acc[i - 1, j - 1], acc[i - 1, j], acc[i, j - 1]]))
+        i, j = i - (step != 2), j - (step != 1)
+        path.append((i - 1, j - 1))
+    return path[::-1], float(np.sqrt(acc[n, m]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 30), extra=st.integers(0, 6), c=st.integers(1, 3),
+       w=st.one_of(st.none(), st.integers(0, 12)), swap=st.booleans(), seed=st.integers(0, 1000))
+def test_banded_paths_equal_the_dense_reference(n, extra, c, w, swap, seed):
+    # small integer values: every sum is exact, so ties are broken the same way and the
+    # banded kernel must give the very path and cost of the dense matrix
     rng = np.random.default_rng(seed)
-    x, y = rng.normal(size=(3, n, 2)), rng.normal(size=(3, n + extra, 2))
-    band = max(w, extra)
-    np.testing.assert_allclose(D._rows_banded(x, y, band, keep=False),
-                               D._rows(x, y, band, keep=False)[:, -1], rtol=1e-12)
-    np.testing.assert_allclose(D._rows_banded(x, y, band, keep=True),
-                               D._rows(x, y, band, keep=True), rtol=1e-12)
+    a, b = rng.integers(-3, 4, (n, c)).astype(float), rng.integers(-3, 4, (n + extra, c)) * 1.0
+    if swap:
+        a, b = b, a
+    path, dist = D.dtw_path(a, b, window=w, backend="numpy")
+    expected = dense_path(a, b, D.band(w, len(a), len(b)))
+    assert (path, dist) == expected
+    assert D.dtw_distance(a, b, window=w, backend="numpy") == dist
+
+
+def test_traced_back_in_blocks_equals_one_pass(monkeypatch):
+    # long series keep only every k-th row and recompute blocks while tracing back: the
+    # same arithmetic row by row, so the same paths bit for bit
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(3, 90, 2)), rng.normal(size=(3, 97, 2))
+    lx, ly = np.array([90, 61, 75]), np.array([97, 66, 70])
+    one = D.padded_paths(x, y, lx, ly, 10, "numpy")
+    monkeypatch.setattr(D, "_PATH_CELLS", 3 * 23 * 5)  # blocks of 5 rows
+    blocks = D.padded_paths(x, y, lx, ly, 10, "numpy")
+    for (pi, pj), (qi, qj) in zip(one, blocks, strict=True):
+        assert pi.tolist() == qi.tolist() and pj.tolist() == qj.tolist()
+    path, dist = D.dtw_path(x[0], y[0], window=10, backend="numpy")
+    assert path == list(zip(one[0][0].tolist(), one[0][1].tolist(), strict=True))
+    assert np.isclose(dist, reference(x[0], y[0], 10), rtol=1e-12)
+
+
+def test_compiled_loop_matches_the_numpy_rows():
+    # the loop numba compiles, run here as plain Python
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(1, 25, 2)), rng.normal(size=(1, 31, 2))
+    win = D._window(25, 31, 7)
+    xt, yt = D._channels_first(x), D._channels_first(y)
+    full = np.full((1, 25, win[0] + 2), np.inf)
+    D._rows_numpy(xt, yt, win, 0, 25, None, full)
+    out = np.full((25, win[0] + 2), np.inf)
+    D._rows_loop(x[0], y[0], *win[1:], 0, 25, np.full(win[0] + 2, np.inf), out, False)
+    np.testing.assert_allclose(out, full[0], rtol=1e-12)
+    ring = np.full((2, win[0] + 2), np.inf)
+    last = D._rows_loop(x[0], y[0], *win[1:], 0, 25, np.full(win[0] + 2, np.inf), ring, True)
+    np.testing.assert_allclose(last, full[0, -1], rtol=1e-12)
+
+
+def test_long_series_keep_only_the_band_in_memory():
+    import tracemalloc
+
+    x = np.random.default_rng(9).normal(size=(2, 2500, 1))
+    tracemalloc.start()
+    D.dtw_path(x[0], x[1], window=0.05, backend="numpy")
+    D.dtw_distance(x[0], x[1], window=0.05, backend="numpy")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 16 * 2**20  # the dense 2500 x 2500 matrix alone is 48 MiB

@@ -7,6 +7,7 @@ import pytest
 
 import augkit
 from augkit import timeseries as TS
+from augkit.timeseries.targets import ADAPTER
 
 LABELS = np.array([0, 0, 0, 1, 1, 1])
 
@@ -145,3 +146,45 @@ def test_mixing_replays_exactly_from_json():
         out = op(series=x, labels=LABELS, seed=3, return_record=True)
         again = augkit.Record.from_json(out["record"].to_json()).apply(series=x, labels=LABELS)
         np.testing.assert_array_equal(again["series"], out["series"])
+
+
+def test_spawner_and_dba_keep_the_nan_marks_of_the_series():
+    x = np.random.default_rng(3).normal(size=(4, 60, 2))
+    x[0, 20:25, 1] = np.nan
+    labels = [0, 0, 1, 1]
+    dba = TS.WeightedDBA(p=1.0, backend="numpy")(series=x, labels=labels, seed=0)["series"]
+    np.testing.assert_array_equal(np.isnan(dba), np.isnan(x))  # on the series' own time axis
+    out = TS.Spawner(p=1.0, sigma=0.0, backend="numpy")(series=x, labels=labels, seed=0)
+    gaps = np.isnan(out["series"])
+    assert not gaps[1:].any() and not gaps[0, :, 0].any()  # the gap stays in its channel
+    steps = np.flatnonzero(gaps[0, :, 1])
+    assert 3 <= steps.size <= 10 and np.all(np.diff(steps) == 1)  # one gap, moved by the path
+    assert 10 <= steps[0] <= 30
+    record = TS.Spawner(p=1.0, backend="numpy")(series=x, labels=labels, seed=1,
+                                               return_record=True)
+    replay = record["record"].apply(series=x, labels=labels)["series"]
+    np.testing.assert_array_equal(replay, record["series"])
+
+
+@pytest.mark.parametrize("op", [TS.Spawner(p=1.0, backend="numpy"),
+                                TS.WeightedDBA(p=1.0, backend="numpy"),
+                                TS.RandomGuidedWarp(p=1.0, backend="numpy"),
+                                TS.DiscriminativeGuidedWarp(p=1.0, backend="numpy")],
+                         ids=lambda op: type(op).__name__)
+def test_dtw_ops_build_only_the_drawn_series_and_match_the_full_batch(op):
+    # p < 1 mixes only the drawn series: those must equal the same parameters applied to all
+    x = np.random.default_rng(4).normal(size=(6, 40, 2))
+    data = {"series": x, "labels": LABELS}
+    if isinstance(op, TS.RandomGuidedWarp):  # the warps carry per-step labels along
+        data["step_labels"] = np.tile(np.arange(40), (6, 1))
+    state = ADAPTER.prepare(data, ADAPTER.check_options({}))
+    params = op.sample(np.random.default_rng(1), state)
+    full = op.apply(dict(state), params)
+    rows = [1, 4]
+    some = op.apply(dict(state), {**params, "applied_to": rows})
+    others = [i for i in range(6) if i not in rows]
+    for key in data:
+        got, want = np.asarray(some[key]), np.asarray(full[key])
+        np.testing.assert_array_equal(got[rows], want[rows], err_msg=key)
+        np.testing.assert_array_equal(got[others], np.asarray(state[key])[others], err_msg=key)
+    assert not np.array_equal(np.asarray(full["series"])[others], x[others])  # rows did differ

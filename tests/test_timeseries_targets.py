@@ -196,3 +196,45 @@ def test_step_labels_stay_aligned_under_every_time_map(op, lengths, ragged, seed
         assert y.shape[0] == lab.shape[0] >= 2
         assert np.abs(y[:, 0] - lab).max() <= 0.5 + 1e-9
         assert np.all((lab >= 0) & (lab < max(lengths)))
+
+
+def test_layout_nt_takes_a_2d_array_as_n_univariate_series():
+    x = np.random.default_rng(0).normal(size=(5, 40))
+    marks = (np.arange(40) % 7 == 0)[None].repeat(5, 0)
+    out = REV(series=x, layout="NT", step_labels=marks, labels=np.arange(5))
+    assert out["series"].shape == (5, 40) and out["step_labels"].shape == (5, 40)
+    np.testing.assert_array_equal(out["series"], x[:, ::-1])
+    np.testing.assert_array_equal(out["step_labels"], marks[:, ::-1])
+    assert augkit.Compose([REV], targets={"layout": "NT"})(series=x)["series"].shape == (5, 40)
+    np.testing.assert_array_equal(REV(series=x.T, layout="TC")["series"], x.T[::-1])
+    np.testing.assert_array_equal(REV(series=x, layout="CT")["series"], x[:, ::-1])
+
+
+@pytest.mark.parametrize("kwargs, text", [
+    ({}, r"16 steps with 100 channels.*layout='NT'.*\(16, 100, 1\)"),
+    ({"channels_first": True}, r"\(C, T\).*100 steps with 16 channels|"),
+    ({"layout": "NTC"}, r"layout 'NTC' needs a 3-D array"),
+    ({"layout": "NT", "channels_first": True}, "pass only the layout"),
+    ({"layout": "nt"}, r"'layout' got 'nt'.*'NT'"),
+])
+def test_a_2d_batch_is_never_read_as_one_wide_series(kwargs, text):
+    x = np.zeros((16, 100))
+    if kwargs.get("channels_first") and "layout" not in kwargs:
+        REV(series=x, **kwargs)  # (C, T) = 16 channels of 100 steps is plausible
+        with pytest.raises(ValueError, match=r"\(C, T\).*16 steps with 100 channels"):
+            REV(series=x.T, **kwargs)
+        return
+    with pytest.raises(ValueError, match=text):
+        REV(series=x, **kwargs)
+
+
+def test_copies_and_their_memory_are_bounded():
+    x = np.zeros((4, 50, 2))
+    with pytest.raises(ValueError, match=r"'copies' got 1000000; at most 10000"):
+        REV(series=x, copies=10**6)
+    with augkit.override_limits(max_copies=3), pytest.raises(ValueError, match="at most 3"):
+        augkit.Compose([REV], targets={"copies": 4})
+    with augkit.override_limits(max_output_bytes=2**16), pytest.raises(
+            ValueError, match=r"copies=30 of 400 values .* 93.8 KiB, above the limit of 64.0"):
+        REV(series=x, copies=30)
+    assert REV(series=x, copies=3)["series"].shape == (12, 50, 2)

@@ -187,7 +187,11 @@ class Transform:
         batch = self.run_batch(batch, resolve(seed, rng, self._rng), steps)
         out = adapter.finalize_batch(batch, options)
         if return_records:
-            out["records"] = [Record(s, self.modality, options) for s in steps]
+            # an adapter may replay one sample with other options than the batch's
+            # (time series: no batch axis in the layout, no copies)
+            per_sample = getattr(adapter, "record_options", None)
+            kept = options if per_sample is None else per_sample(options)
+            out["records"] = [Record(s, self.modality, kept) for s in steps]
         return out
 
     @property

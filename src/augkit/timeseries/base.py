@@ -10,15 +10,17 @@ whole call. For a ragged list each series is processed alone with its own entrie
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
+from augkit.core.record import Step
 from augkit.core.transform import Params, State, Transform
 from augkit.timeseries.functional.resample import gather
-from augkit.timeseries.targets import NAN_KEY
+from augkit.timeseries.targets import ADAPTER, NAN_KEY
 
 SEED_MAX = 2**63 - 1
+APPLIED_TO = "applied_to"  # params key: the series a call acted on, when not all of them
 
 
 def n_series(state: State) -> int:
@@ -52,11 +54,50 @@ def item_params(params: Params, i: int, n: int) -> Params:
 class SeriesTransform(Transform, register=False):
     """A transform of the values of each series; the time axis does not move, so per-step
     labels and the NaN mask pass through. Subclasses implement ``apply_series`` over
-    float64 (N, T, C) with the parameters of those N series."""
+    float64 (N, T, C) with the parameters of those N series (or ``apply_state`` over the
+    whole state).
+
+    ``p`` is drawn per series: a call samples parameters for the series drawn only, and
+    when that is some but not all of them, its params name them under ``"applied_to"``
+    (so a record replays exactly). Ops whose result must keep one length for the whole
+    batch set ``per_series_p = False`` and draw ``p`` once per call. ``aug.batch(X)``
+    draws ``p`` and parameters per series, each as a call on that series alone would, and
+    returns one record per series.
+    """
 
     modality = "timeseries"
+    per_series_p: ClassVar[bool] = True
+
+    def run(self, state: State, rng: np.random.Generator, steps: list[Step] | None) -> State:
+        n = n_series(state)
+        if self.p >= 1.0 or n == 1 or not self.per_series_p:
+            # one series: one draw, the same stream as rng.random(1), no array work
+            return super().run(state, rng, steps)
+        applied = rng.random(n) < self.p
+        if not applied.any():
+            return state
+        if applied.all():
+            params = self.sample(rng, state)
+        else:
+            idx = np.flatnonzero(applied)
+            params = {APPLIED_TO: idx.tolist(), **self.sample_some(rng, state, idx)}
+        if steps is not None:
+            steps.append(Step(self.to_dict(), params))
+        return self.apply(state, params)
+
+    def sample_some(self, rng: np.random.Generator, state: State, idx: np.ndarray) -> Params:
+        """Parameters for series ``idx`` of ``state`` (shaped for those series alone)."""
+        return self.sample(rng, ADAPTER.take_batch(state, idx))
 
     def apply(self, state: State, params: Params) -> State:
+        if APPLIED_TO not in params:
+            return self.apply_state(state, params)
+        idx = params[APPLIED_TO]
+        rest = {k: v for k, v in params.items() if k != APPLIED_TO}
+        return ADAPTER.put_batch(state, idx,
+                                  self.apply_state(ADAPTER.take_batch(state, idx), rest))
+
+    def apply_state(self, state: State, params: Params) -> State:
         out = dict(state)
         series = state["series"]
         if isinstance(series, list):
@@ -89,7 +130,7 @@ class TimeMapTransform(SeriesTransform, register=False):
     def positions(self, n: int, length: int, params: Params) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not implement positions()")
 
-    def apply(self, state: State, params: Params) -> State:
+    def apply_state(self, state: State, params: Params) -> State:
         out = dict(state)
         series = state["series"]
         mode = step_mode(state)

@@ -42,8 +42,8 @@ class SeriesRotation(SeriesTransform):
         mats = [V.plane_rotation(uv[i, 0], uv[i, 1], angles[i]) for i in range(n)]
         return {"matrix": np.asarray(mats).tolist()}
 
-    def apply(self, state: State, params: Params) -> State:
-        out = super().apply(state, params)
+    def apply_state(self, state: State, params: Params) -> State:
+        out = super().apply_state(state, params)
         if NAN_KEY in state:  # a rotated step mixes channels: missing in one, missing in all
             nan = state[NAN_KEY]
             out[NAN_KEY] = ([np.repeat(m.any(-1, keepdims=True), m.shape[-1], -1) for m in nan]
@@ -89,8 +89,8 @@ class SeriesChannelShuffle(SeriesTransform):
         c = _need_channels(self, state)
         return {"order": np.argsort(rng.random((n_series(state), c)), axis=1).tolist()}
 
-    def apply(self, state: State, params: Params) -> State:
-        out = super().apply(state, params)
+    def apply_state(self, state: State, params: Params) -> State:
+        out = super().apply_state(state, params)
         if NAN_KEY in state:
             nan = state[NAN_KEY]
             if isinstance(nan, list):

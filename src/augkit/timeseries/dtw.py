@@ -9,8 +9,11 @@ The numpy kernel walks the cost matrix row by row for a whole batch of pairs at 
 row, ``D[i, j] = c[i, j] + min(a[j], D[i, j-1])`` with ``a[j] = min(D[i-1, j], D[i-1, j-1])``
 unrolls to ``D[i, j] = S[j] + min_{k<=j}(a[k] - S[k-1])`` (``S`` the running sum of the row's
 costs), i.e. one cumulative sum and one ``np.minimum.accumulate``: no Python loop over
-columns. With numba installed (``pip install augkit[numba]``) ``backend="numba"`` (or the
-default ``"auto"``) uses a compiled loop instead; both give the same numbers.
+columns. Only the band is ever stored: each row keeps ``min(2w + 1, T2)`` cells, distances
+keep two rows per pair, and paths are traced back from rows kept every ~sqrt(T1) rows (see
+``_band_paths``), so memory stays bounded for any length. With numba installed
+(``pip install augkit[numba]``) ``backend="numba"`` (or the default ``"auto"``) uses a
+compiled loop instead; both give the same numbers.
 
 >>> import numpy as np
 >>> a = np.array([0., 1, 2, 1, 0]); b = np.array([0., 0, 1, 2, 1, 0])
@@ -27,8 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import check_output_bytes
+
 BACKENDS = ("auto", "numpy", "numba")
-_CHUNK_CELLS = 4_000_000  # pairs x T1 x T2 cells kept at once when full matrices are needed
+_CHUNK_CELLS = 4_000_000  # pairs x row cells of work rows kept at once for distances
+_PATH_CELLS = 2**24  # cells (8 bytes each) kept at once while tracing paths back
 
 
 def _as_3d(x: Any, name: str) -> np.ndarray:
@@ -76,128 +82,177 @@ def _check_backend(backend: str) -> str:
     return "numba"
 
 
-# -- numpy kernel -------------------------------------------------------------------------------
-def _rows(x: np.ndarray, y: np.ndarray, w: int, keep: bool):
-    """Accumulated cost for pairs x[p] vs y[p]; yields nothing, returns last row or all rows."""
-    p, t1, _ = x.shape
-    t2 = y.shape[1]
-    cols = np.arange(t2)
-    prev = None
-    full = np.empty((p, t1, t2)) if keep else None
-    zero = np.zeros((p, 1))
-    for i in range(t1):
-        cost = ((x[:, i, None, :] - y) ** 2).sum(-1)  # (P, T2)
-        outside = (cols < i - w) | (cols > i + w)
-        if prev is None:
-            a = np.full((p, t2), np.inf)
+# -- window layout --------------------------------------------------------------------------
+def _window(t1: int, t2: int, w: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Row ``i`` of the cost matrix is kept as ``width`` cells starting at column ``off[i]``
+    (``width = min(2w + 1, T2)``); its band cells are ``lo[i] <= d < hi[i]`` of those. A
+    stored row has one inf cell on each side (``width + 2``), so the neighbours of every band
+    cell can be read without bounds checks: cell ``(i, j)`` sits at ``j - off[i] + 1``."""
+    width = min(2 * w + 1, t2)
+    i = np.arange(t1)
+    off = np.clip(i - w, 0, t2 - width)
+    lo = np.maximum(i - w, 0) - off
+    hi = np.minimum(i + w, t2 - 1) - off + 1
+    return width, off, lo, hi
+
+
+def _rows_numpy(xt: np.ndarray, yt: np.ndarray, win, r0: int, r1: int,
+                prev: np.ndarray | None, out: np.ndarray | None) -> np.ndarray:
+    """Rows ``r0 .. r1 - 1`` of the accumulated costs of pairs ``xt[p]`` vs ``yt[p]``
+    (channels first: (P, C, T)), in the layout of :func:`_window`. ``prev`` is row ``r0 - 1``
+    (None when ``r0 == 0``); rows go into ``out`` (P, r1 - r0, width + 2), preset to inf,
+    or, with ``out=None``, through two work rows. Returns the last row."""
+    width, off, lo, hi = win
+    p, c = xt.shape[:2]
+    ring = None if out is not None else np.full((2, p, width + 2), np.inf)
+    for i in range(r0, r1):
+        o, a0, a1 = int(off[i]), int(lo[i]), int(hi[i])
+        diff = xt[:, :, i, None] - yt[:, :, o + a0:o + a1]
+        cost = diff[:, 0] * diff[:, 0] if c == 1 else (diff * diff).sum(axis=1)
+        if prev is None:  # row 0: D[-1, -1] = 0 starts the path at (0, 0)
+            a = np.full((p, a1 - a0), np.inf)
             a[:, 0] = 0.0
-        else:
-            a = np.minimum(prev, np.concatenate([np.full((p, 1), np.inf), prev[:, :-1]], axis=1))
-        a[:, outside] = np.inf
+        else:  # a[d] = min(D[i-1, j], D[i-1, j-1]); the window moved by s columns
+            s = o - int(off[i - 1])
+            a = np.minimum(prev[:, a0 + s + 1:a1 + s + 1], prev[:, a0 + s:a1 + s])
         run = np.cumsum(cost, axis=1)
-        before = np.concatenate([zero, run[:, :-1]], axis=1)
-        row = run + np.minimum.accumulate(a - before, axis=1)
-        row[:, outside] = np.inf
-        if keep:
-            full[:, i] = row
-        prev = row
-    return full if keep else prev
-
-
-def _rows_banded(x: np.ndarray, y: np.ndarray, w: int, keep: bool):
-    """Like :func:`_rows`, but each row only holds the 2w+1 cells of the band: for a 10%
-    window that is about 5x less work. Band cell ``d`` of row ``i`` is column ``i - w + d``,
-    so the cell above is ``d + 1`` of the previous row and the diagonal one is ``d``."""
-    p, t1, _ = x.shape
-    t2 = y.shape[1]
-    offs = np.arange(2 * w + 1) - w
-    inf_col = np.full((p, 1), np.inf)
-    zero = np.zeros((p, 1))
-    full = np.full((p, t1, t2), np.inf) if keep else None
-    prev = None
-    for i in range(t1):
-        j = i + offs
-        valid = (j >= 0) & (j < t2)
-        cost = ((x[:, i, None, :] - y[:, np.clip(j, 0, t2 - 1), :]) ** 2).sum(-1)
-        cost[:, ~valid] = 0.0  # keeps the running sum finite; those cells are set to inf
-        if prev is None:
-            a = np.full((p, offs.size), np.inf)
-            a[:, w] = 0.0  # D[-1, -1] = 0 starts the path at (0, 0)
+        a[:, 1:] -= run[:, :-1]
+        np.minimum.accumulate(a, axis=1, out=a)
+        a += run
+        if out is not None:
+            row = out[:, i - r0]
         else:
-            a = np.minimum(prev, np.concatenate([prev[:, 1:], inf_col], axis=1))
-        a[:, ~valid] = np.inf
-        run = np.cumsum(cost, axis=1)
-        before = np.concatenate([zero, run[:, :-1]], axis=1)
-        row = run + np.minimum.accumulate(a - before, axis=1)
-        row[:, ~valid] = np.inf
-        if keep:
-            full[:, i, j[valid]] = row[:, valid]
+            row = ring[i % 2]
+            row[:, 1:a0 + 1] = np.inf  # cells left of the band held an older row
+        row[:, a0 + 1:a1 + 1] = a
         prev = row
-    if keep:
-        return full
-    return prev[:, (t2 - 1) - (t1 - 1) + w]
+    return prev
 
 
-# -- numba kernel (optional) --------------------------------------------------------------------
+def _rows_loop(x, y, off, lo, hi, r0, r1, prev, out, ring):
+    """The same rows as :func:`_rows_numpy` for one pair, x (T1, C), y (T2, C), as a plain
+    loop (what numba compiles). ``prev``: row ``r0 - 1`` (all inf when ``r0 == 0``);
+    ``out``: (r1 - r0, width + 2) preset to inf, or (2, width + 2) work rows when ``ring``."""
+    c = x.shape[1]
+    for i in range(r0, r1):
+        row = out[i % 2] if ring else out[i - r0]
+        if ring:
+            row[:] = np.inf
+        above = prev if i == r0 else (out[(i - 1) % 2] if ring else out[i - r0 - 1])
+        s = off[i] - off[i - 1] if i > 0 else 0
+        for d in range(lo[i], hi[i]):
+            j = off[i] + d
+            cost = 0.0
+            for k in range(c):
+                diff = x[i, k] - y[j, k]
+                cost += diff * diff
+            if i == 0 and j == 0:
+                best = 0.0
+            else:
+                best = min(above[d + s + 1], above[d + s], row[d])  # up, diagonal, left
+            row[d + 1] = cost + best
+    return out[(r1 - 1) % 2] if ring else out[r1 - 1 - r0]
+
+
 @lru_cache(maxsize=1)
 def _numba_kernel():
     try:
         import numba
     except ImportError:
         return None
-
-    @numba.njit(cache=True, nogil=True)
-    def accumulate(x, y, w, out):  # out: (T1, T2) accumulated costs
-        t1, t2, c = x.shape[0], y.shape[0], x.shape[1]
-        for i in range(t1):
-            for j in range(t2):
-                out[i, j] = np.inf
-        for i in range(t1):
-            lo = max(0, i - w)
-            hi = min(t2, i + w + 1)
-            for j in range(lo, hi):
-                d = 0.0
-                for k in range(c):
-                    diff = x[i, k] - y[j, k]
-                    d += diff * diff
-                if i == 0 and j == 0:
-                    best = 0.0
-                else:
-                    best = np.inf
-                    if i > 0 and out[i - 1, j] < best:
-                        best = out[i - 1, j]
-                    if j > 0 and out[i, j - 1] < best:
-                        best = out[i, j - 1]
-                    if i > 0 and j > 0 and out[i - 1, j - 1] < best:
-                        best = out[i - 1, j - 1]
-                out[i, j] = d + best
-
-    @numba.njit(cache=True, nogil=True)
-    def pairs(x, y, w, keep, out_full, out_last):
-        buf = np.empty((x.shape[1], y.shape[1]))
-        for p in range(x.shape[0]):
-            target = out_full[p] if keep else buf
-            accumulate(x[p], y[p], w, target)
-            out_last[p] = target[x.shape[1] - 1, y.shape[1] - 1]
-
-    return pairs
+    return numba.njit(cache=True, nogil=True)(_rows_loop)
 
 
-def accumulated(x: np.ndarray, y: np.ndarray, w: int, backend: str = "auto",
-                keep: bool = False) -> np.ndarray:
-    """Accumulated costs of pairs ``x[p]`` vs ``y[p]`` (P, T1, C), (P, T2, C): the full
-    matrices (P, T1, T2) when ``keep``, else the final costs (P,)."""
+def _rows(xt: np.ndarray, yt: np.ndarray, win, r0: int, r1: int, prev: np.ndarray | None,
+          out: np.ndarray | None, backend: str) -> np.ndarray:
+    """Rows ``r0 .. r1 - 1`` with the chosen backend (arguments as :func:`_rows_numpy`)."""
+    if backend == "numpy":
+        return _rows_numpy(xt, yt, win, r0, r1, prev, out)
+    width, off, lo, hi = win
+    kernel = _numba_kernel()
+    p = xt.shape[0]
+    last = np.empty((p, width + 2))
+    start = np.full(width + 2, np.inf)
+    for k in range(p):
+        x, y = np.ascontiguousarray(xt[k].T), np.ascontiguousarray(yt[k].T)
+        above = start if prev is None else np.ascontiguousarray(prev[k])
+        buf = np.full((2, width + 2), np.inf) if out is None else out[k]
+        last[k] = kernel(x, y, off, lo, hi, r0, r1, above, buf, out is None)
+    return last
+
+
+def accumulated(x: np.ndarray, y: np.ndarray, w: int, backend: str = "auto") -> np.ndarray:
+    """Final accumulated costs (P,) of pairs ``x[p]`` vs ``y[p]`` (P, T1, C), (P, T2, C),
+    keeping two rows of ``min(2w + 1, T2)`` cells per pair."""
     backend = _check_backend(backend)
-    if backend == "numba":
-        p, t1, t2 = x.shape[0], x.shape[1], y.shape[1]
-        full = np.empty((p, t1, t2) if keep else (1, 1, 1))
-        last = np.empty(p)
-        _numba_kernel()(np.ascontiguousarray(x), np.ascontiguousarray(y), w, keep, full, last)
-        return full if keep else last
-    if 2 * w + 1 < y.shape[1]:  # a real band: work on band cells only
-        return _rows_banded(x, y, w, keep)
-    out = _rows(x, y, w, keep)
-    return out if keep else out[:, -1]
+    t1, t2 = x.shape[1], y.shape[1]
+    win = _window(t1, t2, w)
+    last = _rows(_channels_first(x), _channels_first(y), win, 0, t1, None, None, backend)
+    return last[:, (t2 - 1) - int(win[1][-1]) + 1]
+
+
+def _channels_first(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.swapaxes(x, 1, 2))
+
+
+def _band_paths(x: np.ndarray, y: np.ndarray, len_x: np.ndarray, len_y: np.ndarray, w: int,
+                backend: str) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Optimal paths of pairs ``x[p, :len_x[p]]`` vs ``y[p, :len_y[p]]`` and their final
+    costs. Memory stays about ``_PATH_CELLS`` cells however long the series: when all rows
+    do not fit, a first pass keeps one row every ``k`` rows (``k`` about sqrt(T1)), then the
+    path is traced back block by block, each block's rows recomputed from the row kept
+    before it (twice the row work, a fraction of the memory). A cell only depends on cells
+    before it, so padding never changes a shorter pair's costs; ties prefer the diagonal,
+    then the step up (as a dense backtrack over the full matrix)."""
+    p, t1, t2 = x.shape[0], x.shape[1], y.shape[1]
+    win = _window(t1, t2, w)
+    width, off = win[0], win[1]
+    xt, yt = _channels_first(x), _channels_first(y)
+    k = t1 if p * t1 * (width + 2) <= _PATH_CELLS else max(
+        int(np.sqrt(t1)), _PATH_CELLS // (p * (width + 2)), 1)
+    starts = list(range(0, t1, k))
+    kept = np.full((len(starts), p, width + 2), np.inf)  # kept[b]: row starts[b] - 1
+    if len(starts) > 1:
+        prev = None
+        for b, r0 in enumerate(starts):
+            if b:
+                kept[b] = prev
+            prev = _rows(xt, yt, win, r0, min(r0 + k, t1), prev, None, backend)
+    i = np.asarray(len_x, np.intp) - 1
+    j = np.asarray(len_y, np.intp) - 1
+    first_i = i.copy()
+    cost = np.empty(p)
+    most = t1 + t2
+    pi, pj = np.full((p, most), -1, np.intp), np.full((p, most), -1, np.intp)
+    n_steps = np.zeros(p, np.intp)
+    pairs = np.arange(p)
+    for b in range(len(starts) - 1, -1, -1):
+        r0, r1 = starts[b], min(starts[b] + k, t1)
+        block = np.full((p, r1 - r0 + 1, width + 2), np.inf)  # row r0 - 1, then the block
+        block[:, 0] = kept[b]
+        _rows(xt, yt, win, r0, r1, None if b == 0 else kept[b], block[:, 1:], backend)
+        here = np.flatnonzero((first_i >= r0) & (first_i < r1))
+        cost[here] = block[here, first_i[here] - r0 + 1, j[here] - off[first_i[here]] + 1]
+        pi[here, 0], pj[here, 0] = i[here], j[here]
+        n_steps[here] = 1
+        while True:
+            act = pairs[(i >= r0) & ((i > 0) | (j > 0))]
+            if act.size == 0:
+                break
+            ia, ja = i[act], j[act]
+            li = ia - r0 + 1
+            up_col = ja - off[np.maximum(ia - 1, 0)] + 1
+            diag = block[act, li - 1, up_col - 1]
+            up = block[act, li - 1, up_col]
+            left = block[act, li, ja - off[ia]]
+            choice = np.argmin(np.stack([diag, up, left]), axis=0)
+            i[act] = ia - (choice != 2)
+            j[act] = ja - (choice != 1)
+            pi[act, n_steps[act]], pj[act, n_steps[act]] = i[act], j[act]
+            n_steps[act] += 1
+    paths = [(pi[q, :n_steps[q]][::-1].copy(), pj[q, :n_steps[q]][::-1].copy())
+             for q in range(p)]
+    return paths, cost
 
 
 # -- public API ---------------------------------------------------------------------------------
@@ -222,12 +277,13 @@ def pairwise_dtw(x: Any, y: Any | None = None, window: int | float | None = None
         raise ValueError(f"dtw: channel counts differ: {xs.shape[2]} and {ys.shape[2]}")
     w = band(window, xs.shape[1], ys.shape[1])
     n, m = xs.shape[0], ys.shape[0]
+    check_output_bytes("pairwise_dtw", f"a {n} x {m} distance matrix", 8 * n * m)
     if y is None:
         ii, jj = np.triu_indices(n, k=1)
     else:
         ii, jj = (g.ravel() for g in np.meshgrid(np.arange(n), np.arange(m), indexing="ij"))
     out = np.zeros((n, m))
-    step = max(1, _CHUNK_CELLS // (xs.shape[1] * ys.shape[1] // 8 + 1))
+    step = max(1, _CHUNK_CELLS // (min(2 * w + 1, ys.shape[1]) + 2))
     for s in range(0, len(ii), step):
         i, j = ii[s:s + step], jj[s:s + step]
         out[i, j] = np.sqrt(accumulated(xs[i], ys[j], w, backend))
@@ -236,39 +292,14 @@ def pairwise_dtw(x: Any, y: Any | None = None, window: int | float | None = None
     return out
 
 
-def _backtrack(full: np.ndarray, ends: tuple[np.ndarray, np.ndarray] | None = None
-               ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Optimal warping paths of a batch of accumulated-cost matrices (P, T1, T2), all pairs
-    stepping together; ties prefer the diagonal. ``ends`` (last i, last j per pair) lets
-    padded pairs of different lengths end at their own corner: a cell only depends on cells
-    before it, so padding never changes a shorter pair's costs."""
-    p, t1, t2 = full.shape
-    i = np.full(p, t1 - 1) if ends is None else np.asarray(ends[0]).copy()
-    j = np.full(p, t2 - 1) if ends is None else np.asarray(ends[1]).copy()
-    ri, rj = [i.copy()], [j.copy()]
-    rows = np.arange(p)
-    padded = np.full((p, t1 + 1, t2 + 1), np.inf)
-    padded[:, 1:, 1:] = full  # index shift by one: the border is inf
-    while True:
-        active = (i > 0) | (j > 0)
-        if not active.any():
-            break
-        diag = padded[rows, i, j]
-        up = padded[rows, i, j + 1]
-        left = padded[rows, i + 1, j]
-        choice = np.argmin(np.stack([diag, up, left]), axis=0)
-        di = np.where(choice == 2, 0, 1)
-        dj = np.where(choice == 1, 0, 1)
-        i = np.where(active, i - di, i)
-        j = np.where(active, j - dj, j)
-        ri.append(np.where(active, i, -1))
-        rj.append(np.where(active, j, -1))
-    ri_a, rj_a = np.stack(ri[::-1], axis=1), np.stack(rj[::-1], axis=1)
-    out = []
-    for k in range(p):
-        keep = ri_a[k] >= 0
-        out.append((ri_a[k][keep], rj_a[k][keep]))
-    return out
+def _pairs_per_chunk(t1: int, t2: int, w: int) -> int:
+    """How many pairs share one pass of :func:`_band_paths`: as many as fit in
+    ``_PATH_CELLS`` cells with all their rows, or, for long series, with the rows kept every
+    ~sqrt(T1) rows and one block (sharing the row loop keeps numpy's per-call cost low)."""
+    row = min(2 * w + 1, t2) + 2
+    if t1 * row <= _PATH_CELLS:
+        return max(1, _PATH_CELLS // (t1 * row))
+    return max(1, _PATH_CELLS // (2 * int(np.sqrt(t1)) * row))
 
 
 def dtw_paths(x: Any, y: Any, window: int | float | None = None,
@@ -280,24 +311,20 @@ def dtw_paths(x: Any, y: Any, window: int | float | None = None,
         raise ValueError(f"dtw: expected the same number of series and channels; got "
                          f"{xs.shape} and {ys.shape}")
     w = band(window, xs.shape[1], ys.shape[1])
-    step = max(1, _CHUNK_CELLS // (xs.shape[1] * ys.shape[1]))
-    paths: list[tuple[np.ndarray, np.ndarray]] = []
-    for s in range(0, xs.shape[0], step):
-        full = accumulated(xs[s:s + step], ys[s:s + step], w, backend, keep=True)
-        paths.extend(_backtrack(full))
-    return paths
+    n = xs.shape[0]
+    return padded_paths(xs, ys, np.full(n, xs.shape[1]), np.full(n, ys.shape[1]), w, backend)
 
 
 def padded_paths(x: np.ndarray, y: np.ndarray, len_x: np.ndarray, len_y: np.ndarray, w: int,
                  backend: str = "auto") -> list[tuple[np.ndarray, np.ndarray]]:
     """Paths for pairs of different lengths, padded into (P, T1, C) / (P, T2, C) arrays:
     pair ``p`` uses ``x[p, :len_x[p]]`` and ``y[p, :len_y[p]]``; ``w`` is the band in steps."""
-    step = max(1, _CHUNK_CELLS // (x.shape[1] * y.shape[1]))
+    backend = _check_backend(backend)
+    step = _pairs_per_chunk(x.shape[1], y.shape[1], w)
     paths: list[tuple[np.ndarray, np.ndarray]] = []
     for s in range(0, x.shape[0], step):
         sl = slice(s, s + step)
-        full = accumulated(x[sl], y[sl], w, backend, keep=True)
-        paths.extend(_backtrack(full, (len_x[sl] - 1, len_y[sl] - 1)))
+        paths.extend(_band_paths(x[sl], y[sl], len_x[sl], len_y[sl], w, backend)[0])
     return paths
 
 
@@ -306,6 +333,7 @@ def dtw_path(a: Any, b: Any, window: int | float | None = None,
     """The optimal warping path between two series as a list of (i, j), and the distance."""
     x, y = _as_3d(a, "a"), _as_3d(b, "b")
     w = band(window, x.shape[1], y.shape[1])
-    full = accumulated(x, y, w, backend, keep=True)
-    i, j = _backtrack(full)[0]
-    return list(zip(i.tolist(), j.tolist(), strict=True)), float(np.sqrt(full[0, -1, -1]))
+    paths, cost = _band_paths(x, y, np.array([x.shape[1]]), np.array([y.shape[1]]), w,
+                              _check_backend(backend))
+    i, j = paths[0]
+    return list(zip(i.tolist(), j.tolist(), strict=True)), float(np.sqrt(cost[0]))

@@ -7,10 +7,11 @@ They act on the whole batch in one call, ``aug(series=X, labels=y)`` with ``X`` 
   ``mix_index`` (the partner of each series), ``mix_lambda`` (the weight of the series' own
   label) and ``labels_mix`` (the partner's label, when labels are given). Train with
   ``lam * loss(y) + (1 - lam) * loss(labels_mix)``, or build soft targets with
-  :func:`soft_labels`. ``p`` applies to the whole batch: a call that does not mix adds no
-  mix keys (read that as ``lam = 1``).
+  :func:`soft_labels`. ``p`` is drawn per series: a series not drawn is its own partner
+  with ``lam = 1``; a call that mixes none adds no mix keys (read that as ``lam = 1``).
 - ``Spawner``, ``WeightedDBA``, ``RandomGuidedWarp`` and ``DiscriminativeGuidedWarp`` combine
-  series of the *same class* (``labels`` required), so every output keeps its own label.
+  series of the *same class* (``labels`` required), so every output keeps its own label;
+  the series drawn by ``p`` are rebuilt with partners from the whole batch.
   The guided warps move per-step labels with the series; SPAWNER and DBA build new time
   axes and reject ``step_labels``.
 
@@ -29,11 +30,11 @@ import numpy as np
 
 from augkit.core.transform import Params, State
 from augkit.core.validate import check_number
-from augkit.timeseries.base import SEED_MAX, SeriesTransform, n_series, step_mode
+from augkit.timeseries.base import APPLIED_TO, SEED_MAX, SeriesTransform, n_series, step_mode
 from augkit.timeseries.dtw import BACKENDS, band
 from augkit.timeseries.functional import mix as M
 from augkit.timeseries.functional.resample import gather
-from augkit.timeseries.targets import NAN_KEY
+from augkit.timeseries.targets import ADAPTER, NAN_KEY
 
 MIX_KEYS = ("mix_index", "mix_lambda", "labels_mix")
 
@@ -90,6 +91,51 @@ class MixTransform(SeriesTransform, register=False):
             raise ValueError(f"{name}: builds a new time axis, so per-step labels cannot be "
                              "carried; drop 'step_labels' or use RandomGuidedWarp")
 
+    def sample_some(self, rng, state: State, idx: np.ndarray) -> Params:
+        # the series drawn by p are mixed with partners from the whole batch
+        return self.sample(rng, state)
+
+    def apply(self, state: State, params: Params) -> State:
+        if APPLIED_TO not in params:
+            return self.apply_rows(state, params, None)
+        idx = np.asarray(params[APPLIED_TO], np.intp)
+        return self.apply_rows(state, {k: v for k, v in params.items() if k != APPLIED_TO},
+                               idx)
+
+    def apply_rows(self, state: State, params: Params, rows: np.ndarray | None) -> State:
+        """``state`` with series ``rows`` (None: all) mixed, partners from the whole batch,
+        the others as they came. Default (ops that implement ``apply_state``): mix all, keep
+        those rows; the DTW ops override this to build only those rows."""
+        full = self.apply_state(state, params)
+        if rows is None:
+            return full
+        out = ADAPTER.put_batch(state, rows, ADAPTER.take_batch(full, rows))
+        return self.untouched(out, full, rows)
+
+    @staticmethod
+    def rebuilt(state: State, rows: np.ndarray | None, sub: State) -> State:
+        """``sub`` (the new state of series ``rows``) put back into ``state``."""
+        return sub if rows is None else ADAPTER.put_batch(state, rows, sub)
+
+    @staticmethod
+    def some(state: State, rows: np.ndarray | None) -> State:
+        """A new state of series ``rows`` (None: all) to build the output in."""
+        return dict(state) if rows is None else ADAPTER.take_batch(state, rows)
+
+    def untouched(self, out: State, full: State, idx: np.ndarray) -> State:
+        """``out`` (series ``idx`` from ``full``), completed with what the op adds."""
+        return out
+
+    def run_batch(self, batch, rng, steps):
+        # the batch state is the call state: mix as a call does (p per series); a record of
+        # one series would name partners it does not carry, so records are refused
+        if steps is not None:
+            raise ValueError(f"{type(self).__name__} combines series of one batch, so it "
+                             "cannot give a record per series; use aug.batch(X, labels=y) "
+                             "without return_records, or one call on the whole batch: "
+                             "aug(series=X, labels=y, return_record=True)")
+        return self.run(batch, rng, None)
+
     @staticmethod
     def classes(state: State) -> np.ndarray:
         labels = np.asarray(state["labels"])
@@ -136,6 +182,19 @@ class _LabelMixing(MixTransform, register=False):
             out["labels_mix"] = np.asarray(state["labels"])[partner]
         return out
 
+    def untouched(self, out: State, full: State, idx: np.ndarray) -> State:
+        # series not drawn by p are their own partner with weight 1
+        keep = np.ones(len(full["mix_index"]), bool)
+        keep[idx] = False
+        out["mix_index"] = np.where(keep, np.arange(keep.size), full["mix_index"])
+        out["mix_lambda"] = np.where(keep, 1.0, full["mix_lambda"])
+        if "labels_mix" in full:
+            labels = np.asarray(out["labels"])
+            mixed = full["labels_mix"].astype(np.result_type(labels, full["labels_mix"]))
+            mixed[keep] = labels[keep]
+            out["labels_mix"] = mixed
+        return out
+
 
 class SeriesMixUp(_LabelMixing):
     """MixUp for series: ``lam * x + (1 - lam) * x[partner]``, ``lam ~ Beta(alpha, alpha)``
@@ -146,7 +205,7 @@ class SeriesMixUp(_LabelMixing):
         super().__init__(p=p)
         self.alpha = check_number(self, "alpha", alpha, 0.0, 100.0)
 
-    def apply(self, state, params):
+    def apply_state(self, state, params):
         self.check_state(state)
         partner = np.asarray(params["partner"], np.intp)
         lam = np.asarray(params["lam"], np.float64)
@@ -177,7 +236,7 @@ class SeriesCutMix(_LabelMixing):
     def extra(self, rng, n):
         return {"start": rng.random(n).tolist()}
 
-    def apply(self, state, params):
+    def apply_state(self, state, params):
         self.check_state(state)
         x = state["series"]
         n, t, _ = x.shape
@@ -194,7 +253,9 @@ class SeriesCutMix(_LabelMixing):
 class Spawner(MixTransform):
     """SPAWNER (Kamycki et al. 2020): each series and a random same-class partner are split
     at a random point, both halves aligned by DTW (band ``window``) and averaged along the
-    path, then resampled to the length with noise of ``sigma`` x channel std added."""
+    path, then resampled to the length with noise of ``sigma`` x channel std added. A NaN of
+    the series stays NaN where the steps averaged from it land (the partner's gaps enter as
+    their interpolated fill)."""
 
     needs_labels = True
     keeps_step_labels = False
@@ -213,20 +274,23 @@ class Spawner(MixTransform):
                 "cut": rng.uniform(0.1, 0.9, n).tolist(),
                 "noise_seed": int(rng.integers(0, SEED_MAX))}
 
-    def apply(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
-        out = dict(state)
-        out["series"] = M.spawner(state["series"], params["partner"], params["cut"],
-                                  self.sigma, self.window, params["noise_seed"], self.backend)
-        if NAN_KEY in state:  # the series are rebuilt from both parents; keep no stale marks
-            out.pop(NAN_KEY)
-        return out
+        out = self.some(state, rows)
+        out["series"], source = M.spawner(state["series"], params["partner"], params["cut"],
+                                          self.sigma, self.window, params["noise_seed"],
+                                          self.backend, rows)
+        if NAN_KEY in out:  # a step averaged from a missing step of the series is missing
+            out[NAN_KEY] = gather(out[NAN_KEY], source)
+        return self.rebuilt(state, rows, out)
 
 
 class WeightedDBA(MixTransform):
     """Weighted DTW barycentre averaging (Forestier et al. 2017): each series is averaged
     with up to ``n_neighbors`` random series of its class, weighted ``0.5 ** (d / d_min)`` by
-    DTW distance to it (itself weight 1), refined for ``iterations`` DBA steps."""
+    DTW distance to it (itself weight 1), refined for ``iterations`` DBA steps. The average
+    lives on the series' own time axis, so its NaN marks stay in place (members' gaps enter
+    as their interpolated fill)."""
 
     needs_labels = True
     keeps_step_labels = False
@@ -249,13 +313,13 @@ class WeightedDBA(MixTransform):
             members.append(sorted(int(j) for j in rng.choice(pool, k, replace=False)))
         return {"members": members}
 
-    def apply(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
-        out = dict(state)
+        out = self.some(state, rows)
         out["series"] = M.weighted_dba(state["series"], params["members"], self.iterations,
-                                       self.window, self.backend)
-        out.pop(NAN_KEY, None)
-        return out
+                                       self.window, self.backend, rows)
+        # the average lives on the series' own time axis: its NaN marks stay
+        return self.rebuilt(state, rows, out)
 
 
 class RandomGuidedWarp(MixTransform):
@@ -275,11 +339,11 @@ class RandomGuidedWarp(MixTransform):
         self.check_state(state)
         return {"prototype": self.same_class_partner(rng, self.classes(state))}
 
-    def apply(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
         pos = M.guided_positions(state["series"], params["prototype"], self.window,
-                                 self.backend)
-        return self.moved(state, pos)
+                                 self.backend, rows)
+        return self.rebuilt(state, rows, self.moved(self.some(state, rows), pos))
 
 
 class DiscriminativeGuidedWarp(RandomGuidedWarp):
@@ -307,12 +371,13 @@ class DiscriminativeGuidedWarp(RandomGuidedWarp):
             neg.append(sorted(int(j) for j in rng.choice(other, k_neg, replace=False)))
         return {"positives": pos, "negatives": neg}
 
-    def apply(self, state, params):
+    def apply_rows(self, state, params, rows):
         self.check_state(state)
         x = state["series"]
         proto = M.discriminative_prototypes(x, params["positives"], params["negatives"],
-                                            self.window, self.backend)
-        return self.moved(state, M.guided_positions(x, proto, self.window, self.backend))
+                                            self.window, self.backend, rows)
+        pos = M.guided_positions(x, proto, self.window, self.backend, rows)
+        return self.rebuilt(state, rows, self.moved(self.some(state, rows), pos))
 
 
 __all__ = ["DiscriminativeGuidedWarp", "MIX_KEYS", "RandomGuidedWarp", "SeriesCutMix",

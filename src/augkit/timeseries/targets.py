@@ -23,18 +23,22 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.limits import check_copies, check_output_bytes, short_repr
 from augkit.core.targets import TargetAdapter, register_adapter
 
 SERIES_KEYS = ("series", "step_labels", "labels")
 NAN_POLICIES = ("preserve", "raise")
+# explicit layouts of an array (a list: of each item); None infers from ndim
+LAYOUTS = ("T", "TC", "CT", "NT", "NTC", "NCT")
 # private state keys (dropped by finalize)
 NAN_KEY = "_nan"  # (N, T, C) bool mask of missing values, moved with the time axis
+PER_SERIES_KEYS = ("series", "step_labels", "labels", NAN_KEY)  # one entry per series
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape} and dtype {value.dtype}"
-    return repr(value)[:80]
+    return short_repr(value)
 
 
 def _error(key: str, value: Any, allowed: str, exc=ValueError):
@@ -65,11 +69,14 @@ class TimeSeriesAdapter(TargetAdapter):
     """Keyword targets for time series: ``series``, ``step_labels``, ``labels``.
 
     Options (per call or ``Compose(targets={...})``): ``channels_first`` (bool, default
-    False), ``nan_policy`` ("preserve" or "raise") and ``copies`` (int >= 1, default 1).
+    False), ``layout`` (None, or one of ``LAYOUTS``: the axes of the array, e.g. ``"NT"`` for
+    N univariate series), ``nan_policy`` ("preserve" or "raise") and ``copies`` (int >= 1,
+    default 1, at most ``augkit.get_limits().max_copies``).
     """
 
     modality = "timeseries"
-    option_defaults = {"channels_first": False, "nan_policy": "preserve", "copies": 1}
+    option_defaults = {"channels_first": False, "layout": None, "nan_policy": "preserve",
+                       "copies": 1}
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged = super().check_options(options)
@@ -77,25 +84,36 @@ class TimeSeriesAdapter(TargetAdapter):
             raise TypeError(f"timeseries targets: 'channels_first' got "
                             f"{merged['channels_first']!r}; expected True or False")
         if merged["nan_policy"] not in NAN_POLICIES:
-            raise ValueError(f"timeseries targets: 'nan_policy' got {merged['nan_policy']!r}; "
+            raise ValueError(f"timeseries targets: 'nan_policy' got "
+                             f"{short_repr(merged['nan_policy'])}; "
                              f"expected one of {list(NAN_POLICIES)}")
+        layout = merged["layout"]
+        if layout is not None and layout not in LAYOUTS:
+            raise ValueError(f"timeseries targets: 'layout' got {short_repr(layout)}; expected "
+                             f"None (inferred from the shape) or one of {list(LAYOUTS)}")
+        if layout is not None and merged["channels_first"]:
+            raise ValueError(f"timeseries targets: 'layout' {layout!r} and "
+                             "channels_first=True both given; the layout says where the "
+                             "channels are (e.g. 'NCT'), so pass only the layout")
         copies = merged["copies"]
         if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
-            raise ValueError(f"timeseries targets: 'copies' got {copies!r}; "
+            raise ValueError(f"timeseries targets: 'copies' got {short_repr(copies)}; "
                              "expected an integer >= 1")
+        check_copies("timeseries targets", "copies", int(copies))
         return merged
 
     # -- prepare ----------------------------------------------------------------------------
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         self.check_keywords(data, SERIES_KEYS, "series",
                             "'series' is required, e.g. aug(series=x)")
-        cf = options["channels_first"]
+        given = options["layout"]
+        cf = options["channels_first"] or given in ("CT", "NCT")
         raw = data["series"]
         state: dict[str, Any] = {}
         if isinstance(raw, (list, tuple)):
             if not raw:
                 _error("series", raw, "expected a non-empty list of series")
-            checked = [self._one(f"series[{i}]", s, cf, allow_batch=False)
+            checked = [self._one(f"series[{i}]", s, cf, allow_batch=False, layout=given)
                        for i, s in enumerate(raw)]
             items = [it for it, _ in checked]
             finite = all(ok for _, ok in checked)
@@ -106,8 +124,8 @@ class TimeSeriesAdapter(TargetAdapter):
             series: Any = items
             lengths = [it.shape[0] for it in items]
         else:
-            arr, finite = self._one("series", raw, cf, allow_batch=True)
-            batched = isinstance(raw, np.ndarray) and raw.ndim == 3
+            arr, finite = self._one("series", raw, cf, allow_batch=True, layout=given)
+            batched = raw.ndim == 3 or given == "NT"
             layout = {"kind": "batch" if batched else "single", "ndim": raw.ndim,
                       "dtype": str(raw.dtype)}
             series = arr if batched else arr[None]
@@ -155,8 +173,12 @@ class TimeSeriesAdapter(TargetAdapter):
         return series if isinstance(series, list) else [series]
 
     @staticmethod
-    def _one(key: str, value: Any, cf: bool, allow_batch: bool) -> tuple[np.ndarray, bool]:
-        """The series as float64 (T, C) or (N, T, C), and whether it is free of NaN."""
+    def _one(key: str, value: Any, cf: bool, allow_batch: bool,
+             layout: str | None = None) -> tuple[np.ndarray, bool]:
+        """The series as float64 (T, C) or (N, T, C), and whether it is free of NaN.
+
+        Without an explicit ``layout``, a 2-D array with more channels than steps is refused:
+        it is almost always N univariate series (``layout="NT"``) or a (C, T) series."""
         allowed = ("expected a float32/float64 numpy array of shape (T,), (T, C) or (N, T, C) "
                    "(channels_first: (C, T), (N, C, T)), or a list of (T_i,) / (T_i, C) arrays")
         if not isinstance(value, np.ndarray):
@@ -165,8 +187,23 @@ class TimeSeriesAdapter(TargetAdapter):
             _error(key, value, allowed + " (convert with .astype(np.float32))", TypeError)
         if value.ndim not in ((1, 2, 3) if allow_batch else (1, 2)) or value.size == 0:
             _error(key, value, allowed)
+        if layout is not None and (len(layout) != value.ndim
+                                   or (not allow_batch and layout.startswith("N"))):
+            _error(key, value, f"the layout {layout!r} needs a {len(layout)}-D array"
+                   + ("" if allow_batch else " per list item ('T', 'TC' or 'CT')"))
+        if layout is None and value.ndim == 2:
+            steps, chans = value.shape[::-1] if cf else value.shape
+            if chans > steps:
+                shape = "(C, T)" if cf else "(T, C)"
+                _error(key, value, f"read as {shape}, that is one series of {steps} steps with "
+                       f"{chans} channels, more channels than steps. If these are "
+                       f"{value.shape[0]} univariate series, pass layout='NT' (or reshape to "
+                       f"{value.shape + (1,)}); if the shape is right, pass "
+                       f"layout={'CT' if cf else 'TC'!r}")
         x = value.astype(np.float64, copy=False)
-        if x.ndim == 1:
+        if layout == "NT":
+            x = x[..., None]
+        elif x.ndim == 1:
             x = x[:, None]
         elif cf:
             x = np.swapaxes(x, -1, -2)
@@ -208,6 +245,10 @@ class TimeSeriesAdapter(TargetAdapter):
 
     @staticmethod
     def _repeat(state: dict[str, Any], k: int) -> dict[str, Any]:
+        series = state["series"]
+        size = sum(s.size for s in series) if isinstance(series, list) else series.size
+        check_output_bytes("timeseries targets", f"copies={k} of {size} values (float64)",
+                           8 * size * k)
         out = dict(state)
         for key in ("series", "step_labels", NAN_KEY):
             if key in state:
@@ -220,9 +261,85 @@ class TimeSeriesAdapter(TargetAdapter):
                 out[key] = _repeated_layout(state[key], k)
         return out
 
+    # -- batches: the batch state is the call state of an (N, T, C) batch or a list --------
+    def prepare_batch(self, inputs: Any, data: dict[str, Any],
+                      options: Mapping[str, Any]) -> dict[str, Any]:
+        """``aug.batch(X, step_labels=..., labels=...)``: ``X`` is an (N, T, C) array (with
+        ``layout``/``channels_first`` as in a call) or a list of series."""
+        if "series" in data:
+            raise ValueError("timeseries targets: batch got 'series' by keyword; pass the "
+                             "series first: aug.batch(X, labels=y)")
+        is_batch = isinstance(inputs, (list, tuple)) or (
+            isinstance(inputs, np.ndarray) and (inputs.ndim == 3 or options["layout"] == "NT"))
+        if not is_batch:
+            _error("series", inputs, "a batch needs an (N, T, C) array (channels_first: "
+                   "(N, C, T); layout='NT': (N, T)) or a list of series; call aug(series=x) "
+                   "for one series", TypeError if not isinstance(inputs, np.ndarray)
+                   else ValueError)
+        return self.prepare({"series": inputs, **data}, options)
+
+    def batch_size(self, batch: dict[str, Any]) -> int:
+        s = batch["series"]
+        return len(s) if isinstance(s, list) else s.shape[0]
+
+    def take_batch(self, batch: dict[str, Any], idx: Any) -> dict[str, Any]:
+        """The state of series ``idx`` (a (k, T, C) batch, or a list for a list)."""
+        idx = np.asarray(idx, np.intp)
+        out = dict(batch)
+        for key in PER_SERIES_KEYS:
+            if key in batch:
+                v = batch[key]
+                out[key] = [v[i] for i in idx] if isinstance(v, list) else v[idx]
+        return out
+
+    def put_batch(self, batch: dict[str, Any], idx: Any, sub: dict[str, Any]) -> dict[str, Any]:
+        """``batch`` with series ``idx`` replaced by those of ``sub``."""
+        idx = np.asarray(idx, np.intp)
+        out = dict(batch)
+        for key in PER_SERIES_KEYS:
+            if key not in batch:
+                continue
+            old, new = batch[key], sub[key]
+            if (isinstance(old, np.ndarray) and isinstance(new, np.ndarray)
+                    and old.shape[1:] == new.shape[1:]):
+                merged = old.astype(np.result_type(old, new), copy=True)
+                merged[idx] = new
+            else:
+                merged = list(old)
+                for j, i in enumerate(idx):
+                    merged[i] = new[j]
+                merged = _stacked(merged, old)
+            out[key] = merged
+        return _as_list_layout(out)
+
+    def split_batch(self, batch: dict[str, Any]) -> list[dict[str, Any]]:
+        """One state per series, each a batch of one (what ``aug(series=x)`` prepares)."""
+        return [self.take_batch(batch, [i]) if not isinstance(batch["series"], list)
+                else _one_of_list(self.take_batch(batch, [i]))
+                for i in range(self.batch_size(batch))]
+
+    def join_batch(self, states: list[dict[str, Any]], like: dict[str, Any]) -> dict[str, Any]:
+        out = dict(like)
+        for key in PER_SERIES_KEYS:
+            if key in like:
+                out[key] = _stacked([st[key][0] for st in states], like[key])
+        return _as_list_layout(out)
+
+    def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        return self.finalize(batch, options)
+
+    def record_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The options a per-series record of ``aug.batch`` replays with: one series (the
+        layout without its batch axis) and no copies, so ``records[i].apply(series=X[i])``
+        (``X[i % N]`` with copies) gives output ``i``."""
+        out = dict(options, copies=1)
+        if out["layout"] is not None:
+            out["layout"] = out["layout"].lstrip("N")
+        return out
+
     # -- finalize ---------------------------------------------------------------------------
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
-        cf = options["channels_first"]
+        cf = options["channels_first"] or options["layout"] in ("CT", "NCT")
         layout = state["_layout"]
         series = state["series"]
         nan = state.get(NAN_KEY)
@@ -241,7 +358,7 @@ class TimeSeriesAdapter(TargetAdapter):
             if layout["kind"] == "single":
                 out["series"] = self._restore(series[0], layout["ndim"], cf, layout["dtype"])
             else:  # a batch, or a single series repeated by `copies`
-                ndim = 3 if layout["kind"] == "batch" else layout["ndim"] + 1
+                ndim = layout["ndim"] if layout["kind"] == "batch" else layout["ndim"] + 1
                 if ndim == 2:
                     out["series"] = series[..., 0].astype(layout["dtype"])
                 else:
@@ -286,7 +403,7 @@ class TimeSeriesAdapter(TargetAdapter):
         return self._cast(lab[..., 0] if single_ndim == 1 else lab, sl["dtype"])
 
 
-register_adapter(TimeSeriesAdapter())
+ADAPTER = register_adapter(TimeSeriesAdapter())
 
 
 def _repeated_layout(layout: dict, k: int) -> dict:
@@ -296,4 +413,43 @@ def _repeated_layout(layout: dict, k: int) -> dict:
         out["kind"] = "batch_from_single"
     elif out["kind"] == "list":
         out["dtype"] = out["dtype"] * k
+    return out
+
+
+def _stacked(items: list, like: Any) -> Any:
+    """Per-series entries back as one array when they share a shape (as ``like`` was),
+    else as a list (series of different lengths)."""
+    if isinstance(like, list) or len({a.shape for a in items}) > 1:
+        return list(items)
+    return np.stack(items)
+
+
+def _one_of_list(state: dict[str, Any]) -> dict[str, Any]:
+    """A one-series state taken from a list, as a (1, T, C) batch."""
+    out = dict(state)
+    for key in ("series", "step_labels", NAN_KEY):
+        if key in state:
+            out[key] = state[key][0][None]
+    return out
+
+
+def _as_list_layout(state: dict[str, Any]) -> dict[str, Any]:
+    """When a batch's series came apart into different lengths (each drew its own crop), its
+    layout records say "a list" so ``finalize`` returns one array per series."""
+    series = state["series"]
+    if not isinstance(series, list):
+        return state
+    out = dict(state)
+    for key, data_key in (("_layout", "series"), ("_step_layout", "step_labels")):
+        lay = state.get(key)
+        if lay is None or lay["kind"] == "list":
+            continue
+        n = len(state[data_key])
+        per_item = lay["ndim"] - 1 if lay["kind"] == "batch" else lay["ndim"]
+        out[key] = {"kind": "list", "ndim": per_item, "dtype": [lay["dtype"]] * n}
+        if isinstance(state[data_key], np.ndarray):
+            out[data_key] = list(state[data_key])
+    for key in ("step_labels", NAN_KEY):
+        if key in out and isinstance(out[key], np.ndarray):
+            out[key] = list(out[key])
     return out

@@ -88,11 +88,19 @@ class WindowWarp(TimeMapTransform):
 class SeriesCrop(TimeMapTransform):
     """Crop a window of ``ratio`` x the length (drawn per call, so a batch keeps one length)
     at a random place per series; ``resize=True`` stretches it back to the full length.
+    Without ``resize``, ``p`` is drawn once per call (all series or none keep one length);
+    with it, per series as for the other ops.
 
     >>> import numpy as np
     >>> SeriesCrop(ratio=0.5, p=1.0)(series=np.zeros((3, 10, 2)), seed=0)["series"].shape
     (3, 5, 2)
     """
+
+    @property
+    def per_series_p(self) -> bool:  # type: ignore[override]
+        # a crop that keeps its length may skip some series; one that shortens the series
+        # draws p once per call, so a batch keeps one length
+        return self.resize
 
     def __init__(self, ratio: float | tuple[float, float] = (0.8, 0.95), resize: bool = False,
                  p: float = 0.5):
@@ -157,9 +165,9 @@ class SeriesReverse(TimeMapTransform):
     def positions(self, n, length, params):
         return R.reverse_positions(n, length)
 
-    def apply(self, state, params):
+    def apply_state(self, state, params):
         if isinstance(state["series"], list):
-            return super().apply(state, params)
+            return super().apply_state(state, params)
         out = dict(state)  # a batch: a reversed copy is cheaper than a gather
         for key in ("series", "step_labels", NAN_KEY):
             if key in state:
