@@ -34,6 +34,8 @@ class BadFile(ValueError):
 
 def header_size(data: bytes) -> tuple[int, int]:
     """(width, height) from an image header; ``BadFile`` when it is missing or malformed."""
+    if not data:
+        raise BadFile("truncated", "the file is empty")
     try:
         if data[:8] == b"\x89PNG\r\n\x1a\n":
             if data[12:16] != b"IHDR":

@@ -113,14 +113,15 @@ class LabelFirstLines(Dataset):
 
 
 def looks_label_first(path: Path) -> bool:
-    """True when the first lines all read ``<token> <more text>`` with a short token."""
+    """True when most of the first lines read ``<token> <more text>`` with a short token
+    (the odd bad line is then listed in ``skipped``)."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(4096).decode("latin-1").splitlines()[:5]
+            head = [h for h in handle.read(4096).decode("latin-1").splitlines()[:20] if h]
     except OSError:
         return False
-    return bool(head) and all(
-        len(h.split(" ", 1)) == 2 and 0 < len(h.split(" ", 1)[0]) <= 32 for h in head if h)
+    good = sum(len(h.split(" ", 1)) == 2 and 0 < len(h.split(" ", 1)[0]) <= 32 for h in head)
+    return bool(head) and good * 2 > len(head)
 
 
 def table_bytes(dataset: TextTable | LabelFirstLines, rows: list[tuple[str, str | None,
