@@ -38,6 +38,8 @@ def header_size(data: bytes) -> tuple[int, int]:
         raise BadFile("truncated", "the file is empty")
     try:
         if data[:8] == b"\x89PNG\r\n\x1a\n":
+            if len(data) < 24:
+                raise BadFile("truncated", "the image header is cut short")
             if data[12:16] != b"IHDR":
                 raise BadFile("corrupt", "PNG without an IHDR chunk")
             return struct.unpack(">II", data[16:24])

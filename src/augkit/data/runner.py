@@ -14,8 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -110,9 +113,32 @@ class Job:
 _context: dict[str, Any] = {}
 
 
-def _init(dataset: Dataset, layout: Layout, config: dict, dst: str, digest: str) -> None:
+def _init(dataset: Dataset, layout: Layout, config: dict, dst: str, digest: str,
+          parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with(parent)
     _context.update(dataset=dataset, layout=layout, pipeline=from_dict(config), dst=Path(dst),
                     digest=digest, keyword=KEYWORD[dataset.modality])
+
+
+def _die_with(parent: int) -> None:
+    """Make a worker end when the runner is killed (kill -9 leaves workers orphaned, and an
+    orphan writing on while a resumed run starts would leave stray files): Linux's
+    PR_SET_PDEATHSIG where available, else a thread that watches the parent id."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(1)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.1)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _target(dst: Path, layout: Layout, seq: int, rel: str) -> Path:
@@ -147,6 +173,8 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
     except (ValueError, TypeError) as err:
         for path in written:  # an item fails whole, never half
             path.unlink(missing_ok=True)
+            if path.parent != dst and not any(path.parent.iterdir()):
+                path.parent.rmdir()
         return "skip", ds.keys[i], "augment failed", " ".join(str(err).split())[:300]
     return "ok", rows
 
@@ -277,7 +305,7 @@ def _pool(workers: int, args: tuple, todo: list, take) -> None:
     """Run ``todo`` on spawned processes, at most 2 tasks per worker in flight."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
-                             initargs=args) as pool:
+                             initargs=(*args, os.getpid())) as pool:
         pending: dict[Any, int] = {}
         queue = iter(todo)
         for i, outs in queue:
@@ -325,6 +353,7 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
     }
     atomic_write(dst / "summary.json", json.dumps(summary, indent=1).encode())
     atomic_write(dst / "manifest.jsonl", _jsonl(manifest))
+    remove_temporaries(dst)
     (dst / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(dst / PARTS, ignore_errors=True)
     return summary
