@@ -301,23 +301,29 @@ def run(job: Job) -> dict[str, Any]:
     return summary
 
 
-def _pool(workers: int, args: tuple, todo: list, take) -> None:
-    """Run ``todo`` on spawned processes, at most 2 tasks per worker in flight."""
+def _process_chunk(chunk: list) -> list:
+    return [(i, _process(i, outs)) for i, outs in chunk]
+
+
+def _pool(workers: int, args: tuple, todo: list, take, chunk: int = 8) -> None:
+    """Run ``todo`` on spawned processes in chunks of ``chunk`` items (fewer round trips),
+    at most two chunks per worker in flight (memory stays flat)."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                              initargs=(*args, os.getpid())) as pool:
-        pending: dict[Any, int] = {}
-        queue = iter(todo)
-        for i, outs in queue:
-            pending[pool.submit(_process, i, outs)] = i
-            while len(pending) >= 2 * workers:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        pending: set = set()
+
+        def drain(until: int) -> None:
+            nonlocal pending
+            while len(pending) > until:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    take(pending.pop(future), future.result())
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                take(pending.pop(future), future.result())
+                    for i, result in future.result():
+                        take(i, result)
+        for start in range(0, len(todo), chunk):
+            pending.add(pool.submit(_process_chunk, todo[start:start + chunk]))
+            drain(2 * workers - 1)
+        drain(0)
 
 
 def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, decode_skips,
