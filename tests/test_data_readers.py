@@ -300,3 +300,14 @@ def test_image_csv_output_layout_keeps_columns(tmp_path):
         (tmp_path / "t.csv").write_text("text,label\nhi there,1\n")
         Layout(open_dataset(tmp_path / "t.csv"), "png")
     assert cv2.imread(str(root / "img" / "0.png")) is not None
+
+
+def test_data_imports_no_modality_and_no_heavy_dependency():
+    import subprocess
+    import sys
+    code = ("import sys, augkit.data, augkit.data.runner, augkit.cli.augment; "
+            "print([m for m in sys.modules if m.startswith(('augkit.image', 'augkit.text', "
+            "'augkit.timeseries', 'torch', 'pyarrow', 'tqdm'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]", out.stdout
