@@ -86,6 +86,10 @@ def _augment(args: argparse.Namespace) -> int:
         summary = run(job)
     except RunError as err:
         raise CliError(str(err)) from None
+    except KeyboardInterrupt:
+        print(f"augkit augment: interrupted; finished outputs are kept, rerun with --resume "
+              f"to complete {Path(args.out).resolve()}", file=sys.stderr)
+        return 130
     reasons = {}
     for skip in summary["skipped"]:
         reasons[skip["reason"]] = reasons.get(skip["reason"], 0) + 1
