@@ -246,3 +246,10 @@ def test_job_api_matches_the_command(tmp_path, capsys):
     assert _augment(src, "--pipeline", pipe, "--out", tmp_path / "cli", "--copies", 2,
                     "--seed", 4, capsys=capsys) == 0
     assert tree(tmp_path / "api") == tree(tmp_path / "cli")
+
+
+def test_colliding_output_names_are_refused(tmp_path, capsys):
+    src = class_folder(tmp_path / "src", {"a": 1})
+    (src / "a" / "000__aug0.png").write_bytes((src / "a" / "000.png").read_bytes())
+    assert _augment(src, "--pipeline", pipeline_file(tmp_path), "--out", tmp_path / "d") == 2
+    assert "two outputs would be written to 'a/000__aug0.png'" in capsys.readouterr().err

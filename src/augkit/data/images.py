@@ -99,6 +99,10 @@ class ImageCSV(ImageFolder):
                 except ValueError as err:
                     self.skipped.append(Skipped(name, "unsafe path", str(err)))
                     continue
+                if Path(key).suffix.lower() not in IMAGE_SUFFIXES:
+                    self.skipped.append(Skipped(key, "unsupported file", "suffix not one of "
+                                                f"{', '.join(IMAGE_SUFFIXES)}"))
+                    continue
                 if not target.is_file():
                     self.skipped.append(Skipped(key, "unreadable", f"{labels} line {line} "
                                                 "names a file that does not exist"))

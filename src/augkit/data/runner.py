@@ -261,18 +261,25 @@ def run(job: Job) -> dict[str, Any]:
     for n in counts:
         check_copies("augkit augment", "--copies (after --balance)", n)
     plan: list[tuple[int, list[tuple[int, int | None, str, int | None]]]] = []
-    seq = 0
+    seq, names, taken = 0, {}, set()
     for i, n in enumerate(counts):
         outs = []
         for copy in ([None] if job.originals else []) + list(range(n)):
             seed = None if copy is None else output_seed(job.seed, dataset.keys[i], copy)
-            outs.append((seq, copy, layout.name(i, copy), seed))
+            name = layout.name(i, copy)
+            if not layout.aggregate and name in taken:
+                raise RunError(f"two outputs would be written to {short_repr(name)} (the "
+                               f"source has an item named like another's copy, e.g. "
+                               f"{short_repr(dataset.keys[i])}); rename it")
+            names[seq] = name
+            taken.add(name)
+            outs.append((seq, copy, name, seed))
             seq += 1
         plan.append((i, outs))
     journal = dst / JOURNAL
     rows = {r["seq"]: r for r in _read_rows(dst / "manifest.jsonl") + _read_rows(journal)}
-    rows = {s: r for s, r in rows.items() if s < seq and r.get("pipeline") == state[
-        "pipeline_hash"] and _target(dst, layout, s, r["output"]).is_file()}
+    rows = {s: r for s, r in rows.items() if names.get(s) == r.get("output") and r.get(
+        "pipeline") == state["pipeline_hash"] and _target(dst, layout, s, names[s]).is_file()}
     # rows are held as their JSON lines (~10x smaller than dicts of the replay records)
     rows = {s: _line(r) for s, r in rows.items()}
     atomic_write(journal, b"".join(rows[s] for s in sorted(rows)))  # drop a cut-off line
