@@ -158,6 +158,15 @@ def test_inside_refuses_symlinked_output_folders(tmp_path):
     with pytest.raises(ValueError, match="output path 'cls/x.png' is unsafe: .* is a symlink"):
         inside(dst, "cls/x.png", "output path")
     assert inside(dst, "ok/x.png", "output path") == dst / "ok" / "x.png"
+    checked: set[str] = set()
+    (dst / "ok").mkdir()
+    assert inside(dst, "ok/x.png", "output path", checked) == dst / "ok" / "x.png"
+    assert checked == {"ok"}
+    (dst / "ok" / "y.png").symlink_to(tmp_path / "elsewhere.png")
+    with pytest.raises(ValueError, match="'ok/y.png' is unsafe: .* is a symlink"):
+        inside(dst, "ok/y.png", "output path", checked)  # the cached folder path too
+    with pytest.raises(ValueError, match="is a symlink"):
+        inside(dst, "cls/x.png", "output path", checked)
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):

@@ -241,6 +241,7 @@ def _npz(rows, class_names: list[str], data_key: str, label_key: str) -> bytes:
     return npz_bytes(arrays)
 
 
-def output_path(dst: Path, rel: str) -> Path:
-    """``dst / rel`` checked to stay inside ``dst`` (no ``..``, absolute part or symlink)."""
-    return inside(dst, rel, "output path")
+def output_path(dst: Path, rel: str, checked: set[str] | None = None) -> Path:
+    """``dst / rel`` checked to stay inside ``dst`` (no ``..``, absolute part or symlink);
+    ``checked``: folders already verified (see :func:`augkit.data.paths.inside`)."""
+    return inside(dst, rel, "output path", checked)

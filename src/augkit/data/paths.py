@@ -46,12 +46,18 @@ def safe_relative(name: str, what: str) -> str:
     return "/".join(p for p in parts if p != ".")
 
 
-def inside(root: Path, rel: str, what: str) -> Path:
+def inside(root: Path, rel: str, what: str, checked: set[str] | None = None) -> Path:
     """``root / rel`` after :func:`safe_relative`, resolved and checked to stay in ``root``;
-    any symlink on the way (file or folder) is refused."""
+    any symlink on the way (file or folder) is refused. ``checked`` caches the folders
+    already verified (a runner writes thousands of files into a few folders)."""
     rel = safe_relative(rel, what)
     root = Path(root)
-    path = root.joinpath(*rel.split("/"))
+    folder, _, _name = rel.rpartition("/")
+    path = root / rel
+    if checked is not None and folder in checked:
+        if os.path.islink(path):
+            raise _unsafe(what, rel, f"{short_repr(str(path))} is a symlink")
+        return path
     probe = root
     for part in rel.split("/"):
         probe = probe / part
@@ -59,6 +65,8 @@ def inside(root: Path, rel: str, what: str) -> Path:
             raise _unsafe(what, rel, f"{short_repr(str(probe))} is a symlink")
     if not path.resolve().is_relative_to(root.resolve()):
         raise _unsafe(what, rel, "it resolves outside the folder")
+    if checked is not None and path.parent.is_dir():
+        checked.add(folder)
     return path
 
 

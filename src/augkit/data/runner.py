@@ -118,7 +118,7 @@ def _init(dataset: Dataset, layout: Layout, config: dict, dst: str, digest: str,
     if parent is not None:
         _die_with(parent)
     _context.update(dataset=dataset, layout=layout, pipeline=from_dict(config), dst=Path(dst),
-                    digest=digest, keyword=KEYWORD[dataset.modality])
+                    digest=digest, keyword=KEYWORD[dataset.modality], checked=set())
 
 
 def _die_with(parent: int) -> None:
@@ -141,8 +141,11 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _target(dst: Path, layout: Layout, seq: int, rel: str) -> Path:
-    return dst / PARTS / f"{seq}.part" if layout.aggregate else output_path(dst, rel)
+def _target(dst: Path, layout: Layout, seq: int, rel: str,
+            checked: set[str] | None = None) -> Path:
+    if layout.aggregate:
+        return dst / PARTS / f"{seq}.part"
+    return output_path(dst, rel, checked)
 
 
 def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
@@ -164,7 +167,7 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
                                            return_record=True)
                 data = layout.encode_for(i, copy, out[_context["keyword"]])
                 record = out["record"].to_dict()
-            target = _target(dst, layout, seq, rel)
+            target = _target(dst, layout, seq, rel, _context["checked"])
             atomic_write(target, data)
             written.append(target)
             rows.append({"output": rel, "source": sample.key, "copy": copy, "seed": seed,
