@@ -8,10 +8,7 @@ import sys
 from pathlib import Path
 
 import augkit
-
-
-class CliError(Exception):
-    """A problem with what the user asked for: printed as one line, exit status 2."""
+from augkit.cli.errors import CliError
 
 
 def seed_argument(text: str) -> int:
@@ -91,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list registered transforms")
     listing.add_argument("--modality", help="only this modality (image, text, timeseries)")
     listing.set_defaults(func=_list)
+    from augkit.cli.augment import add_commands
+
+    add_commands(commands, seed_argument)
     return parser
 
 
