@@ -51,6 +51,17 @@ def test_unregistered_type_names_are_refused():
             augkit.from_dict({"type": name})
 
 
+@pytest.mark.parametrize(("name", "suggested"), [
+    ("RandomBrightnessContrast", "BrightnessContrast"),  # albumentations' name
+    ("horizontalflip", "HorizontalFlip"), ("GausNoise", "GaussianNoise")])
+def test_a_misspelt_type_suggests_the_registered_name(name, suggested):
+    with pytest.raises(ValueError, match=rf"'{name}' \(did you mean {suggested}\?\)"):
+        augkit.from_dict({"type": name})
+    with pytest.raises(ValueError) as info:
+        augkit.from_dict({"type": "Zzz"})
+    assert "did you mean" not in str(info.value)
+
+
 def test_nested_unknown_argument_is_reported():
     config = {"type": "Compose", "transforms": [{"type": "Rotate", "limit": 10, "angle": 3}]}
     with pytest.raises(ValueError, match=r"Rotate: unknown argument\(s\) \['angle'\]"):

@@ -8,19 +8,20 @@ from pathlib import Path
 
 import numpy as np
 
+from augkit.cli.args import count_argument, positive_argument, seed_argument
 from augkit.cli.errors import CliError
 
 
-def add_commands(commands, seed_argument) -> None:
+def add_commands(commands) -> None:
     aug = commands.add_parser("augment", help="augment a dataset on disk into a new folder")
     aug.add_argument("src", metavar="SRC", help="dataset folder or file (format detected)")
     aug.add_argument("--pipeline", required=True, help="pipeline config (.yaml/.yml/.json)")
     aug.add_argument("--out", required=True, help="output folder (DST), outside SRC")
-    aug.add_argument("--copies", type=_count, default=1, help="augmented copies per item")
+    aug.add_argument("--copies", type=count_argument, default=1, help="augmented copies per item")
     aug.add_argument("--balance", action="store_true",
                      help="oversample minority classes up to the majority count")
     aug.add_argument("--seed", type=seed_argument, default=0, help="random seed (default 0)")
-    aug.add_argument("--workers", type=_positive, default=1, help="processes (default 1)")
+    aug.add_argument("--workers", type=positive_argument, default=1, help="processes (default 1)")
     aug.add_argument("--resume", action="store_true", help="finish an interrupted run")
     aug.add_argument("--format", default="same", choices=("same", "png", "npz"),
                      help="output encoding (default: the source's)")
@@ -33,7 +34,7 @@ def add_commands(commands, seed_argument) -> None:
     aug.add_argument("--split", help="which split of a MedMNIST-style .npz (default train)")
     aug.add_argument("--text-column", help="text column of a CSV/TSV/JSONL table")
     aug.add_argument("--label-column", help="label column of a table or labels CSV")
-    aug.add_argument("--max-pixels", type=_positive,
+    aug.add_argument("--max-pixels", type=positive_argument,
                      help="refuse images with more pixels (default 178956970)")
     aug.add_argument("--quiet", action="store_true", help="no progress bar")
     aug.set_defaults(func=_augment)
@@ -44,23 +45,6 @@ def add_commands(commands, seed_argument) -> None:
     which.add_argument("--output", help="output path as written in the manifest")
     rep.add_argument("--write", help="also write the regenerated file here")
     rep.set_defaults(func=_replay)
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; expected an integer >= 0")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _count(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not >= 1")
-    return value
 
 
 def _augment(args: argparse.Namespace) -> int:

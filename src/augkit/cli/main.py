@@ -5,37 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 import augkit
+from augkit.cli.args import output_folder, seed_argument
 from augkit.cli.errors import CliError
-
-
-def seed_argument(text: str) -> int:
-    """argparse type of ``--seed``: an integer in [0, 2**63 - 1]."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if not 0 <= value <= 2**63 - 1:
-        raise argparse.ArgumentTypeError(f"{value} is outside [0, 2**63 - 1]")
-    return value
-
-
-def output_folder(text: str, flag: str = "--out") -> Path:
-    """A folder to write into: created if missing; refused if empty, a file or unwritable."""
-    if not text.strip():
-        raise CliError(f"{flag} is empty; give a folder to write into")
-    path = Path(text).expanduser().resolve()
-    if path.exists() and not path.is_dir():
-        raise CliError(f"{flag} {text!r} is a file, not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise CliError(f"{flag} {text!r}: cannot create the folder ({err.strerror})") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise CliError(f"{flag} {text!r}: the folder is not writable")
-    return path
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -88,9 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list registered transforms")
     listing.add_argument("--modality", help="only this modality (image, text, timeseries)")
     listing.set_defaults(func=_list)
-    from augkit.cli.augment import add_commands
+    from augkit.cli import augment, quality
 
-    add_commands(commands, seed_argument)
+    augment.add_commands(commands)
+    quality.add_commands(commands)
     return parser
 
 

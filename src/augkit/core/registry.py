@@ -48,9 +48,22 @@ def lookup(name: str) -> type[Transform]:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ValueError(
-            f"unknown transform type {name!r}; registered types are: {', '.join(sorted(_REGISTRY))}"
-        ) from None
+        raise ValueError(f"unknown transform type {name!r}{_did_you_mean(name)}; registered "
+                         f"types are: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def _did_you_mean(name: str) -> str:
+    """Closest registered names (albumentations-style names such as RandomBrightnessContrast
+    or ShiftScaleRotate find augkit's), as ' (did you mean X?)' or ''."""
+    import difflib
+
+    by_lower = {key.lower(): key for key in _REGISTRY}
+    bare = name.lower().removeprefix("random")
+    close = difflib.get_close_matches(name.lower(), by_lower, n=3, cutoff=0.75)
+    close += [key for key in difflib.get_close_matches(bare, by_lower, n=3, cutoff=0.75)
+              if key not in close]
+    found = [by_lower[key] for key in close[:3]]
+    return f" (did you mean {' or '.join(found)}?)" if found else ""
 
 
 def registered() -> dict[str, type[Transform]]:

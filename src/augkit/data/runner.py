@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from augkit.core.limits import check_copies, short_repr
+from augkit.core.progress import Progress
 from augkit.core.record import Record
 from augkit.core.serialize import from_dict
 from augkit.data.formats import Layout, open_dataset, output_path
@@ -291,7 +292,7 @@ def run(job: Job) -> dict[str, Any]:
 
     skipped = list(dataset.skipped)
     decode_skips: dict[int, Any] = {}
-    progress = _Progress(len(todo), job.progress)
+    progress = Progress(len(todo), "item", enabled=job.progress)
     with open(journal, "ab") as log:
         def take(i, result):
             if result[0] == "skip":
@@ -381,36 +382,6 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
     (dst / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(dst / PARTS, ignore_errors=True)
     return summary
-
-
-class _Progress:
-    """tqdm on stderr when installed, else a line every few seconds."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.done, self.enabled = total, 0, enabled
-        self.start = self.last = time.monotonic()
-        self.bar = None
-        if enabled:
-            try:
-                from tqdm import tqdm
-            except ImportError:
-                return
-            self.bar = tqdm(total=total, unit="item", file=sys.stderr, leave=False)
-
-    def step(self) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update()
-        elif self.enabled and time.monotonic() - self.last > 5:
-            self.last = time.monotonic()
-            rate = self.done / (self.last - self.start)
-            eta = (self.total - self.done) / rate if rate else 0
-            print(f"augment: {self.done}/{self.total} items, {rate:.1f}/s, ETA {eta:.0f} s",
-                  file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 # -- replay --------------------------------------------------------------------------------
