@@ -79,3 +79,19 @@ def test_batch_and_augment_name_the_bad_item():
         T.augment(["a fine text", 3], op)
     with pytest.raises(TypeError, match=r"batch got tuple \(\); expected a non-empty list"):
         op.batch(())
+
+
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+def test_model_ops_name_a_lone_surrogate_instead_of_failing_in_the_tokenizer():
+    pytest.importorskip("transformers")
+    from tests.text_models import tiny_bert, tiny_marian
+
+    bad = "fine words \ud800 here"
+    for op in (T.BackTranslation(tiny_marian(), tiny_marian(), max_new_tokens=8, p=1.0),
+               T.ContextualReplacement(tiny_bert(), rate=0.5, p=1.0)):
+        with pytest.raises(ValueError, match=r"'text' holds '\\ud800' at character 11, a lone "
+                                             "surrogate"):
+            op(text=bad, seed=0)
+        with pytest.raises(ValueError, match=r"'text\[1\]' holds '\\ud800'"):
+            op.batch(["good text here", bad], seed=0)
+        assert isinstance(op(text="café au lait ok", seed=0)["text"], str)  # non-ASCII is fine

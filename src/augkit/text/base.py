@@ -157,15 +157,33 @@ class ModelTextTransform(TextTransform, register=False):
         raise NotImplementedError(f"{type(self).__name__} does not implement run_texts()")
 
     def apply_text(self, text: str, params: Params) -> str:
+        self._check_encodable(text, "text")
         return self.run_texts([text], [params])[0]
 
     def apply_batch(self, batch: dict, params: Sequence[Params | None]) -> dict:
         todo = [i for i, prm in enumerate(params) if prm is not None]
         texts = list(batch["text"])
+        for i in todo:
+            self._check_encodable(texts[i], f"text[{i}]")
         done = self.run_texts([texts[i] for i in todo], [params[i] for i in todo])
         for i, new in zip(todo, done, strict=True):
             texts[i] = new
         return {**batch, "text": texts}
+
+
+    def _check_encodable(self, text: str, where: str) -> None:
+        """A tokenizer reads UTF-8: a lone surrogate (from ``errors='surrogateescape'``
+        decoding) would fail deep inside it with a binding error."""
+        if text.isascii():
+            return
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ValueError(
+                f"{type(self).__name__}: '{where}' holds {text[err.start]!r} at character "
+                f"{err.start}, a lone surrogate that is not valid Unicode, so the model's "
+                "tokenizer cannot read it; decode the source with errors='replace' or drop "
+                "the character") from None
 
 
 def check_words(owner: Any, name: str, value: Any) -> list[str] | None:

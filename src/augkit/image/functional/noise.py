@@ -110,6 +110,7 @@ def shot_noise(img: np.ndarray, std: float, noise_seed: int) -> np.ndarray:
     return out
 
 
+@np.errstate(invalid="ignore")  # inf pixels give NaN there only (float policy)
 def _photons_band(values: np.ndarray, std: float, normals: np.random.Generator,
                   counts: np.random.Generator) -> np.ndarray:
     """:func:`poisson_photons` with its normal and its Poisson draws from two streams."""
@@ -125,6 +126,7 @@ def _photons_band(values: np.ndarray, std: float, normals: np.random.Generator,
     return noise
 
 
+@np.errstate(invalid="ignore")  # inf pixels give NaN there only (float policy)
 def iso_noise(img: np.ndarray, intensity: float, color_shift: float,
               noise_seed: int) -> np.ndarray:
     """Luminance noise shared by all channels (std ``intensity * sqrt(level)``, as photon
