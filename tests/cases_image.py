@@ -75,6 +75,10 @@ _add("Rotate", lambda: A.Rotate(limit=40, p=1.0),
       ({"interpolation": "bilinear"}, ValueError, "'interpolation'")])
 _add("Affine", lambda: A.Affine(p=1.0),
      [({"scale": (2.0, 1.0)}, ValueError, "'scale'"), ({"shear": 95}, ValueError, "'shear'")])
+_add("Shear", lambda: A.Shear(angle=20, p=1.0),
+     [({"angle": 85}, ValueError, "'angle'"), ({"axis": "z"}, ValueError, "'axis'")])
+_add("Translate", lambda: A.Translate(fraction=0.2, axis="y", p=1.0),
+     [({"fraction": 1.5}, ValueError, "'fraction'"), ({"axis": 0}, ValueError, "'axis'")])
 _add("Zoom", lambda: A.Zoom(scale=(0.6, 1.6), p=1.0),
      [({"scale": 0}, ValueError, "'scale'")])
 _add("Resize", lambda: A.Resize(30, 36), [({"height": 0}, ValueError, "'height'"),
@@ -91,6 +95,8 @@ _add("Brightness", lambda: A.Brightness(p=1.0), [({"limit": (0.5, 2)}, ValueErro
 _add("Contrast", lambda: A.Contrast(p=1.0), [({"limit": "a"}, TypeError, "'limit'")])
 _add("BrightnessContrast", lambda: A.BrightnessContrast(p=1.0),
      [({"brightness_limit": 3}, ValueError, "'brightness_limit'")])
+_add("Exposure", lambda: A.Exposure(p=1.0), [({"factor": -0.5}, ValueError, "'factor'")])
+_add("Saturation", lambda: A.Saturation(p=1.0), [({"factor": "x"}, TypeError, "'factor'")])
 _add("Gamma", lambda: A.Gamma(p=1.0), [({"gamma_limit": (0, 1)}, ValueError, "'gamma_limit'")])
 _add("HueSaturationValue", lambda: A.HueSaturationValue(p=1.0),
      [({"hue_shift_limit": 200}, ValueError, "'hue_shift_limit'")])

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from augkit.core import registry
+from augkit.core.magnitude import Magnitude
 from augkit.core.random import ProcessLocalGenerator, resolve
 from augkit.core.record import Record, Step
 from augkit.core.serialize import to_jsonable
@@ -100,6 +101,9 @@ class Transform:
     # False where a skipped sample still changes (Mosaic tiles it alone on its canvas), so a
     # batch with no sample drawn is not returned as it came
     skipped_unchanged: ClassVar[bool] = True
+    # how a policy's magnitude in [0, 1] maps onto the arguments (core.magnitude); None: the
+    # op takes no part in magnitude-driven policies
+    magnitude: ClassVar[Magnitude | None] = None
 
     def __init_subclass__(cls, register: bool = True, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -227,6 +231,22 @@ class Transform:
         if return_record:
             out["record"] = Record(steps, self.modality, options)
         return out
+
+    @classmethod
+    def at_magnitude(cls, m: float, sign: int = 1, span: float | None = None,
+                     **fixed: Any) -> Transform:
+        """This op at magnitude ``m`` in [0, 1] (``sign`` -1: the other direction), a fixed
+        strength applied with ``p=1``; ``fixed`` sets its other arguments, ``span`` replaces
+        the declared one (see :mod:`augkit.core.magnitude`).
+
+        >>> from augkit.image import Rotate
+        >>> Rotate.at_magnitude(0.5, sign=-1).limit
+        (-15.0, -15.0)
+        """
+        if cls.magnitude is None:
+            raise TypeError(f"{cls.__name__} declares no magnitude, so policies cannot use it")
+        arguments = cls.magnitude.arguments(cls.magnitude.value(m, sign, span))
+        return cls(**{"p": 1.0, **fixed, **arguments})
 
     # -- configuration ----------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

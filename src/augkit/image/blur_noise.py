@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from augkit.core.magnitude import Magnitude
 from augkit.core.validate import check_number, check_range
 from augkit.image.base import ImageTransform
 from augkit.image.functional import blur_noise as B
@@ -22,6 +23,9 @@ class GaussianNoise(ImageTransform):
             raise TypeError(f"GaussianNoise: argument 'per_channel' got {per_channel!r}; "
                             "expected True or False")
         self.per_channel = per_channel
+
+    magnitude = Magnitude(lambda v: {"std_range": (v, v)}, span=0.1,
+                          unit="noise std (fraction of full scale)")
 
     def sample(self, rng, state):
         return {"std": float(rng.uniform(*self.std_range)),
@@ -61,6 +65,9 @@ class GaussianBlur(ImageTransform):
     def __init__(self, sigma: float | tuple[float, float] = (0.5, 1.5), p: float = 0.5):
         super().__init__(p=p)
         self.sigma = check_range(self, "sigma", sigma, 1e-3, 100)
+
+    magnitude = Magnitude(lambda v: {"sigma": (max(v, 1e-3),) * 2}, span=2.0,
+                          unit="sigma in pixels")
 
     def sample(self, rng, state):
         return {"sigma": float(rng.uniform(*self.sigma))}

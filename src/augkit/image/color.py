@@ -6,6 +6,7 @@ config means the same thing for both dtypes.
 
 from __future__ import annotations
 
+from augkit.core.magnitude import NO_MAGNITUDE, Magnitude
 from augkit.core.random import uniform
 from augkit.core.validate import check_number, check_range, fail
 from augkit.image.base import ImageTransform
@@ -25,6 +26,10 @@ class Brightness(ImageTransform):
         super().__init__(p=p)
         self.limit = check_range(self, "limit", limit, -1, 1, symmetric=True)
 
+    # an additive shift: RandAugment's multiplicative "Brightness" is Exposure
+    magnitude = Magnitude(lambda v: {"limit": (v, v)}, span=0.4, signed=True,
+                          unit="shift (fraction of full scale)")
+
     def sample(self, rng, state):
         low, high = self.limit  # uniform()'s formula inline: a call less per image
         return {"beta": low + (high - low) * rng.random()}
@@ -40,12 +45,59 @@ class Contrast(ImageTransform):
         super().__init__(p=p)
         self.limit = check_range(self, "limit", limit, -1, 10, symmetric=True)
 
+    magnitude = Magnitude(lambda v: {"limit": (v - 1.0, v - 1.0)}, identity=1.0, span=0.9,
+                          signed=True, unit="contrast factor")
+
     def sample(self, rng, state):
         low, high = self.limit  # uniform()'s formula inline: a call less per image
         return {"alpha": 1.0 + (low + (high - low) * rng.random())}
 
     def apply_image(self, image, params):
         return C.brightness_contrast(image, 0.0, params["alpha"])
+
+
+class Exposure(ImageTransform):
+    """Multiply every pixel by a factor drawn from ``factor`` (PIL's and torchvision's
+    brightness: 0 is black, 1 the image as it is).
+
+    >>> import numpy as np
+    >>> Exposure(factor=(1.5, 1.5), p=1.0)(image=np.full((1, 2), 100, np.uint8))["image"]
+    array([[150, 150]], dtype=uint8)
+    """
+
+    def __init__(self, factor: float | tuple[float, float] = (0.7, 1.3), p: float = 0.5):
+        super().__init__(p=p)
+        self.factor = check_range(self, "factor", factor, 0, 20)
+
+    magnitude = Magnitude(lambda v: {"factor": (v, v)}, identity=1.0, span=0.9, signed=True,
+                          unit="brightness factor")
+
+    def sample(self, rng, state):
+        return {"factor": uniform(rng, *self.factor)}
+
+    def apply_image(self, image, params):
+        return C.multiply(image, params["factor"])
+
+
+class Saturation(ImageTransform):
+    """Blend an RGB image with its luma by a factor drawn from ``factor``: 0 is grey, 1 the
+    image as it is, above 1 more colourful (PIL's ``ImageEnhance.Color``, torchvision's
+    saturation). Needs 3 channels.
+    """
+
+    def __init__(self, factor: float | tuple[float, float] = (0.7, 1.3), p: float = 0.5):
+        super().__init__(p=p)
+        self.factor = check_range(self, "factor", factor, 0, 20)
+
+    magnitude = Magnitude(lambda v: {"factor": (v, v)}, identity=1.0, span=0.9, signed=True,
+                          unit="saturation factor")
+
+    def sample(self, rng, state):
+        return {"factor": uniform(rng, *self.factor)}
+
+    def apply_image(self, image, params):
+        C.require_rgb(image, type(self).__name__)
+        return C.saturation(image, params["factor"])
 
 
 class BrightnessContrast(ImageTransform):
@@ -196,6 +248,8 @@ class Invert(ImageTransform):
     def __init__(self, p: float = 0.5):
         super().__init__(p=p)
 
+    magnitude = NO_MAGNITUDE
+
     def apply_image(self, image, params):
         return C.invert(image)
 
@@ -206,6 +260,9 @@ class Solarize(ImageTransform):
     def __init__(self, threshold: float | tuple[float, float] = (0.5, 1.0), p: float = 0.5):
         super().__init__(p=p)
         self.threshold = check_range(self, "threshold", threshold, 0, 1)
+
+    magnitude = Magnitude(lambda v: {"threshold": (v, v)}, identity=1.0, span=-1.0,
+                          unit="threshold (fraction of full scale)")
 
     def sample(self, rng, state):
         low, high = self.threshold  # uniform()'s formula inline: a call less per image
@@ -224,6 +281,9 @@ class Posterize(ImageTransform):
         super().__init__(p=p)
         self.bits = check_range(self, "bits", bits, 1, 8, integer=True)
 
+    magnitude = Magnitude(lambda v: {"bits": (int(v), int(v))}, identity=8, span=-4,
+                          integer=True, unit="bits kept")
+
     def sample(self, rng, state):
         return {"bits": int(rng.integers(self.bits[0], self.bits[1] + 1))}
 
@@ -239,6 +299,8 @@ class Equalize(ImageTransform):
     def __init__(self, p: float = 0.5):
         super().__init__(p=p)
 
+    magnitude = NO_MAGNITUDE
+
     def apply_image(self, image, params):
         return C.equalize(image)
 
@@ -248,6 +310,8 @@ class AutoContrast(ImageTransform):
 
     def __init__(self, p: float = 0.5):
         super().__init__(p=p)
+
+    magnitude = NO_MAGNITUDE
 
     def apply_image(self, image, params):
         return C.autocontrast(image)
@@ -261,6 +325,9 @@ class Sharpness(ImageTransform):
     def __init__(self, factor: float | tuple[float, float] = (0.5, 2.0), p: float = 0.5):
         super().__init__(p=p)
         self.factor = check_range(self, "factor", factor, 0, 20)
+
+    magnitude = Magnitude(lambda v: {"factor": (v, v)}, identity=1.0, span=0.9, signed=True,
+                          unit="sharpness factor")
 
     def sample(self, rng, state):
         return {"factor": uniform(rng, *self.factor)}

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from augkit.core.magnitude import NO_MAGNITUDE, Magnitude
 from augkit.core.random import uniform
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, check_range, fail
@@ -32,6 +33,8 @@ class HorizontalFlip(GeometricTransform):
     >>> HorizontalFlip(p=1.0)(image=np.array([[1, 2, 3]], np.uint8))["image"].tolist()
     [[3, 2, 1]]
     """
+
+    magnitude = NO_MAGNITUDE
 
     def __init__(self, p: float = 0.5):
         super().__init__(p=p)
@@ -133,6 +136,9 @@ class Rotate(_AffineBase):
         self.limit = check_range(self, "limit", limit, -360, 360, symmetric=True)
         self._set_warp_args(interpolation, border_mode, fill, mask_fill)
 
+    magnitude = Magnitude(lambda v: {"limit": (v, v)}, span=30.0, signed=True,
+                          unit="angle in degrees")
+
     def sample(self, rng, state):
         return {"angle": float(rng.uniform(*self.limit))}
 
@@ -174,6 +180,57 @@ class Affine(_AffineBase):
                                translate=params["translate"], shear=params["shear"])
 
 
+class Shear(_AffineBase):
+    """Shear along one axis (``axis="x"``: rows slide sideways; ``"y"``: columns slide up and
+    down) by an angle drawn from ``angle`` (degrees; a scalar means (-angle, angle)), about
+    the image centre. The shear factor is ``tan(angle)``: PIL's and torchvision's ShearX 0.3
+    is ``angle = atan(0.3)``, 16.7 degrees.
+    """
+
+    def __init__(self, angle: float | tuple[float, float] = 15.0, axis: str = "x",
+                 interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
+                 mask_fill: float = 0, p: float = 0.5):
+        super().__init__(p=p)
+        self.angle = check_range(self, "angle", angle, -80, 80, symmetric=True)
+        self.axis = check_choice(self, "axis", axis, ("x", "y"))
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    # magnitude as the shear factor (RandAugment's 0.3), turned into the angle
+    magnitude = Magnitude(lambda v: {"angle": (math.degrees(math.atan(v)),) * 2}, span=0.3,
+                          signed=True, unit="shear factor tan(angle)")
+
+    def sample(self, rng, state):
+        return {"angle": float(rng.uniform(*self.angle))}
+
+    def matrix(self, params, in_hw):
+        shear = (params["angle"], 0.0) if self.axis == "x" else (0.0, params["angle"])
+        return G.affine_matrix(*in_hw, shear=shear)
+
+
+class Translate(_AffineBase):
+    """Shift along one axis (``"x"`` or ``"y"``) by a fraction of the image side drawn from
+    ``fraction`` (a scalar means (-fraction, fraction)); positive moves right / down."""
+
+    def __init__(self, fraction: float | tuple[float, float] = 0.1, axis: str = "x",
+                 interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
+                 mask_fill: float = 0, p: float = 0.5):
+        super().__init__(p=p)
+        self.fraction = check_range(self, "fraction", fraction, -1, 1, symmetric=True)
+        self.axis = check_choice(self, "axis", axis, ("x", "y"))
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    magnitude = Magnitude(lambda v: {"fraction": (v, v)}, span=0.45, signed=True,
+                          unit="fraction of the side")
+
+    def sample(self, rng, state):
+        h, w = _hw(state)
+        return {"shift": float(rng.uniform(*self.fraction)) * (w if self.axis == "x" else h)}
+
+    def matrix(self, params, in_hw):
+        shift = (params["shift"], 0.0) if self.axis == "x" else (0.0, params["shift"])
+        return G.affine_matrix(*in_hw, translate=shift)
+
+
 class Zoom(_AffineBase):
     """Zoom in (factor > 1, a random window enlarged to full size) or out (factor < 1, the
     image shrunk onto a canvas of the same size, placed at random). Output size is unchanged.
@@ -185,6 +242,9 @@ class Zoom(_AffineBase):
         super().__init__(p=p)
         self.scale = check_range(self, "scale", scale, 1e-2, 1e2)
         self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    magnitude = Magnitude(lambda v: {"scale": (v, v)}, identity=1.0, span=0.5, signed=True,
+                          unit="zoom factor")
 
     def sample(self, rng, state):
         h, w = _hw(state)

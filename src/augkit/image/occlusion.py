@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from augkit.core.magnitude import Magnitude
 from augkit.core.validate import check_range
 from augkit.image._args import MASK_FILL_MAX, check_fill, fill_for
 from augkit.image.base import ImageTransform
@@ -53,6 +54,10 @@ class Cutout(_EraseBase):
         self.hole_height = check_range(self, "hole_height", hole_height, 0, 1)
         self.hole_width = check_range(self, "hole_width", hole_width, 0, 1)
         self._check_fills(fill, mask_fill)
+
+    magnitude = Magnitude(lambda v: {"num_holes": 1, "hole_height": (v, v),
+                                     "hole_width": (v, v)}, span=0.5,
+                          unit="hole side (fraction of the image side)")
 
     def sample(self, rng, state):
         h, w = state["image"].shape[:2]
