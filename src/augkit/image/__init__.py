@@ -76,7 +76,8 @@ __all__ = [
     "GaussianNoise", "GeometricTransform", "Grayscale", "HorizontalFlip", "HueSaturationValue",
     "ImageTransform", "Invert", "Pad", "Posterize", "RandomCrop", "RandomErasing",
     "RandomResizedCrop", "RandomRotate90", "Resize", "Rotate", "SaltAndPepper", "Saturation",
-    "Sharpness", "Shear", "Solarize", "Translate", "Transpose", "VerticalFlip", "Zoom", "boxes_from_xyxy", "boxes_to_xyxy",
+    "Sharpness", "Shear", "Solarize", "Translate", "Transpose", "VerticalFlip", "Zoom",
+    "boxes_from_xyxy", "boxes_to_xyxy",
     # warps, resizing (augkit.image.distortion, augkit.image.resize)
     "ElasticTransform", "GridDistortion", "LongestMaxSize", "OpticalDistortion", "Perspective",
     "RandomSizedBBoxSafeCrop", "ShiftScaleRotate", "SmallestMaxSize",
