@@ -14,6 +14,7 @@ from importlib import resources
 
 import numpy as np
 
+from augkit.core.magnitude import Magnitude
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number
 from augkit.text import batch_ops
@@ -46,6 +47,9 @@ class _CharOp(TextTransform, Protection, register=False):
         self.min_length = check_number(self, "min_length", min_length, 1, 1000, integer=True)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
                              protected_words)
+
+    # policies: magnitude m is the edit rate (at most 30 % of the words at m = 1)
+    magnitude = Magnitude(lambda v: {"rate": v}, span=0.3, unit="edit rate")
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from augkit.core.compose import OneOf
+from augkit.core.magnitude import NO_MAGNITUDE, Magnitude
 from augkit.core.transform import Params
 from augkit.core.validate import check_choice, check_number, fail
 from augkit.text import batch_ops
@@ -45,6 +46,9 @@ class _WordOp(TextTransform, Protection, register=False):
         self.rate = check_rate(self, "rate", rate)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
                              protected_words)
+
+    # policies: magnitude m is the edit rate (at most 30 % of the words at m = 1)
+    magnitude = Magnitude(lambda v: {"rate": v}, span=0.3, unit="edit rate")
 
 
 class _LexiconOp(_WordOp, register=False):
@@ -281,6 +285,8 @@ class WordShuffle(TextTransform, Protection):
         super().__init__(p=p)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
                              protected_words)
+
+    magnitude = NO_MAGNITUDE
 
     def sample_text(self, rng: np.random.Generator, text: str) -> Params:
         toks = tokenize(text)

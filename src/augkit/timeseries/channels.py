@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from augkit.core.magnitude import Magnitude
 from augkit.core.transform import Params, State
 from augkit.core.validate import check_number
 from augkit.timeseries.base import SeriesTransform, channels, check_bool, n_series
@@ -33,6 +34,8 @@ class SeriesRotation(SeriesTransform):
     def __init__(self, angle: float = 15.0, p: float = 0.5):
         super().__init__(p=p)
         self.angle = check_number(self, "angle", angle, 0.0, 180.0)
+
+    magnitude = Magnitude(lambda v: {"angle": v}, span=30.0, unit="largest angle in degrees")
 
     def sample(self, rng, state):
         c = _need_channels(self, state)

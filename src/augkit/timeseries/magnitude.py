@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from augkit.core.magnitude import Magnitude
 from augkit.core.validate import check_choice, check_number, check_range, fail
 from augkit.timeseries.base import SEED_MAX, SeriesTransform, channels, check_bool, n_series
 from augkit.timeseries.functional import values as V
@@ -44,6 +45,9 @@ class Jitter(SeriesTransform):
         self.multiplicative = check_bool(self, "multiplicative", multiplicative)
         self.per_channel = check_bool(self, "per_channel", per_channel)
 
+    magnitude = Magnitude(lambda v: {"scale": (v, v)}, span=0.2,
+                          unit="noise std (x the channel's std)")
+
     def sample(self, rng, state):
         return {"scale": rng.uniform(*self.scale, n_series(state)).tolist(),
                 "noise_seed": int(rng.integers(0, SEED_MAX))}
@@ -67,6 +71,9 @@ class Scaling(SeriesTransform):
         self.factor = check_range(self, "factor", factor, -100.0, 100.0)
         self.per_channel = check_bool(self, "per_channel", per_channel)
 
+    magnitude = Magnitude(lambda v: {"factor": (v, v)}, identity=1.0, span=0.5, signed=True,
+                          unit="scale factor")
+
     def sample(self, rng, state):
         c = channels(state) if self.per_channel else 1
         return {"factor": rng.uniform(*self.factor, (n_series(state), c)).tolist()}
@@ -89,6 +96,8 @@ class MagnitudeWarp(SeriesTransform):
         super().__init__(p=p)
         self.sigma = check_number(self, "sigma", sigma, 0.0, 1.0)
         self.n_knots = check_number(self, "n_knots", n_knots, 0, 100, integer=True)
+
+    magnitude = Magnitude(lambda v: {"sigma": v}, span=0.4, unit="knot std (around 1)")
 
     def sample(self, rng, state):
         shape = (n_series(state), self.n_knots + 2, channels(state))
@@ -115,6 +124,9 @@ class Drift(SeriesTransform):
         self.max_drift = check_number(self, "max_drift", max_drift, 0.0, 100.0)
         self.n_knots = check_number(self, "n_knots", n_knots, 0, 100, integer=True)
         self.per_channel = check_bool(self, "per_channel", per_channel)
+
+    magnitude = Magnitude(lambda v: {"max_drift": v}, span=0.5,
+                          unit="largest drift (x the channel's range)")
 
     def sample(self, rng, state):
         n, c = n_series(state), channels(state) if self.per_channel else 1
@@ -177,6 +189,8 @@ class SeriesDropout(SeriesTransform):
             fill = float(fill)
         self.fill = fill
 
+    magnitude = Magnitude(lambda v: {"rate": (v, v)}, span=0.2, unit="fraction of steps dropped")
+
     def sample(self, rng, state):
         return {"rate": rng.uniform(*self.rate, n_series(state)).tolist(),
                 "noise_seed": int(rng.integers(0, SEED_MAX))}
@@ -194,6 +208,9 @@ class SeriesSmooth(SeriesTransform):
         super().__init__(p=p)
         self.size = check_range(self, "size", size, 1, 1001, integer=True)
         self.window = check_choice(self, "window", window, ("hann", "flat", "gaussian"))
+
+    magnitude = Magnitude(lambda v: {"size": (int(v), int(v))}, identity=1, span=10,
+                          integer=True, unit="window in steps")
 
     def sample(self, rng, state):
         return {"size": int(rng.integers(self.size[0], self.size[1] + 1))}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from augkit.core.magnitude import Magnitude
 from augkit.core.validate import check_choice, check_number, check_range
 from augkit.timeseries.base import TimeMapTransform, check_bool, n_series
 from augkit.timeseries.functional import resample as R
@@ -33,6 +34,8 @@ class TimeWarp(TimeMapTransform):
         self.sigma = check_number(self, "sigma", sigma, 0.0, 1.0)
         self.n_knots = check_number(self, "n_knots", n_knots, 0, 100, integer=True)
 
+    magnitude = Magnitude(lambda v: {"sigma": v}, span=0.2, unit="speed std (around 1)")
+
     def sample(self, rng, state):
         speeds = rng.normal(1.0, self.sigma, (n_series(state), self.n_knots + 2))
         return {"speeds": np.clip(speeds, 0.05, None).tolist()}
@@ -50,6 +53,9 @@ class WindowSlice(TimeMapTransform):
     def __init__(self, ratio: float | tuple[float, float] = (0.95, 1.0), p: float = 0.5):
         super().__init__(p=p)
         self.ratio = check_range(self, "ratio", ratio, 0.01, 1.0)
+
+    magnitude = Magnitude(lambda v: {"ratio": (v, v)}, identity=1.0, span=-0.3,
+                          unit="window kept (fraction of the length)")
 
     def sample(self, rng, state):
         n = n_series(state)
@@ -74,6 +80,9 @@ class WindowWarp(TimeMapTransform):
             raise ValueError(f"WindowWarp: argument 'scales' got {scales!r}; expected a "
                              "non-empty list of numbers in [0.01, 100]")
         self.scales = [float(s) for s in scales]
+
+    magnitude = Magnitude(lambda v: {"ratio": v}, span=0.3,
+                          unit="warped window (fraction of the length)")
 
     def sample(self, rng, state):
         n = n_series(state)
@@ -136,6 +145,9 @@ class SegmentPermutation(TimeMapTransform):
         super().__init__(p=p)
         self.n_segments = check_range(self, "n_segments", n_segments, 1, 10_000, integer=True)
         self.mode = check_choice(self, "mode", mode, ("equal", "random"))
+
+    magnitude = Magnitude(lambda v: {"n_segments": (int(v), int(v))}, identity=1, span=9,
+                          integer=True, unit="segments")
 
     def sample(self, rng, state):
         n = n_series(state)
