@@ -1,0 +1,18 @@
+"""Learned and random augmentation policies over augkit's ops, for every modality.
+
+``RandAugment``, ``TrivialAugmentWide``, ``AugMix`` and ``AutoAugment`` draw ops by name from
+an op set (:func:`op_set`) and set each op's strength through its magnitude hook
+(:mod:`augkit.core.magnitude`); see docs/policies.md.
+
+>>> import numpy as np
+>>> from augkit.policies import RandAugment
+>>> text = RandAugment(num_ops=1, magnitude=5, modality="text")
+>>> isinstance(text(text="a small example sentence for the docs", seed=0)["text"], str)
+True
+"""
+
+from augkit.policies.augmix import AugMix
+from augkit.policies.ops import PolicyOp, op_set
+from augkit.policies.randaugment import RandAugment, TrivialAugmentWide
+
+__all__ = ["AugMix", "PolicyOp", "RandAugment", "TrivialAugmentWide", "op_set"]

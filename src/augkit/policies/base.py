@@ -1,0 +1,100 @@
+"""What every policy shares: its op set, cached ops at a magnitude, and running the ops it
+draws one after another (single calls and batches).
+
+A policy is a container whose children are built on the fly: each draw names ops, their
+magnitudes and signs, and the chosen op (a fixed-strength augkit transform) runs as usual, so
+a record holds the leaf ops with their parameters and replays exactly. In a batch each sample
+draws its own ops; at each position of the op sequence the samples that drew the same op
+run it together with its batch kernel.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from augkit.core.targets import get_adapter
+from augkit.core.transform import State, Transform
+from augkit.core.validate import check_choice
+from augkit.policies.ops import MODALITIES, PolicyOp, resolve_ops
+
+Choice = tuple[int, float, int]  # (op index, magnitude in [0, 1], sign)
+CACHE_SIZE = 4096  # ops at distinct (op, magnitude, sign): a continuous magnitude makes many
+
+
+class Policy(Transform, register=False):
+    """Base of RandAugment, TrivialAugmentWide, AutoAugment: subclasses implement
+    :meth:`choose`."""
+
+    family = "standard"
+
+    def _set_ops(self, modality: str, ops, family: str | None = None) -> None:
+        self.modality = check_choice(self, "modality", modality, MODALITIES)
+        self.ops = None if ops is None else list(ops)
+        self._ops: tuple[PolicyOp, ...] = resolve_ops(type(self).__name__, self.modality,
+                                                     family or self.family, ops)
+        self._built: OrderedDict = OrderedDict()
+
+    @property
+    def op_names(self) -> list[str]:
+        """Names of the ops this policy draws from."""
+        return [op.name for op in self._ops]
+
+    def choose(self, rng: np.random.Generator) -> list[Choice]:
+        """The ops of one application, in order."""
+        raise NotImplementedError
+
+    def signs(self, rng: np.random.Generator, picks) -> list[int]:
+        """A random direction (±1, even odds) for each picked op that has two."""
+        flips = rng.random(len(picks)) < 0.5
+        return [(-1 if f else 1) if self._ops[i].signed else 1
+                for i, f in zip(picks, flips, strict=True)]
+
+    def op_at(self, index: int, m: float, sign: int) -> Transform | None:
+        key = (index, m, sign)
+        op = self._built.get(key)
+        if op is None and key not in self._built:
+            op = self._ops[index].build(m, sign)
+            self._built[key] = op
+            if len(self._built) > CACHE_SIZE:
+                self._built.popitem(last=False)
+        return op
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, state: State, rng: np.random.Generator, steps) -> State:
+        if self.p < 1.0 and not rng.random() < self.p:
+            return state
+        for index, m, sign in self.choose(rng):
+            op = self.op_at(index, m, sign)
+            if op is not None:
+                state = op.run(state, rng, steps)
+        return state
+
+    def run_batch(self, batch, rng: np.random.Generator, steps) -> Any:
+        adapter = get_adapter(self.modality)
+        n = adapter.batch_size(batch)
+        applied = self.applied_mask(rng, n)
+        plans = [self.choose(rng) if a else [] for a in applied]
+        for position in range(max((len(plan) for plan in plans), default=0)):
+            groups: dict[Choice, list[int]] = {}
+            for i, plan in enumerate(plans):
+                if position < len(plan):
+                    groups.setdefault(plan[position], []).append(i)
+            for key, members in groups.items():
+                op = self.op_at(*key)
+                if op is None:
+                    continue
+                if len(members) == n:
+                    batch = op.run_batch(batch, rng, steps)
+                    continue
+                idx = np.asarray(members)
+                sub = op.run_batch(adapter.take_batch(batch, idx), rng,
+                                   None if steps is None else [steps[i] for i in members])
+                batch = adapter.put_batch(batch, idx, sub)
+        return batch
+
+    def apply(self, state: State, params) -> State:
+        raise TypeError(f"{type(self).__name__} is a policy; replay its record (the ops it "
+                        "drew) instead")
