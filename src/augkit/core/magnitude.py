@@ -54,11 +54,15 @@ class Magnitude:
         if not self.has_strength:
             return "no magnitude (the same at every m)"
         s = self.span if span is None else span
-        sign = "±" if self.signed else ("+" if s > 0 else "−")
+        if self.signed:
+            sign = "± "
+        elif self.identity == 0:
+            sign = "" if s > 0 else "− "
+        else:
+            sign = "+ " if s > 0 else "− "
         base = "" if self.identity == 0 else f"{_num(self.identity)} "
-        rounded = "round(" if self.integer else ""
-        close = ")" if self.integer else ""
-        return f"{self.unit} = {rounded}{base}{sign} {_num(abs(s))} m{close}".strip()
+        formula = f"{base}{sign}{_num(abs(s))} m"
+        return f"{self.unit} = " + (f"round({formula})" if self.integer else formula)
 
 
 NO_MAGNITUDE = Magnitude(lambda v: {})

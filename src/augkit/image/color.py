@@ -82,7 +82,8 @@ class Exposure(ImageTransform):
 class Saturation(ImageTransform):
     """Blend an RGB image with its luma by a factor drawn from ``factor``: 0 is grey, 1 the
     image as it is, above 1 more colourful (PIL's ``ImageEnhance.Color``, torchvision's
-    saturation). Needs 3 channels.
+    saturation). An RGB image (3 channels); a greyscale one (2-D or 1 channel) has no colour
+    and comes back unchanged, as in torchvision, so policies run on greyscale data.
     """
 
     def __init__(self, factor: float | tuple[float, float] = (0.7, 1.3), p: float = 0.5):
@@ -96,6 +97,8 @@ class Saturation(ImageTransform):
         return {"factor": uniform(rng, *self.factor)}
 
     def apply_image(self, image, params):
+        if image.ndim == 2 or image.shape[2] == 1:
+            return image.copy()
         C.require_rgb(image, type(self).__name__)
         return C.saturation(image, params["factor"])
 

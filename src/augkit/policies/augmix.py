@@ -60,6 +60,10 @@ class AugMix(Policy):
     run = Transform.run
     run_batch = Transform.run_batch
 
+    @property
+    def op_types(self) -> set[str]:
+        return {"AugMix"}  # the chains live inside its one record step
+
     def _check(self, state: State) -> None:
         given = [k for k in _REFUSED[self.modality] if k in state]
         if given:

@@ -19,7 +19,7 @@ m = 0). Its strength at ``m`` comes from the transform's declared magnitude hook
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from augkit.core.magnitude import check_magnitude
@@ -70,9 +70,7 @@ class PolicyOp:
             return "no change"
         hook = self.hook
         if self.identity is not None:
-            span = hook.span if self.span is None else self.span
-            sign = "±" if hook.signed else ("+" if span > 0 else "−")
-            return f"{hook.unit} = {self.identity:g} {sign} {abs(span):g} m"
+            hook = replace(hook, identity=self.identity)
         return hook.describe(self.span)
 
 
@@ -111,10 +109,17 @@ def _image_augmix(all_ops: bool) -> tuple[PolicyOp, ...]:
     return tuple(ops)
 
 
+# ops with a magnitude that a default set leaves out: they need data the set cannot assume
+# (SeriesRotation: two or more channels); name them in ``ops=[...]`` to use them
+NOT_BY_DEFAULT = frozenset({"SeriesRotation"})
+
+
 def _declared(modality: str) -> tuple[PolicyOp, ...]:
-    """Identity and every transform of ``modality`` that declares a magnitude."""
+    """Identity and every transform of ``modality`` that declares a magnitude (less
+    :data:`NOT_BY_DEFAULT`)."""
     ops = [PolicyOp(name, name) for name, cls in registered().items()
-           if cls.modality == modality and cls.magnitude is not None]
+           if cls.modality == modality and cls.magnitude is not None
+           and name not in NOT_BY_DEFAULT]
     return (PolicyOp(IDENTITY, None), *ops)
 
 
@@ -167,3 +172,24 @@ def resolve_ops(owner: str, modality: str, family: str, ops) -> tuple[PolicyOp, 
                 "that declares a magnitude")
         out.append(PolicyOp(name, name))
     return tuple(out)
+
+
+def magnitude_table(modality: str) -> str:
+    """A Markdown table of every ``modality`` transform that declares a magnitude: what the
+    magnitude m in [0, 1] sets (docs/policies.md holds these tables; a test keeps them true)."""
+    rows = ["| op | what m sets | two directions |", "|---|---|---|"]
+    for name, cls in registered().items():
+        if cls.modality == modality and cls.magnitude is not None:
+            hook = cls.magnitude
+            rows.append(f"| {name} | {hook.describe()} | {'yes' if hook.signed else ''} |")
+    return "\n".join(rows)
+
+
+def family_table(family: str) -> str:
+    """A Markdown table of the image op set of ``family`` with its ranges."""
+    rows = ["| op | augkit transform | what m sets |", "|---|---|---|"]
+    for op in op_set("image", family):
+        fixed = ", ".join(f"{k}={v!r}" for k, v in op.fixed.items())
+        kind = "—" if op.type is None else f"{op.type}({fixed})"
+        rows.append(f"| {op.name} | {kind} | {op.describe()} |")
+    return "\n".join(rows)

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from augkit.core.validate import check_number
+from augkit.core.validate import check_number, check_probability
 from augkit.policies.base import Choice, Policy
 
 
 class RandAugment(Policy):
     """Apply ``num_ops`` ops drawn uniformly (with replacement) from the op set, each at
     ``magnitude`` on a scale of 0 to ``magnitude_max``, in a random direction where an op
-    has two.
+    has two, each with probability ``op_p`` (1 as in the paper and torchvision; timm's
+    ``rand-*`` strings use 0.5).
 
     ``magnitude_std > 0`` draws each op's magnitude from a normal around ``magnitude``
     (clipped to [0, magnitude_max]; ``inf``: uniform in [0, magnitude]), as timm does.
@@ -31,9 +32,10 @@ class RandAugment(Policy):
     """
 
     def __init__(self, num_ops: int = 2, magnitude: float = 9, magnitude_std: float = 0.0,
-                 magnitude_max: float = 10, ops: Sequence[str] | None = None,
+                 magnitude_max: float = 10, op_p: float = 1.0, ops: Sequence[str] | None = None,
                  modality: str = "image", p: float = 1.0):
         super().__init__(p=p)
+        self.op_p = check_probability(self, "op_p", op_p)
         self.num_ops = check_number(self, "num_ops", num_ops, 0, 100, integer=True)
         self.magnitude_max = check_number(self, "magnitude_max", magnitude_max, 1e-9, 1e6)
         self.magnitude = check_number(self, "magnitude", magnitude, 0, self.magnitude_max)
@@ -55,7 +57,11 @@ class RandAugment(Policy):
     def choose(self, rng) -> list[Choice]:
         picks = rng.integers(0, len(self._ops), self.num_ops).tolist()
         levels = self.level(rng, self.num_ops).tolist()
-        return list(zip(picks, levels, self.signs(rng, picks), strict=True))
+        chosen = list(zip(picks, levels, self.signs(rng, picks), strict=True))
+        if self.op_p < 1.0:
+            kept = rng.random(self.num_ops) < self.op_p
+            chosen = [c for c, k in zip(chosen, kept, strict=True) if k]
+        return chosen
 
 
 class TrivialAugmentWide(Policy):

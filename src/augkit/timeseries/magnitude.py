@@ -209,8 +209,9 @@ class SeriesSmooth(SeriesTransform):
         self.size = check_range(self, "size", size, 1, 1001, integer=True)
         self.window = check_choice(self, "window", window, ("hann", "flat", "gaussian"))
 
-    magnitude = Magnitude(lambda v: {"size": (int(v), int(v))}, identity=1, span=10,
-                          integer=True, unit="window in steps")
+    # odd windows only: an even one also shifts the series by half a step
+    magnitude = Magnitude(lambda v: {"size": (2 * int(v) + 1,) * 2}, span=5, integer=True,
+                          unit="half-window h in steps (window 2h + 1)")
 
     def sample(self, rng, state):
         return {"size": int(rng.integers(self.size[0], self.size[1] + 1))}
