@@ -246,3 +246,20 @@ def test_image_op_sets_run_on_greyscale_and_float_images(family):
             for img in images if built is not None else ():
                 out = built(image=img, seed=0)["image"]
                 assert out.shape == img.shape and out.dtype == img.dtype, (op.name, img.shape)
+
+
+def test_uint8_sharpness_follows_pil_rounding():
+    # PIL: the smoothed copy is rounded to uint8 first, then blended with rounding
+    import cv2
+
+    from augkit.image.functional.color import _SMOOTH, sharpness
+
+    img = image(9, 24)
+    smooth = np.clip(np.rint(cv2.filter2D(img.astype(np.float64), -1, _SMOOTH.astype(
+        np.float64), borderType=cv2.BORDER_REPLICATE)), 0, 255)
+    for factor in (0.0, 0.5, 1.9):
+        want = np.clip(np.rint(smooth + factor * (img - smooth)), 0, 255)
+        want[0], want[-1], want[:, 0], want[:, -1] = img[0], img[-1], img[:, 0], img[:, -1]
+        got = sharpness(img, factor)
+        assert np.abs(got.astype(int) - want).max() <= 1  # OpenCV's fixed-point rounding
+        np.testing.assert_array_equal(got[0], img[0])

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from augkit.core.serialize import from_dict
 from augkit.core.transform import Params, State, Transform
 from augkit.core.validate import check_number
-from augkit.policies.base import Policy
+from augkit.policies.base import CACHE_SIZE, Policy
 
 _ARRAY_KEY = {"image": "image", "timeseries": "series"}
 _REFUSED = {"image": ("mask", "masks", "bboxes", "keypoints"), "timeseries": ("step_labels",)}
@@ -54,7 +55,8 @@ class AugMix(Policy):
             raise ValueError("AugMix: modality 'text' cannot be mixed (texts have no "
                              "average); use RandAugment or TrivialAugmentWide for text")
         self._set_ops(modality, ops, "augmix-all" if all_ops else "augmix")
-        self._replay: dict[str, object] = {}
+        self._replay: dict[str, object] = {}  # config (JSON) -> op, for apply
+        self._configs: dict[int, tuple] = {}  # id(op) -> (op, its config)
 
     # AugMix draws and mixes inside one step: the plain leaf contract, not the policy's
     run = Transform.run
@@ -82,11 +84,23 @@ class AugMix(Policy):
             for index, m, sign in zip(picks, levels, self.signs(rng, picks), strict=True):
                 op = self.op_at(index, m, sign)
                 # every AugMix op keeps the shape, so its parameters come from the input
-                chain.append({"transform": op.to_dict(), "params": op.sample(rng, state)})
+                chain.append({"transform": self._config(op), "params": op.sample(rng, state)})
             chains.append(chain)
         weights = rng.dirichlet([self.alpha] * self.width).tolist()
         return {"chains": chains, "weights": weights, "mix": float(rng.beta(self.alpha,
                                                                            self.alpha))}
+
+    def _config(self, op) -> dict:
+        """``op.to_dict()``, computed once per built op; the op is kept for :meth:`apply`."""
+        config = self._configs.get(id(op))
+        if config is None or config[0] is not op:
+            config = (op, op.to_dict())
+            self._configs[id(op)] = config
+            self._replay[json.dumps(config[1], sort_keys=True)] = op
+            if len(self._configs) > CACHE_SIZE:
+                self._configs.clear()
+                self._replay.clear()
+        return config[1]
 
     def _op(self, config: dict):
         key = json.dumps(config, sort_keys=True)
@@ -99,22 +113,29 @@ class AugMix(Policy):
         self._check(state)
         key = _ARRAY_KEY[self.modality]
         x = state[key]
+        work = np.float64 if x.dtype == np.float64 else np.float32
         total = None
         for chain, weight in zip(params["chains"], params["weights"], strict=True):
             branch = dict(state)
             for step in chain:
                 branch = self._op(step["transform"]).apply(branch, step["params"])
-            term = np.multiply(branch[key], weight, dtype=np.float64)
-            total = term if total is None else total + term
-        mixed = (1.0 - params["mix"]) * x + params["mix"] * total
+            term = np.multiply(branch[key], work(weight), dtype=work)
+            if total is None:
+                total = term
+            else:
+                total += term
+        mix = params["mix"]
+        total *= work(mix)
+        total += np.multiply(x, work(1.0 - mix), dtype=work)
         out = dict(state)
-        out[key] = _like(mixed, x)
+        out[key] = _like(total, x)
         return out
 
 
 def _like(values: np.ndarray, like: np.ndarray) -> np.ndarray:
-    if like.dtype == np.uint8:
-        return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+    if like.dtype == np.uint8:  # the mix is convex, so values lie in [0, 255]: round, saturate
+        out = cv2.convertScaleAbs(values)
+        return out.reshape(like.shape)
     if np.issubdtype(like.dtype, np.integer):
         info = np.iinfo(like.dtype)
         return np.clip(np.rint(values), info.min, info.max).astype(like.dtype)

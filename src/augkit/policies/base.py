@@ -5,7 +5,8 @@ A policy is a container whose children are built on the fly: each draw names ops
 magnitudes and signs, and the chosen op (a fixed-strength augkit transform) runs as usual, so
 a record holds the leaf ops with their parameters and replays exactly. In a batch each sample
 draws its own ops; at each position of the op sequence the samples that drew the same op
-run it together with its batch kernel.
+run it together with its batch kernel, unless so many distinct ops were drawn that the groups
+are tiny: then each sample runs its own ops.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from augkit.policies.ops import MODALITIES, PolicyOp, resolve_ops
 
 Choice = tuple[int, float, int]  # (op index, magnitude in [0, 1], sign)
 CACHE_SIZE = 4096  # ops at distinct (op, magnitude, sign): a continuous magnitude makes many
+GROUPED_MIN = 4  # samples per drawn op, on average, below which a batch runs sample by sample
 
 
 class Policy(Transform, register=False):
@@ -71,23 +73,24 @@ class Policy(Transform, register=False):
     def run(self, state: State, rng: np.random.Generator, steps) -> State:
         if self.p < 1.0 and not rng.random() < self.p:
             return state
-        for index, m, sign in self.choose(rng):
-            op = self.op_at(index, m, sign)
-            if op is not None:
-                state = op.run(state, rng, steps)
-        return state
+        return self._run_plan(state, self.choose(rng), rng, steps)
 
     def run_batch(self, batch, rng: np.random.Generator, steps) -> Any:
         adapter = get_adapter(self.modality)
         n = adapter.batch_size(batch)
         applied = self.applied_mask(rng, n)
         plans = [self.choose(rng) if a else [] for a in applied]
-        for position in range(max((len(plan) for plan in plans), default=0)):
-            groups: dict[Choice, list[int]] = {}
-            for i, plan in enumerate(plans):
-                if position < len(plan):
-                    groups.setdefault(plan[position], []).append(i)
-            for key, members in groups.items():
+        positions = max((len(plan) for plan in plans), default=0)
+        groups = [self._groups(plans, position) for position in range(positions)]
+        if groups and n < GROUPED_MIN * max(len(g) for g in groups):
+            # most samples drew an op of their own (TrivialAugment: ~800 op x magnitude x
+            # sign keys): sub-batches of one cost more than running each sample's plan
+            states = adapter.split_batch(batch)
+            out = [self._run_plan(st, plan, rng, None if steps is None else steps[i])
+                   for i, (st, plan) in enumerate(zip(states, plans, strict=True))]
+            return adapter.join_batch(out, batch)
+        for by_key in groups:
+            for key, members in by_key.items():
                 op = self.op_at(*key)
                 if op is None:
                     continue
@@ -99,6 +102,22 @@ class Policy(Transform, register=False):
                                    None if steps is None else [steps[i] for i in members])
                 batch = adapter.put_batch(batch, idx, sub)
         return batch
+
+    @staticmethod
+    def _groups(plans: list[list[Choice]], position: int) -> dict[Choice, list[int]]:
+        """Samples by the op they drew at ``position``."""
+        groups: dict[Choice, list[int]] = {}
+        for i, plan in enumerate(plans):
+            if position < len(plan):
+                groups.setdefault(plan[position], []).append(i)
+        return groups
+
+    def _run_plan(self, state: State, plan: list[Choice], rng, steps) -> State:
+        for index, m, sign in plan:
+            op = self.op_at(index, m, sign)
+            if op is not None:
+                state = op.run(state, rng, steps)
+        return state
 
     def apply(self, state: State, params) -> State:
         raise TypeError(f"{type(self).__name__} is a policy; replay its record (the ops it "

@@ -563,7 +563,17 @@ _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], dtype=np.float32) / 13.0
 
 def sharpness(img: np.ndarray, factor: float) -> np.ndarray:
     """Blend with a smoothed copy: 0 smooths, 1 is the original, 2 sharpens (PIL semantics;
-    the one-pixel border is left unchanged)."""
+    the one-pixel border is left unchanged).
+
+    uint8, as PIL: the smoothed copy is rounded to uint8, then blended with rounding and
+    saturation (two OpenCV passes, no float temporaries). Float images blend in float32.
+    """
+    if img.dtype == np.uint8 and img.shape[0] > 2 and img.shape[1] > 2:
+        smooth = cv2.filter2D(img, -1, _SMOOTH, borderType=cv2.BORDER_REPLICATE)
+        out = cv2.addWeighted(img, float(factor), smooth, 1.0 - float(factor), 0.0)
+        out = out.reshape(img.shape)
+        out[0], out[-1], out[:, 0], out[:, -1] = img[0], img[-1], img[:, 0], img[:, -1]
+        return out
     height = img.shape[0]
     result = np.empty_like(img)
     for first, stop in row_bands(img):  # float32 temporaries of one band (+1 row each side)
