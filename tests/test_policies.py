@@ -263,3 +263,20 @@ def test_uint8_sharpness_follows_pil_rounding():
         got = sharpness(img, factor)
         assert np.abs(got.astype(int) - want).max() <= 1  # OpenCV's fixed-point rounding
         np.testing.assert_array_equal(got[0], img[0])
+
+
+def test_uint8_equalize_is_the_cumulative_histogram_table():
+    from augkit.image.functional.color import equalize
+
+    rng = np.random.default_rng(10)
+    img = rng.integers(40, 200, (30, 20, 3), np.uint8)
+    img[..., 2] = 9  # a constant channel stays as it is
+    got = equalize(img)
+    for c in range(2):
+        hist = np.bincount(img[..., c].ravel(), minlength=256)
+        cdf = np.cumsum(hist)
+        lo = cdf[hist > 0][0]
+        table = np.rint(255 * (cdf - lo) / (cdf[-1] - lo))
+        assert np.abs(got[..., c].astype(int) - table[img[..., c]]).max() <= 1
+    np.testing.assert_array_equal(got[..., 2], img[..., 2])
+    np.testing.assert_array_equal(equalize(img[..., 0]), got[..., 0])  # 2-D: same tables
