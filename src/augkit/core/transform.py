@@ -13,6 +13,7 @@ image, mask, boxes, ...) and policies, with one mechanism.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -87,6 +88,15 @@ def _batch_adapter(modality: str):
     if not hasattr(adapter, "prepare_batch"):
         raise TypeError(f"modality {modality!r} has no batch support")
     return adapter
+
+
+@functools.cache
+def _argument_names(cls: type) -> tuple[str, ...]:
+    """``cls.__init__``'s named arguments, read once per class (a record step and every
+    policy op asks for a config; inspect.signature costs ~30 us a call)."""
+    sig = inspect.signature(cls.__init__)
+    return tuple(n for n, prm in sig.parameters.items()
+                 if n != "self" and prm.kind not in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD))
 
 
 class Transform:
@@ -251,12 +261,7 @@ class Transform:
     # -- configuration ----------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """Constructor arguments as stored on the instance."""
-        sig = inspect.signature(type(self).__init__)
-        names = [
-            n for n, prm in sig.parameters.items()
-            if n != "self" and prm.kind not in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD)
-        ]
-        return {n: getattr(self, n) for n in names}
+        return {n: getattr(self, n) for n in _argument_names(type(self))}
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able config; ``augkit.from_dict`` rebuilds an equal transform."""

@@ -55,8 +55,8 @@ class AugMix(Policy):
             raise ValueError("AugMix: modality 'text' cannot be mixed (texts have no "
                              "average); use RandAugment or TrivialAugmentWide for text")
         self._set_ops(modality, ops, "augmix-all" if all_ops else "augmix")
-        self._replay: dict[str, object] = {}  # config (JSON) -> op, for apply
-        self._configs: dict[int, tuple] = {}  # id(op) -> (op, its config)
+        self._replay: dict[str, object] = {}  # config (JSON) -> op, for replayed records
+        self._sampled: dict[int, tuple] = {}  # id(config) -> (config, op) of sampled chains
 
     # AugMix draws and mixes inside one step: the plain leaf contract, not the policy's
     run = Transform.run
@@ -91,22 +91,24 @@ class AugMix(Policy):
                                                                            self.alpha))}
 
     def _config(self, op) -> dict:
-        """``op.to_dict()``, computed once per built op; the op is kept for :meth:`apply`."""
-        config = self._configs.get(id(op))
-        if config is None or config[0] is not op:
-            config = (op, op.to_dict())
-            self._configs[id(op)] = config
-            self._replay[json.dumps(config[1], sort_keys=True)] = op
-            if len(self._configs) > CACHE_SIZE:
-                self._configs.clear()
-                self._replay.clear()
-        return config[1]
+        """``op.to_dict()``, kept with the op so that :meth:`apply` finds the op of a config
+        it sampled without rebuilding it."""
+        config = op.to_dict()
+        self._sampled[id(config)] = (config, op)
+        if len(self._sampled) > CACHE_SIZE:
+            self._sampled.clear()
+        return config
 
     def _op(self, config: dict):
-        key = json.dumps(config, sort_keys=True)
+        sampled = self._sampled.get(id(config))
+        if sampled is not None and sampled[0] is config:
+            return sampled[1]
+        key = json.dumps(config, sort_keys=True)  # a replayed record: rebuild once per config
         op = self._replay.get(key)
         if op is None:
             op = self._replay[key] = from_dict(config)
+            if len(self._replay) > CACHE_SIZE:
+                self._replay.clear()
         return op
 
     def apply(self, state: State, params: Params) -> State:
