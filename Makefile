@@ -35,7 +35,7 @@ lint: $(STAMP)
 BENCH_VENV := benchmarks/.venv
 bench-image: $(STAMP)
 	test -x $(BENCH_VENV)-albumentations/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-albumentations && $(BENCH_VENV)-albumentations/bin/pip install --quiet "albumentations==2.0.8")
-	test -x $(BENCH_VENV)-albumentationsx/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-albumentationsx && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet "torch==2.13.0" && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet albumentationsx)
+	test -x $(BENCH_VENV)-albumentationsx/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-albumentationsx && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet "torch==2.13.0" && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet albumentationsx opencv-python-headless)
 	test -x $(BENCH_VENV)-kornia/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-kornia && $(BENCH_VENV)-kornia/bin/pip install --quiet "torch==2.13.0" && $(BENCH_VENV)-kornia/bin/pip install --quiet kornia)
 	$(PY) benchmarks/image_speed.py
 

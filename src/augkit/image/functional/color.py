@@ -569,17 +569,26 @@ def hue_saturation_value(img: np.ndarray, hue_shift: float, sat_shift: float,
 _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], dtype=np.float32) / 13.0
 
 
+@lru_cache(maxsize=64)
+def _sharpen_kernel(factor: float) -> np.ndarray:
+    """``factor`` x identity + (1 - factor) x the smoothing kernel, in float64 so OpenCV's
+    uint8 filter rounds the exact blend."""
+    kernel = (1.0 - factor) * _SMOOTH.astype(np.float64)
+    kernel[1, 1] += factor
+    return kernel
+
+
 def sharpness(img: np.ndarray, factor: float) -> np.ndarray:
     """Blend with a smoothed copy: 0 smooths, 1 is the original, 2 sharpens (PIL semantics;
     the one-pixel border is left unchanged).
 
-    uint8, as PIL: the smoothed copy is rounded to uint8, then blended with rounding and
-    saturation (two OpenCV passes, no float temporaries). Float images blend in float32.
+    uint8: the blend ``f * x + (1 - f) * smooth(x)`` is one 3x3 kernel, so one OpenCV pass
+    rounds it once and saturates (PIL rounds the smoothed copy first: within one level of
+    it). Float images blend in float32.
     """
     if img.dtype == np.uint8 and img.shape[0] > 2 and img.shape[1] > 2:
-        smooth = cv2.filter2D(img, -1, _SMOOTH, borderType=cv2.BORDER_REPLICATE)
-        out = cv2.addWeighted(img, float(factor), smooth, 1.0 - float(factor), 0.0)
-        out = out.reshape(img.shape)
+        out = cv2.filter2D(img, -1, _sharpen_kernel(float(factor)),
+                           borderType=cv2.BORDER_REPLICATE).reshape(img.shape)
         out[0], out[-1], out[:, 0], out[:, -1] = img[0], img[-1], img[:, 0], img[:, -1]
         return out
     height = img.shape[0]
