@@ -253,3 +253,22 @@ def test_colliding_output_names_are_refused(tmp_path, capsys):
     (src / "a" / "000__aug0.png").write_bytes((src / "a" / "000.png").read_bytes())
     assert _augment(src, "--pipeline", pipeline_file(tmp_path), "--out", tmp_path / "d") == 2
     assert "two outputs would be written to 'a/000__aug0.png'" in capsys.readouterr().err
+
+
+def test_copies_equal_to_their_source_are_counted_and_reported(tmp_path, capsys):
+    src = class_folder(tmp_path / "src", {"cat": 3, "dog": 3})
+    mild = tmp_path / "mild.yaml"  # a flip with p=0.5: about half the copies are duplicates
+    mild.write_text("type: HorizontalFlip\np: 0.5\n")
+    dst = tmp_path / "dst"
+    assert main(["augment", str(src), "--pipeline", str(mild), "--out", str(dst),
+                 "--copies", "4", "--seed", "1", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    rows = [json.loads(line) for line in (dst / "manifest.jsonl").read_text().splitlines()]
+    copies = [r for r in rows if r["copy"] is not None]
+    same = [r for r in copies if r["unchanged"]]
+    for r in copies:  # the flag is the truth: a duplicate's record holds no step
+        assert r["unchanged"] == (r["record"]["steps"] == [])
+    summary = json.loads((dst / "summary.json").read_text())
+    assert summary["unchanged"] == len(same) and 0 < len(same) < len(copies)
+    assert f"{len(same)} of 24 augmented copies" in err and "duplicates" in err
+    assert all("unchanged" not in r for r in rows if r["copy"] is None)

@@ -36,6 +36,20 @@ def test_jitter_scale_is_relative_to_each_channel_spread():
     np.testing.assert_allclose(shared[..., 0], shared[..., 1])
 
 
+def test_jitter_against_the_steps_scales_by_the_spread_of_first_differences():
+    t = np.linspace(0, 8, 20000)
+    x = np.stack([np.sin(t), 30 * np.cos(t)], axis=1)[None]  # smooth: steps << std
+    y, _ = run(TS.Jitter(scale=0.5, reference="steps", p=1.0), x)
+    steps = np.diff(x, axis=1).std(axis=1)
+    np.testing.assert_allclose((y - x).std(axis=1) / steps, 0.5, rtol=0.05)
+    assert ((y - x).std(axis=1) < 0.01 * x.std(axis=1)).all()  # far below the std scale
+    flat, _ = run(TS.Jitter(scale=0.5, reference="steps", p=1.0), np.full((1, 50, 1), 2.0))
+    assert 0.2 < (flat - 2.0).std() < 0.8  # a channel that never changes: unit 1
+    np.testing.assert_array_equal(V.step_spread(np.ones((2, 1, 3))), np.ones((2, 1, 3)))
+    with pytest.raises(ValueError, match="'reference'"):
+        TS.Jitter(reference="diff")
+
+
 def test_defaults_are_mild():
     x = RNG.normal(size=(64, 400, 1))
     y, _ = run(TS.Jitter(p=1.0), x)

@@ -81,6 +81,12 @@ def _augment(args: argparse.Namespace) -> int:
     print(f"augkit augment: read {summary['read']}, wrote {summary['written']} augmented and "
           f"{summary['originals']} originals to {Path(args.out).resolve()}; skipped: {listed}",
           file=sys.stderr)
+    if summary["written"] and summary["unchanged"]:
+        share = summary["unchanged"] / summary["written"]
+        print(f"  {summary['unchanged']} of {summary['written']} augmented copies "
+              f"({share:.0%}) equal their source: duplicates, no new variety"
+              + (" (raise p or the strength, or lower --copies)" if share >= 0.2 else ""),
+              file=sys.stderr)
     for skip in summary["skipped"][:20]:
         print(f"  skipped {skip['key']}: {skip['reason']} ({skip['detail']})", file=sys.stderr)
     if len(summary["skipped"]) > 20:

@@ -168,12 +168,16 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
                                            return_record=True)
                 data = layout.encode_for(i, copy, out[_context["keyword"]])
                 record = out["record"].to_dict()
+                unchanged = _same(out[_context["keyword"]], sample.data)
             target = _target(dst, layout, seq, rel, _context["checked"])
             atomic_write(target, data)
             written.append(target)
-            rows.append({"output": rel, "source": sample.key, "copy": copy, "seed": seed,
-                         "label": sample.label, "record": record,
-                         "pipeline": _context["digest"], "seq": seq})
+            row = {"output": rel, "source": sample.key, "copy": copy, "seed": seed,
+                   "label": sample.label, "record": record, "pipeline": _context["digest"],
+                   "seq": seq}
+            if copy is not None:
+                row["unchanged"] = unchanged
+            rows.append(row)
     except (ValueError, TypeError) as err:
         for path in written:  # an item fails whole, never half
             path.unlink(missing_ok=True)
@@ -181,6 +185,14 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
                 path.parent.rmdir()
         return "skip", ds.keys[i], "augment failed", " ".join(str(err).split())[:300]
     return "ok", rows
+
+
+def _same(new: Any, old: Any) -> bool:
+    """Whether an augmented copy equals its source (a duplicate, not a new sample)."""
+    if isinstance(new, str) or isinstance(old, str):
+        return new == old
+    new, old = np.asarray(new), np.asarray(old)
+    return new.shape == old.shape and np.array_equal(new, old, equal_nan=new.dtype.kind == "f")
 
 
 # -- the job -------------------------------------------------------------------------------
@@ -346,7 +358,7 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
     """Write the gathering files, the summary and the manifest; drop journal and parts."""
     manifest, entries, index = [], [], 0
     per_class: Counter = Counter()
-    originals = 0
+    originals = unchanged = 0
     for i, outs in plan:
         if i in decode_skips:
             continue
@@ -364,6 +376,7 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
                 index += 1
             entries.append((i, copy, data, label))
             manifest.append(line)
+            unchanged += copy is not None and json.loads(line).get("unchanged", False)
             per_class[str(label)] += 1
             originals += copy is None
     for rel, data in layout.finalize(entries).items():
@@ -374,6 +387,9 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
         "skipped": [s.to_dict() for s in skipped] + [decode_skips[i]
                                                      for i in sorted(decode_skips)],
         "written": len(manifest) - originals, "originals": originals,
+        # copies equal to their source: duplicates that add no variety (a mild pipeline,
+        # or p < 1); shown so that a run of duplicates is seen, not trained on unknowingly
+        "unchanged": unchanged,
         "per_class": dict(sorted(per_class.items())), "notes": dataset.notes,
     }
     atomic_write(dst / "summary.json", json.dumps(summary, indent=1).encode())

@@ -30,6 +30,15 @@ def spread(x: np.ndarray) -> np.ndarray:
     return np.where(s > 0, s, 1.0)
 
 
+def step_spread(x: np.ndarray) -> np.ndarray:
+    """Per-series, per-channel spread of the step-to-step changes (N, 1, C): the standard
+    deviation of the first differences, 1 where a channel never changes (or has one step).
+    On a smooth series it is far below the channel's std, which measures the whole range."""
+    if x.shape[1] < 2:
+        return np.ones((x.shape[0], 1, x.shape[2]))
+    return spread(np.diff(x, axis=1))
+
+
 def channel_extremes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-series, per-channel min and max (N, 1, C). Reducing the last axis of a (N, C, T)
     copy is far faster than reducing the middle axis of (N, T, C)."""
@@ -55,15 +64,17 @@ def noise(shape: tuple[int, ...], distribution: str, noise_seed) -> np.ndarray:
 
 
 def add_noise(x: np.ndarray, scales: np.ndarray, distribution: str, multiplicative: bool,
-              per_channel: bool, noise_seed) -> np.ndarray:
-    """Additive noise with std ``scales`` (N,) x each channel's spread, or multiplicative
+              per_channel: bool, noise_seed, reference: str = "std") -> np.ndarray:
+    """Additive noise with std ``scales`` (N,) x each channel's spread (``reference="std"``)
+    or x the spread of its step-to-step changes (``"steps"``), or multiplicative
     ``x * (1 + scales * z)``. ``per_channel=False`` shares one noise track across channels."""
     n, t, c = x.shape
     z = noise((n, t, c if per_channel else 1), distribution, noise_seed)
     s = np.asarray(scales, dtype=np.float64)[:, None, None]
     if multiplicative:
         return x * (1.0 + s * z)
-    return x + (s * spread(x)) * z
+    unit = step_spread(x) if reference == "steps" else spread(x)
+    return x + (s * unit) * z
 
 
 def scale(x: np.ndarray, factors: np.ndarray) -> np.ndarray:
