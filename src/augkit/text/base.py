@@ -234,20 +234,31 @@ def check_rate(owner: Any, name: str, value: Any) -> float:
     return check_number(owner, name, value, 0.0, 1.0)
 
 
-def edit_count(rng: np.random.Generator, rate: float, n_words: int, available: int) -> int:
+def edit_count(rng: np.random.Generator, rate: float, n_words: int, available: int,
+               at_least_one: bool = False) -> int:
     """How many edits a sentence of ``n_words`` gets at ``rate``: ``rate * n_words`` rounded
     stochastically (so the expected count is exact and a short sentence is not forced to take
-    an edit it is too short for), capped by what can be edited."""
+    an edit it is too short for; ``at_least_one``: EDA's rule, one edit at least), capped by
+    what can be edited."""
     if rate <= 0.0 or available <= 0:
         return 0
-    return min(rounded_count(rng.random(), rate, n_words), available)
+    return min(rounded_count(rng.random(), rate, n_words, at_least_one), available)
 
 
-def rounded_count(u: float, rate: float, n_words: int) -> int:
-    """``rate * n_words`` rounded up with probability equal to its fractional part."""
+def rounded_count(u: float, rate: float, n_words: int, at_least_one: bool = False) -> int:
+    """``rate * n_words`` rounded up with probability equal to its fractional part (at least
+    1 with ``at_least_one``, when there is a word and the rate is positive)."""
     expected = rate * n_words
     n = math.floor(expected)
-    return n + 1 if u < expected - n else n
+    n = n + 1 if u < expected - n else n
+    return max(n, 1) if at_least_one and n_words > 0 and rate > 0.0 else n
+
+
+def check_at_least_one(owner: Any, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{type(owner).__name__}: argument 'at_least_one' got {value!r}; "
+                        "expected True or False")
+    return value
 
 
 def random_order(us: list[float], n: int):

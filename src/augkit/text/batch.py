@@ -659,11 +659,15 @@ def splice(src: np.ndarray, start: np.ndarray, sid: np.ndarray, pos: np.ndarray,
 
 
 # -- random helpers -----------------------------------------------------------------------
-def rounded_counts(u: np.ndarray, rate: float, n_words: np.ndarray) -> np.ndarray:
+def rounded_counts(u: np.ndarray, rate: float, n_words: np.ndarray,
+                   at_least_one: bool = False) -> np.ndarray:
     """Vectorised :func:`augkit.text.base.rounded_count` (same float arithmetic)."""
     expected = rate * n_words.astype(np.float64)
     n = np.floor(expected)
-    return (n + (u < expected - n)).astype(np.int64)
+    counts = (n + (u < expected - n)).astype(np.int64)
+    if at_least_one and rate > 0.0:
+        counts = np.where(n_words > 0, np.maximum(counts, 1), counts)
+    return counts
 
 
 def picks(u: np.ndarray, n: np.ndarray) -> np.ndarray:

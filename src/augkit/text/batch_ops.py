@@ -239,12 +239,14 @@ def _facts(p: Parsed, width: int = 5) -> WordFacts:
     return WordFacts(p, width)
 
 
-def _counts(rng: np.random.Generator, rate: float, p: Parsed, active: np.ndarray) -> np.ndarray:
+def _counts(rng: np.random.Generator, rate: float, p: Parsed, active: np.ndarray,
+            at_least_one: bool = False) -> np.ndarray:
     """Stochastically rounded ``rate * n_words`` per text (0 where inactive)."""
     u = rng.random(len(p.n_words))
     if rate <= 0.0:
         return np.zeros(len(p.n_words), np.int64)
-    return np.where(active & (p.n_words > 0), rounded_counts(u, rate, p.n_words), 0)
+    return np.where(active & (p.n_words > 0),
+                    rounded_counts(u, rate, p.n_words, at_least_one), 0)
 
 
 def _per_text(sid: np.ndarray, n: int) -> Callable[[int], range]:
@@ -257,7 +259,7 @@ def plan_synonym_replacement(op: Any, rng: np.random.Generator, p: Parsed,
                              active: np.ndarray) -> Plan:
     facts = _facts(p, 7)  # (the lexicon table's key width: one set of keys for both)
     syn = synonyms_table(op.max_senses, op.multiword)
-    n = _counts(rng, op.rate, p, active)
+    n = _counts(rng, op.rate, p, active, op.at_least_one)
     free = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op))
     cand, start, count = facts.synonym_lists(free, syn)
     chosen = choose(rng, p.w_sid[cand], n)
@@ -306,7 +308,7 @@ def plan_random_insertion(op: Any, rng: np.random.Generator, p: Parsed,
                           active: np.ndarray) -> Plan:
     facts = _facts(p, 7)  # (the lexicon table's key width: one set of keys for both)
     syn = synonyms_table(op.max_senses, op.multiword)
-    n = np.minimum(_counts(rng, op.rate, p, active), p.n_words)
+    n = np.minimum(_counts(rng, op.rate, p, active, op.at_least_one), p.n_words)
     free = np.flatnonzero((n[p.w_sid] > 0) & ~facts.protected(op))
     cand, start, count = facts.synonym_lists(free, syn)
     c_sid = p.w_sid[cand]
@@ -373,7 +375,7 @@ def _editable_lists(facts: WordFacts, op: Any, active: np.ndarray):
 def plan_random_swap(op: Any, rng: np.random.Generator, p: Parsed, active: np.ndarray) -> Plan:
     facts = _facts(p)
     ed, first, avail = _editable_lists(facts, op, active)
-    n = np.where(avail > 1, np.minimum(_counts(rng, op.rate, p, active), avail), 0)
+    n = np.where(avail > 1, np.minimum(_counts(rng, op.rate, p, active, op.at_least_one), avail), 0)
     order = np.arange(len(p.w_start))
     swaps = []  # per round: (texts, a, b) as word indices
     s = np.flatnonzero(n > 0)
@@ -425,6 +427,21 @@ def plan_random_swap(op: Any, rng: np.random.Generator, p: Parsed, active: np.nd
     return edits, build
 
 
+def _one_deletion_at_least(op, rng, p: Parsed, facts: WordFacts, active: np.ndarray,
+                           dele: np.ndarray, n_texts: int) -> np.ndarray:
+    """EDA's rule for RandomDeletion: an active text of two or more words that drew no
+    deletion loses one editable word, picked uniformly."""
+    count = np.bincount(p.w_sid[dele], minlength=n_texts)
+    need = active & (count == 0) & (p.n_words > 1)
+    cand = np.flatnonzero(need[p.w_sid])
+    cand = cand[~facts.protected(op, cand)]
+    if not len(cand):
+        return dele
+    _, first, per_text = np.unique(p.w_sid[cand], return_index=True, return_counts=True)
+    chosen = cand[first + picks(rng.random(len(first)), per_text)]
+    return np.sort(np.concatenate([dele, chosen]))
+
+
 def plan_random_deletion(op: Any, rng: np.random.Generator, p: Parsed,
                          active: np.ndarray) -> Plan:
     facts = _facts(p)
@@ -435,8 +452,10 @@ def plan_random_deletion(op: Any, rng: np.random.Generator, p: Parsed,
         words = words[:0]
     drawn = words[rng.random(len(words)) < op.rate]
     dele = drawn[~facts.protected(op, drawn)]
-    d_sid = p.w_sid[dele]
     n_texts = len(p.texts)
+    if op.at_least_one and op.rate > 0.0:
+        dele = _one_deletion_at_least(op, rng, p, facts, active, dele, n_texts)
+    d_sid = p.w_sid[dele]
     count = np.bincount(d_sid, minlength=n_texts)
     full = np.flatnonzero((count == p.n_words) & (count > 0))  # keep one word
     if len(full):
@@ -560,7 +579,7 @@ def plan_char_noise(op: Any, rng: np.random.Generator, p: Parsed, active: np.nda
     """KeyboardTypo, OCRNoise and RandomCharNoise: ``rate * n_words`` eligible words (long
     enough, not protected) picked uniformly, one character edit in each."""
     facts = _facts(p)
-    n = _counts(rng, op.rate, p, active)
+    n = _counts(rng, op.rate, p, active, op.at_least_one)
     ok = (n[p.w_sid] > 0) & (facts.length >= op.min_length) & ~facts.protected(op)
     cand = np.flatnonzero(ok)
     sel = cand[choose(rng, p.w_sid[cand], n)]

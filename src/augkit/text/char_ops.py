@@ -22,6 +22,7 @@ from augkit.text import functional as F
 from augkit.text.base import (
     Protection,
     TextTransform,
+    check_at_least_one,
     check_rate,
     distinct,
     edit_count,
@@ -41,9 +42,11 @@ class _CharOp(TextTransform, Protection, register=False):
 
     def __init__(self, rate: float = 0.1, min_length: int = 3, protect_stopwords: bool = False,
                  protect_negations: bool = True, protect_questions: bool = True,
-                 protected_words: Sequence[str] | None = None, p: float = 1.0):
+                 protected_words: Sequence[str] | None = None, at_least_one: bool = False,
+                 p: float = 1.0):
         super().__init__(p=p)
         self.rate = check_rate(self, "rate", rate)
+        self.at_least_one = check_at_least_one(self, at_least_one)  # one edit at least
         self.min_length = check_number(self, "min_length", min_length, 1, 1000, integer=True)
         self._set_protection(protect_stopwords, protect_negations, protect_questions,
                              protected_words)
@@ -58,7 +61,7 @@ class _CharOp(TextTransform, Protection, register=False):
         if self.rate <= 0.0 or not n_words:
             return {"edits": []}
         us = uniforms(rng, 1 + n_words)
-        n = rounded_count(us[0], self.rate, n_words)
+        n = rounded_count(us[0], self.rate, n_words, self.at_least_one)
         chosen = []  # eligible words, visited in random order until n are found
         for k in random_order(us[1:], n_words) if n else ():
             word = tokens[words[k]]
@@ -153,7 +156,7 @@ class Misspelling(_CharOp):
             if toks.kinds[i] == 4 and tok.lower() in table and not self.is_protected(tok):
                 found.append((pos, tok))
             pos += len(tok)
-        n = edit_count(rng, self.rate, len(toks.words), len(found))
+        n = edit_count(rng, self.rate, len(toks.words), len(found), self.at_least_one)
         edits = []
         if n:
             us = uniforms(rng, 2 * n)
@@ -180,9 +183,9 @@ class RandomCharNoise(_CharOp):
     def __init__(self, rate: float = 0.1, action: str = "any", min_length: int = 3,
                  protect_stopwords: bool = False, protect_negations: bool = True,
                  protect_questions: bool = True, protected_words: Sequence[str] | None = None,
-                 p: float = 1.0):
+                 at_least_one: bool = False, p: float = 1.0):
         super().__init__(rate, min_length, protect_stopwords, protect_negations,
-                         protect_questions, protected_words, p)
+                         protect_questions, protected_words, at_least_one, p)
         self.action = check_choice(self, "action", action, CHAR_ACTIONS + ("any",))
 
     def edit_word(self, us, word):
