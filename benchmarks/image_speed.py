@@ -37,8 +37,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import _timing  # benchmarks/_timing.py (this script's folder is on the path)
 
 ROOT = Path(__file__).resolve().parent
 PEERS = {"albumentations": ROOT / ".venv-albumentations/bin/python",
@@ -312,21 +313,7 @@ REPEATS = 2
 
 
 def rate(fn, items: list, seconds: float, repeats: int | None = None) -> float:
-    """Items per second: best of ``repeats`` runs (default REPEATS), each ~``seconds``."""
-    for item in items[:2]:
-        fn(item)  # warm-up (lazy imports, caches)
-    best = 0.0
-    for _ in range(repeats or REPEATS):
-        done, start = 0, time.perf_counter()
-        while True:
-            for item in items:
-                fn(item)
-            done += len(items)
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds:
-                break
-        best = max(best, done / elapsed)
-    return best
+    return _timing.rate(fn, items, seconds, repeats or REPEATS)
 
 
 def guarded(name: str, measure):

@@ -29,8 +29,9 @@ import os
 import platform
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+import _timing  # benchmarks/_timing.py (this script's folder is on the path)
 
 ROOT = Path(__file__).resolve().parent
 PEER = ROOT / ".venv-torchvision/bin/python"
@@ -55,21 +56,7 @@ def make_images(count: int = 16) -> dict:
 
 
 def rate(fn, items, seconds: float) -> float:
-    """Items per second: best of REPEATS runs of about ``seconds`` each."""
-    for item in items[:2]:
-        fn(item)
-    best = 0.0
-    for _ in range(REPEATS):
-        done, start = 0, time.perf_counter()
-        while True:
-            for item in items:
-                fn(item)
-            done += len(items)
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds:
-                break
-        best = max(best, done / elapsed)
-    return best
+    return _timing.rate(fn, items, seconds, REPEATS)
 
 
 def augkit_policies() -> dict:

@@ -21,22 +21,19 @@ import time
 from pathlib import Path
 
 import numpy as np
+from timeseries_defaults import DATA, SETS  # same folder: the sets and their reader
+from timeseries_defaults import load as load_ucr
 
 from augkit import timeseries as TS
 from augkit.evaluate import compare_arms
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "datasets" / "timeseries" / "ucr"
 RESULTS = Path(__file__).resolve().parent / "results"
-SETS = ("CBF", "ECG200", "Trace", "SyntheticControl", "Plane")
 
 
 def load(name: str, split: str) -> tuple[np.ndarray, np.ndarray]:
-    raw = np.loadtxt(DATA / name / f"{name}_{split}.tsv", delimiter="\t")
-    x = raw[:, 1:]
-    x = (x - x.mean(axis=1, keepdims=True)) / (x.std(axis=1, keepdims=True) + 1e-8)
-    _, labels = np.unique(raw[:, 0], return_inverse=True)
-    return x[:, :, None].astype(np.float32), labels
+    """The UCR set as timeseries_defaults.py reads it (z-normalised), labels as 0..K-1."""
+    x, raw = load_ucr(name, split)
+    return x, np.unique(raw, return_inverse=True)[1]
 
 
 def arms() -> dict:
