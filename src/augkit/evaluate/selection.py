@@ -58,6 +58,8 @@ class Selection:
     confirmation_runs: list[tuple[int, int]]
     confidence: float
     notes: list[str] = field(default_factory=list)
+    # every score trained, keyed (candidate, seed, fold): selection and confirmation runs
+    scores: dict[tuple[str, int, int], float] = field(default_factory=dict)
 
     def row(self, name: str) -> dict[str, Any]:
         return next(r for r in self.rows if r["candidate"] == name)
@@ -195,4 +197,5 @@ def select(modality: str, inputs, labels, candidates: Sequence[Candidate], *,
                    "no significant winner: every finalist is significantly worse than no "
                    "augmentation; recommended: none")
     return Selection(rows, verdict, winner, recommended, time.perf_counter() - started,
-                     len(fit_seconds), selection_runs, confirmation_runs, confidence, notes)
+                     len(fit_seconds), selection_runs, confirmation_runs, confidence, notes,
+                     dict(scores))
