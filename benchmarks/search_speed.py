@@ -77,7 +77,13 @@ def markdown(results: list[dict], machine: str) -> str:
                      f" | {r['candidates']} | {r['fits']} | "
                      f"{'yes' if r['budget_stopped_halving'] else 'no'} | {r['recommended']} | "
                      f"{verdict} |")
-    lines += ["", "Commands (OUT: an output folder):", ""]
+    lines += ["", "Wall time is the whole command (reading the data, the search, writing the "
+              "outputs) on a machine shared with other work, so it is an upper figure. The "
+              "verdicts are the searches' own: no candidate's corrected interval lay above "
+              "zero unless a verdict says otherwise; a finalist whose interval lies below "
+              "zero is significantly worse than no augmentation. A baseline near chance "
+              "means the proxy model cannot tell policies apart on that data.",
+              "", "Commands (OUT: an output folder):", ""]
     lines += [f"- `{r['command']}`" for r in results]
     lines += ["", "Finalists on the confirmation runs (accuracy %, Δ vs none with the "
               "Bonferroni interval):", ""]
@@ -94,7 +100,13 @@ def markdown(results: list[dict], machine: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", choices=list(SETS))
+    parser.add_argument("--markdown-only", action="store_true",
+                        help="rewrite the .md from results/search_speed.json (no search)")
     args = parser.parse_args()
+    if args.markdown_only:
+        saved = json.loads((RESULTS / "search_speed.json").read_text())
+        (RESULTS / "search_speed.md").write_text(markdown(saved["results"], saved["machine"]))
+        return
     names = [args.only] if args.only else list(SETS)
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
     results = []
