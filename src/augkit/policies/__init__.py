@@ -12,7 +12,8 @@ True
 """
 
 from augkit.policies.augmix import AugMix
+from augkit.policies.autoaugment import AutoAugment
 from augkit.policies.ops import PolicyOp, op_set
 from augkit.policies.randaugment import RandAugment, TrivialAugmentWide
 
-__all__ = ["AugMix", "PolicyOp", "RandAugment", "TrivialAugmentWide", "op_set"]
+__all__ = ["AugMix", "AutoAugment", "PolicyOp", "RandAugment", "TrivialAugmentWide", "op_set"]

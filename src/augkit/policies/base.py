@@ -42,6 +42,11 @@ class Policy(Transform, register=False):
         """Names of the ops this policy draws from."""
         return [op.name for op in self._ops]
 
+    @property
+    def op_types(self) -> set[str]:
+        """The augkit transforms its records can hold."""
+        return {op.type for op in self._ops if op.type is not None}
+
     def choose(self, rng: np.random.Generator) -> list[Choice]:
         """The ops of one application, in order."""
         raise NotImplementedError
