@@ -26,8 +26,9 @@ degrees, the four enhance ops at factor ``1 ± 0.9 m`` (random direction), Poste
 Where the strengths are equal, the pixels still differ from both references: augkit's
 Shear turns about the image centre (PIL and torchvision about the top-left corner), warps
 interpolate linearly (the references: nearest), and Translate shifts by the exact fraction
-(torchvision: truncated to whole pixels). Posterize, Solarize, Equalize, AutoContrast and
-Invert on uint8 images are the references' level tables.
+(torchvision: truncated to whole pixels); Equalize maps levels a little differently from
+PIL's and AutoContrast rounds up to one level differently. Posterize, Solarize and Invert on
+uint8 images give the references' pixels.
 """
 
 from __future__ import annotations
@@ -181,10 +182,9 @@ class AutoAugment(Policy):
     (('Rotate', 0.7, 2), ('TranslateX', 0.3, 9))
     """
 
-    modality = "image"
-
     def __init__(self, policy: str = "imagenet", levels: str = "paper", p: float = 1.0):
         super().__init__(p=p)
+        self.modality = "image"  # per instance, as the other policies (the class says "any")
         self.policy = check_choice(self, "policy", policy, POLICIES)
         self.levels = check_choice(self, "levels", levels, LEVELS)
         self.sub_policies = tables()[self.policy]
