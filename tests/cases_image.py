@@ -192,3 +192,24 @@ add("Normalize", Case(build=lambda: A.Normalize(), data=image_data, random=False
                       bad_args=[({"std": (0.2, 0.0, 0.2)}, ValueError, "'std'"),
                                 ({"mean": "imagenet"}, TypeError, "'mean'")],
                       check=_check_normalize))
+
+
+# -- policies over the image ops (augkit.policies) ------------------------------------------
+def _check_policy_output(inp: dict, out: dict) -> None:
+    """A policy runs leaf ops, geometric or not: sizes, dtypes and target structure hold."""
+    assert out["image"].shape == inp["image"].shape and out["image"].dtype == inp["image"].dtype
+    assert out["mask"].shape == out["image"].shape[:2] and out["mask"].dtype == inp["mask"].dtype
+    assert set(np.unique(out["mask"])) <= {0, 1}, "mask values were interpolated"
+    assert len(out["bboxes"]) == len(out["labels"])
+    assert np.asarray(out["keypoints"]).shape == (2, 2)
+
+
+def _autoaugment():
+    from augkit.policies import AutoAugment
+
+    return AutoAugment("cifar10")  # geometric and colour ops
+
+
+add("AutoAugment", Case(build=_autoaugment, data=image_data, check=_check_policy_output,
+                        bad_args=[({"policy": "coco"}, ValueError, "'policy'"),
+                                  ({"levels": "timm"}, ValueError, "'levels'")]))

@@ -12,10 +12,11 @@ True
 """
 
 from augkit.policies.augmix import AugMix
+from augkit.policies.autoaugment import AutoAugment
 from augkit.policies.ops import PolicyOp, op_set
 from augkit.policies.randaugment import RandAugment, TrivialAugmentWide
 from augkit.policies.search import SearchResult, search
 from augkit.policies.timm import from_timm
 
-__all__ = ["AugMix", "PolicyOp", "RandAugment", "SearchResult", "TrivialAugmentWide", "from_timm",
-           "op_set", "search"]
+__all__ = ["AugMix", "AutoAugment", "PolicyOp", "RandAugment", "SearchResult",
+           "TrivialAugmentWide", "from_timm", "op_set", "search"]
