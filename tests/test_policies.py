@@ -280,3 +280,26 @@ def test_uint8_equalize_is_the_cumulative_histogram_table():
         assert np.abs(got[..., c].astype(int) - table[img[..., c]]).max() <= 1
     np.testing.assert_array_equal(got[..., 2], img[..., 2])
     np.testing.assert_array_equal(equalize(img[..., 0]), got[..., 0])  # 2-D: same tables
+
+
+@pytest.mark.parametrize("policy", [RandAugment(num_ops=1, ops=["Identity"]),
+                                    TrivialAugmentWide(), RandAugment(p=0.0), AugMix(p=0.0)],
+                         ids=["identity", "trivial", "p0", "augmix-p0"])
+def test_outputs_never_share_memory_with_inputs(policy):
+    for seed in range(8):
+        img = image(seed)
+        mask = (img[..., 0] > 128).astype(np.uint8)
+        data = {"image": img} if isinstance(policy, AugMix) else {"image": img, "mask": mask}
+        out = policy(seed=seed, **data)
+        for key, value in data.items():
+            assert not np.shares_memory(out[key], value), key
+        batch = np.stack([img, img])
+        assert not np.shares_memory(policy.batch(batch, seed=seed)["images"], batch)
+
+
+def test_policies_take_big_endian_images_and_give_the_native_result():
+    img = image(3).astype(np.float32) / 255
+    for policy in (RandAugment(), TrivialAugmentWide(), AugMix()):
+        native = policy(image=img, seed=4)["image"]
+        big = policy(image=img.astype(">f4"), seed=4)["image"]
+        np.testing.assert_array_equal(big, native)

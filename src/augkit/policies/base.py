@@ -119,6 +119,15 @@ class Policy(Transform, register=False):
                 state = op.run(state, rng, steps)
         return state
 
+    def __call__(self, *, seed=None, rng=None, return_record: bool = False, **data):
+        out = super().__call__(seed=seed, rng=rng, return_record=return_record, **data)
+        for key, value in data.items():  # a draw of Identity only: never the input itself
+            if isinstance(value, np.ndarray) and out.get(key) is value:
+                out[key] = value.copy()
+        return out
+
+    __call__.__doc__ = Transform.__call__.__doc__
+
     def apply(self, state: State, params) -> State:
         raise TypeError(f"{type(self).__name__} is a policy; replay its record (the ops it "
                         "drew) instead")
