@@ -89,7 +89,8 @@ def _augment(args: argparse.Namespace) -> int:
           file=sys.stderr)
     ran = summary["engine"]
     if ran["engine"] == "ray":
-        print(f"  ran on Ray: {ran['tasks']} tasks on {ran['processes']} worker processes, "
+        print(f"  ran on Ray: {ran['items']} items in {ran['tasks']} tasks on "
+              f"{ran['processes']} worker processes, "
               f"{ran['nodes']} node{'s' * (ran['nodes'] != 1)}", file=sys.stderr)
     if summary["written"] and summary["unchanged"]:
         share = summary["unchanged"] / summary["written"]

@@ -41,18 +41,20 @@ def import_ray():
 class RayEngine:
     """Runs the runner's chunks of work as Ray tasks on a connected Ray (see :func:`connect`).
 
-    After :meth:`run`, ``report`` holds how the work ran: tasks, worker processes, nodes."""
+    After :meth:`run`, ``report`` holds how the work ran: items, tasks, worker processes
+    and nodes."""
 
     def __init__(self, ray) -> None:
         self.ray = ray
-        self.report: dict[str, Any] = {"engine": "ray", "tasks": 0, "processes": 0,
-                                       "nodes": 0}
+        self.report: dict[str, Any] = {"engine": "ray", "items": 0, "tasks": 0,
+                                       "processes": 0, "nodes": 0}
 
     def run(self, args: tuple, todo: list, take, chunk: int | None = None) -> None:
         """Process ``todo`` (the runner's ``(item, outputs)`` pairs) in tasks of ``chunk``
         items, at most two tasks per CPU of the cluster in flight; ``take(i, result)`` is
         called in this process for every item as its task returns."""
         ray = self.ray
+        self.report["items"] = len(todo)
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         if chunk is None:  # about four tasks per CPU, so the CPUs share the work evenly
             chunk = max(1, min(8, -(-len(todo) // (4 * cpus))))

@@ -371,9 +371,11 @@ class LocalEngine:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.report: dict[str, Any] = {"engine": "local", "tasks": 0, "processes": workers}
+        self.report: dict[str, Any] = {"engine": "local", "items": 0, "tasks": 0,
+                                       "processes": workers}
 
     def run(self, args: tuple, todo: list, take, chunk: int = 8) -> None:
+        self.report["items"] = len(todo)
         if self.workers == 1:
             _init(*args)
             for i, outs in todo:
