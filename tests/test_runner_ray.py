@@ -35,6 +35,8 @@ try:
 except ImportError:
     ray = None
 
+pytestmark = pytest.mark.xdist_group("ray")  # with --dist loadgroup: one Ray per run
+
 needs_ray = pytest.mark.skipif(ray is None, reason="ray is not installed: the Ray engine "
                                "tests need the 'ray' extra (pip install 'augkit[ray]')")
 

@@ -88,7 +88,7 @@ def _augment(args: argparse.Namespace) -> int:
           f"{summary['originals']} originals to {Path(args.out).resolve()}; skipped: {listed}",
           file=sys.stderr)
     ran = summary["engine"]
-    if ran["engine"] == "ray":
+    if ran["engine"] == "ray" and ran["items"]:
         print(f"  ran on Ray: {ran['items']} items in {ran['tasks']} tasks on "
               f"{ran['processes']} worker processes, "
               f"{ran['nodes']} node{'s' * (ran['nodes'] != 1)}", file=sys.stderr)

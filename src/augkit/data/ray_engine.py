@@ -116,11 +116,12 @@ def connect(address: str | None, workers: int) -> Iterator[RayEngine]:
         options: dict[str, Any] = {"include_dashboard": False,
                                    "logging_level": logging.ERROR}
         if address is None and not os.environ.get("RAY_ADDRESS"):
-            options["num_cpus"] = workers
+            # "local": a new Ray of our own, even where a `ray start` cluster runs here
+            address, options["num_cpus"] = "local", workers
         try:
             ray.init(address=address, **options)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as err:
-            where = f" at --address {address!r}" if address else ""
+            where = f" at --address {address!r}" if address not in (None, "local") else ""
             detail = " ".join(str(err).split())[:300]
             raise RunError(f"--engine ray: could not start or reach Ray{where}: "
                            f"{detail}") from None
