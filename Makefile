@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/augkit demo
 
+# loadgroup: tests marked xdist_group (the Ray engine's) share one worker, so one Ray starts
 test: $(STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The image tests again with OpenCV's wider SIMD dispatch switched off (SSE3 baseline only),
 # so results that hold only on this CPU's AVX-512 / AVX2 kernels show up on one machine.

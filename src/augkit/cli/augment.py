@@ -22,6 +22,11 @@ def add_commands(commands) -> None:
                      help="oversample minority classes up to the majority count")
     aug.add_argument("--seed", type=seed_argument, default=0, help="random seed (default 0)")
     aug.add_argument("--workers", type=positive_argument, default=1, help="processes (default 1)")
+    aug.add_argument("--engine", choices=("local", "ray"), default="local",
+                     help="where the items are processed: local processes (default) or Ray "
+                          "(the 'ray' extra; see docs/data.md)")
+    aug.add_argument("--address", help="Ray cluster for --engine ray (e.g. auto, HOST:6379); "
+                                       "default: a local Ray with --workers CPUs")
     aug.add_argument("--resume", action="store_true", help="finish an interrupted run")
     aug.add_argument("--format", default="same", choices=("same", "png", "npz"),
                      help="output encoding (default: the source's)")
@@ -65,7 +70,8 @@ def _augment(args: argparse.Namespace) -> int:
               copies=args.copies, seed=args.seed, balance=args.balance,
               originals=not args.no_originals, fmt=args.format, workers=args.workers,
               resume=args.resume, force=args.force, reader_options=options,
-              modality=args.modality, progress=not args.quiet)
+              modality=args.modality, progress=not args.quiet, engine=args.engine,
+              address=args.address)
     try:
         summary = run(job)
     except RunError as err:
@@ -81,6 +87,11 @@ def _augment(args: argparse.Namespace) -> int:
     print(f"augkit augment: read {summary['read']}, wrote {summary['written']} augmented and "
           f"{summary['originals']} originals to {Path(args.out).resolve()}; skipped: {listed}",
           file=sys.stderr)
+    ran = summary["engine"]
+    if ran["engine"] == "ray" and ran["items"]:
+        print(f"  ran on Ray: {ran['items']} items in {ran['tasks']} tasks on "
+              f"{ran['processes']} worker processes, "
+              f"{ran['nodes']} node{'s' * (ran['nodes'] != 1)}", file=sys.stderr)
     if summary["written"] and summary["unchanged"]:
         share = summary["unchanged"] / summary["written"]
         print(f"  {summary['unchanged']} of {summary['written']} augmented copies "

@@ -1,4 +1,4 @@
-"""The local dataset runner behind ``augkit augment``: plan, workers, journal, resume.
+"""The dataset runner behind ``augkit augment``: plan, workers, journal, resume.
 
 Each output is a pure function of (seed, source key, copy index): its generator seed comes
 from ``numpy.random.SeedSequence`` over those, so outputs do not depend on ``workers`` or on
@@ -7,6 +7,10 @@ journal (``DST/.augkit/journal.jsonl``) only once its file is in place, so after
 any point ``resume=True`` redoes exactly what is missing. The end of a run writes the files
 that gather outputs (labels CSV, .npz, text and UCR tables), ``summary.json`` and
 ``manifest.jsonl`` (rows in plan order), then drops the journal.
+
+The work of the items (decode, augment, write) runs on an engine: the local one here (this
+process or spawned processes) or Ray (``engine="ray"``, :mod:`augkit.data.ray_engine`);
+everything else runs in this process, so DST is the same bytes whichever engine ran it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,7 @@ from augkit.data.paths import atomic_write, remove_temporaries
 from augkit.data.sample import Dataset
 
 KEYWORD = {"image": "image", "text": "text", "timeseries": "series"}
+ENGINES = ("local", "ray")
 STATE, JOURNAL, PARTS = ".augkit/state.json", ".augkit/journal.jsonl", ".augkit/parts"
 
 
@@ -108,6 +114,8 @@ class Job:
     reader_options: dict[str, Any] = field(default_factory=dict)
     modality: str | None = None
     progress: bool = True
+    engine: str = "local"  # "local" (process pool) or "ray" (augkit.data.ray_engine)
+    address: str | None = None  # the Ray cluster of engine="ray"; None: a local Ray
 
 
 # -- the work one process does -------------------------------------------------------------
@@ -250,6 +258,13 @@ def run(job: Job) -> dict[str, Any]:
         raise RunError(f"--copies got {job.copies}; expected an integer >= 0")
     if job.workers < 1:
         raise RunError(f"--workers got {job.workers}; expected an integer >= 1")
+    if job.engine not in ENGINES:
+        raise RunError(f"--engine got {job.engine!r}; expected one of {', '.join(ENGINES)}")
+    if job.address is not None and job.engine != "ray":
+        raise RunError("--address names a Ray cluster; it needs --engine ray")
+    if job.engine == "ray":
+        from augkit.data.ray_engine import import_ray
+        import_ray()  # a missing extra is said before anything is written
     dataset = open_dataset(job.src, job.modality, **job.reader_options)
     pipeline = job.pipeline
     if pipeline.modality not in ("any", dataset.modality):
@@ -260,13 +275,31 @@ def run(job: Job) -> dict[str, Any]:
     dst = job.dst.resolve()
     config = pipeline.to_dict()
     state = _state(job, dataset, config)
-    if (dst / STATE).is_file() and job.resume:
+    resuming = (dst / STATE).is_file() and job.resume
+    if resuming:
         old = json.loads((dst / STATE).read_text())
         changed = sorted(k for k in state if old.get(k) != state[k])
         if changed:
             raise RunError(f"--resume: {str(job.dst)!r} was written with different "
                            f"{', '.join(changed)}; rerun with the same arguments or use --force")
-    elif (dst / ".augkit").exists():  # --force over an earlier run: its journal is stale
+    with _engine(job) as engine:  # Ray starts (or is reached) before DST is touched
+        return _run(job, dataset, layout, dst, config, state, resuming, engine)
+
+
+@contextmanager
+def _engine(job: Job):
+    if job.engine == "ray":
+        from augkit.data.ray_engine import connect
+
+        with connect(job.address, job.workers) as engine:
+            yield engine
+    else:
+        yield LocalEngine(job.workers)
+
+
+def _run(job: Job, dataset: Dataset, layout: Layout, dst: Path, config: dict,
+         state: dict[str, Any], resuming: bool, engine) -> dict[str, Any]:
+    if not resuming and (dst / ".augkit").exists():  # --force over an earlier run: stale
         shutil.rmtree(dst / ".augkit")
     dst.mkdir(parents=True, exist_ok=True)
     remove_temporaries(dst)
@@ -317,14 +350,11 @@ def run(job: Job) -> dict[str, Any]:
                 log.flush()
             progress.step()
         args = (dataset, layout, config, str(dst), state["pipeline_hash"])
-        if job.workers == 1:
-            _init(*args)
-            for i, outs in todo:
-                take(i, _process(i, outs))
-        else:
-            _pool(job.workers, args, todo, take)
+        engine.run(args, todo, take)
     progress.close()
     summary = _finish(dst, dataset, layout, plan, rows, skipped, decode_skips, state)
+    # how the work ran: returned, never written (DST does not depend on the engine)
+    summary["engine"] = dict(engine.report)
     return summary
 
 
@@ -332,10 +362,34 @@ def _process_chunk(chunk: list) -> list:
     return [(i, _process(i, outs)) for i, outs in chunk]
 
 
-def _pool(workers: int, args: tuple, todo: list, take, chunk: int = 8) -> None:
+class LocalEngine:
+    """The local engine: this process (``workers=1``) or spawned processes. An engine's
+    ``run(args, todo, take)`` does the work of ``todo`` (``(item, outputs)`` pairs) with
+    :func:`_init` (``args``) and :func:`_process_chunk`, calling ``take(i, result)`` here as
+    each item returns; ``report`` then says how it ran. ``augkit.data.ray_engine`` is the
+    other."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.report: dict[str, Any] = {"engine": "local", "items": 0, "tasks": 0,
+                                       "processes": workers}
+
+    def run(self, args: tuple, todo: list, take, chunk: int = 8) -> None:
+        self.report["items"] = len(todo)
+        if self.workers == 1:
+            _init(*args)
+            for i, outs in todo:
+                take(i, _process(i, outs))
+            self.report["tasks"] = len(todo)
+        else:
+            self.report["tasks"] = _pool(self.workers, args, todo, take, chunk)
+
+
+def _pool(workers: int, args: tuple, todo: list, take, chunk: int = 8) -> int:
     """Run ``todo`` on spawned processes in chunks of ``chunk`` items (fewer round trips),
-    at most two chunks per worker in flight (memory stays flat)."""
+    at most two chunks per worker in flight (memory stays flat); returns the chunk count."""
     context = multiprocessing.get_context("spawn")
+    tasks = 0
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                              initargs=(*args, os.getpid())) as pool:
         pending: set = set()
@@ -349,8 +403,10 @@ def _pool(workers: int, args: tuple, todo: list, take, chunk: int = 8) -> None:
                         take(i, result)
         for start in range(0, len(todo), chunk):
             pending.add(pool.submit(_process_chunk, todo[start:start + chunk]))
+            tasks += 1
             drain(2 * workers - 1)
         drain(0)
+    return tasks
 
 
 def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, decode_skips,
