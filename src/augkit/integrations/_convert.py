@@ -48,8 +48,8 @@ def check_modality(owner: str, modality: Any, pipeline: Transform) -> str | None
         fail(owner, "modality", modality, f"expected one of {', '.join(MODALITIES)} or None")
     own = None if pipeline.modality == "any" else pipeline.modality
     if modality is not None and own is not None and modality != own:
-        raise ValueError(f"{owner}: modality={modality!r} but the pipeline is a {own} "
-                         "pipeline")
+        raise ValueError(f"{owner}: modality={modality!r} does not match the pipeline's "
+                         f"modality {own!r}")
     return modality or own
 
 

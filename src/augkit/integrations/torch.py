@@ -119,7 +119,7 @@ class AugmentedDataset:
                             f"'source' is a path; got {describe(source)}")
         if isinstance(source, DiskDataset):
             if wanted is not None and source.modality not in (wanted, "any"):
-                raise ValueError(f"{owner}: the pipeline is a {wanted} pipeline but 'source' "
+                raise ValueError(f"{owner}: the pipeline's modality is {wanted!r} but 'source' "
                                  f"({source!r}) holds {source.modality} data")
             wanted = wanted or (None if source.modality == "any" else source.modality)
             self.class_names: list | None = source.class_names
