@@ -227,6 +227,10 @@ def test_batch_augment_mixes_labels_texts_series():
     x, y = BatchAugment(mix)([(img, k % 3) for k, img in enumerate(_images(4))])
     assert x.shape == (4, 3, 8, 10) and y.dtype == torch.float32 and y.shape == (4, 3)
     assert torch.allclose(y.sum(dim=1), torch.ones(4))
+    # a batch with no sample drawn to mix still gives (N, K) soft labels (one-hot)
+    rare = augkit.Compose([augkit.OneOf([A.MixUp(num_classes=3, p=1e-9)])], seed=0)
+    _, y = BatchAugment(rare)([(img, k % 3) for k, img in enumerate(_images(4))])
+    assert torch.equal(y, torch.eye(3)[[0, 1, 2, 0]])
     swap = augkit.Compose([X.RandomSwap(p=1.0)], seed=0)
     texts, labels = BatchAugment(swap)([("a b c d e", 0), ("f g h i j", 1)])
     assert texts == augkit.Compose([X.RandomSwap(p=1.0)], seed=0).batch(

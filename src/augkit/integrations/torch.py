@@ -200,6 +200,9 @@ class BatchAugment:
         if collate is not None and not callable(collate):
             fail("BatchAugment", "collate", collate, "expected a function of a list", TypeError)
         self.collate = collate
+        # a mixing op's class count: integer labels always come back as (N, K) soft labels,
+        # also from a batch where no sample was drawn to mix
+        self._num_classes = _mixing_classes(pipeline)
 
     def __call__(self, samples: Sequence[Any]):
         torch = _torch()
@@ -252,7 +255,7 @@ class BatchAugment:
             else:
                 images = [torch.from_numpy(np.ascontiguousarray(a)).unsqueeze(0) if a.ndim == 2
                           else torch.from_numpy(a).permute(2, 0, 1) for a in images]
-        return images, _label_back(torch, out, label)
+        return images, _label_back(torch, out, label, self._num_classes)
 
     def _series(self, torch, inputs, label):
         arrays = [series_array(x, f"BatchAugment: item {i}") for i, x in enumerate(inputs)]
@@ -274,12 +277,28 @@ class BatchAugment:
                         else _label_back(torch, {"label": out["labels"]}, label))
 
 
-def _label_back(torch, out: dict, label):
+def _mixing_classes(transform) -> int | None:
+    """``num_classes`` of the first label-mixing op (MixUp, CutMix, Mosaic) in the pipeline."""
+    if hasattr(transform, "_mix_labels") and getattr(transform, "num_classes", None):
+        return transform.num_classes
+    for child in getattr(transform, "transforms", None) or ():
+        found = _mixing_classes(child)
+        if found:
+            return found
+    return None
+
+
+def _label_back(torch, out: dict, label, num_classes: int | None = None):
     """The pipeline's labels as a tensor: the given tensor's dtype when it is unchanged,
-    float32 when a mixing op made soft labels."""
+    float32 when a mixing op made soft labels (or could have: ``num_classes``)."""
     if label is None or "label" not in out:
         return None
-    new = torch.from_numpy(np.ascontiguousarray(out["label"]))
+    new = np.asarray(out["label"])
+    if num_classes is not None and new.ndim == 1 and new.dtype.kind in "iub":
+        from augkit.image.functional.mix import soft_labels
+
+        new = soft_labels(new, num_classes, "BatchAugment")
+    new = torch.from_numpy(np.ascontiguousarray(new))
     if new.shape == label.shape and not (new.is_floating_point()
                                          and not label.is_floating_point()):
         return new.to(label.dtype)
