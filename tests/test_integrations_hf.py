@@ -94,3 +94,18 @@ def test_errors():
         hf_transform(_pipeline(), "image")({"image": ["not an image"]})
     with pytest.raises(TypeError, match="expected a str"):
         hf_transform(augkit.Compose([X.RandomSwap()]), "text")({"text": [3]})
+
+
+def test_dataloader_workers_epochs_differ_and_runs_repeat():
+    torch = pytest.importorskip("torch")
+    ds = _image_dataset().with_transform(hf_transform(_pipeline(), "image", output="torch"))
+
+    def run(torch_seed):
+        torch.manual_seed(torch_seed)
+        loader = torch.utils.data.DataLoader(ds, batch_size=2, num_workers=2,
+                                             multiprocessing_context="fork")
+        return [torch.cat([b["image"] for b in loader]) for _ in range(2)]
+
+    first = run(0)
+    assert first[0].shape == (4, 3, 8, 10) and not torch.equal(first[0], first[1])
+    assert all(torch.equal(a, b) for a, b in zip(first, run(0), strict=True))
