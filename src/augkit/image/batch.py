@@ -210,6 +210,28 @@ class BatchImageAdapter(ImageAdapter):
             out["label"] = merged_label
         return out
 
+    def put_batches(self, batch: dict[str, Any], parts: list, owned: bool = False
+                    ) -> tuple[dict[str, Any], bool]:
+        """:meth:`put_batch` of several disjoint ``(idx, sub)`` parts at once: one copy of the
+        images (none when ``owned``: the caller made them, here, and holds no other
+        reference), then each part written in. Returns the batch and whether its images
+        are now owned (a fresh array). Other batches (targets, labels, images of another
+        shape or dtype, lists) merge part by part."""
+        images = batch["image"]
+        if (isinstance(images, np.ndarray) and batch["_targets"] is None
+                and "label" not in batch and all(
+                    isinstance(sub["image"], np.ndarray) and sub["image"].dtype == images.dtype
+                    and sub["image"].shape[1:] == images.shape[1:] for _, sub in parts)):
+            merged = images if owned else images.copy()
+            for idx, sub in parts:
+                merged[idx] = sub["image"]
+            out = dict(batch)
+            out["image"] = merged
+            return out, True
+        for idx, sub in parts:
+            batch = self.put_batch(batch, idx, sub)
+        return batch, False
+
     def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         images = batch["image"]
         if "_proxy" in batch:

@@ -38,6 +38,7 @@ class Policy(Transform, register=False):
         self._ops: tuple[PolicyOp, ...] = resolve_ops(type(self).__name__, self.modality,
                                                      family or self.family, ops)
         self._built: OrderedDict = OrderedDict()
+        self._signed = np.array([op.signed for op in self._ops], dtype=bool)
 
     @property
     def op_names(self) -> list[str]:
@@ -53,11 +54,21 @@ class Policy(Transform, register=False):
         """The ops of one application, in order."""
         raise NotImplementedError
 
+    def choose_batch(self, rng: np.random.Generator, n: int) -> list[list[Choice]]:
+        """The ops of ``n`` applications (one plan per sample, each distributed as
+        :meth:`choose`); subclasses draw them with array calls."""
+        return [self.choose(rng) for _ in range(n)]
+
     def signs(self, rng: np.random.Generator, picks) -> list[int]:
         """A random direction (±1, even odds) for each picked op that has two."""
         flips = rng.random(len(picks)) < 0.5
-        return [(-1 if f else 1) if self._ops[i].signed else 1
-                for i, f in zip(picks, flips, strict=True)]
+        signed = self._signed
+        return [-1 if f and signed[i] else 1 for i, f in zip(picks, flips, strict=True)]
+
+    def signs_batch(self, rng: np.random.Generator, picks: np.ndarray) -> np.ndarray:
+        """:meth:`signs` for an integer array of picks (same shape out)."""
+        flips = rng.random(picks.shape) < 0.5
+        return np.where(flips & self._signed[picks], -1, 1)
 
     def op_at(self, index: int, m: float, sign: int) -> Transform | None:
         key = (index, m, sign)
@@ -79,7 +90,11 @@ class Policy(Transform, register=False):
         adapter = get_adapter(self.modality)
         n = adapter.batch_size(batch)
         applied = self.applied_mask(rng, n)
-        plans = [self.choose(rng) if a else [] for a in applied]
+        if applied.all():
+            plans = self.choose_batch(rng, n)
+        else:
+            drawn = iter(self.choose_batch(rng, int(np.count_nonzero(applied))))
+            plans = [next(drawn) if a else [] for a in applied.tolist()]
         positions = max((len(plan) for plan in plans), default=0)
         groups = [self._groups(plans, position) for position in range(positions)]
         if groups and n < GROUPED_MIN * max(len(g) for g in groups):
@@ -89,18 +104,29 @@ class Policy(Transform, register=False):
             out = [self._run_plan(st, plan, rng, None if steps is None else steps[i])
                    for i, (st, plan) in enumerate(zip(states, plans, strict=True))]
             return adapter.join_batch(out, batch)
+        put_many = getattr(adapter, "put_batches", None)
+        owned = False  # whether the batch's arrays are ours to write into (see put_batches)
         for by_key in groups:
+            # the groups of one position hold distinct samples: each takes its sub-batch from
+            # the batch as it was before this position, and all go back in one merge
+            parts = []
             for key, members in by_key.items():
                 op = self.op_at(*key)
                 if op is None:
                     continue
                 if len(members) == n:
-                    batch = op.run_batch(batch, rng, steps)
+                    batch, owned = op.run_batch(batch, rng, steps), False
                     continue
                 idx = np.asarray(members)
-                sub = op.run_batch(adapter.take_batch(batch, idx), rng,
-                                   None if steps is None else [steps[i] for i in members])
-                batch = adapter.put_batch(batch, idx, sub)
+                parts.append((idx, op.run_batch(adapter.take_batch(batch, idx), rng, None
+                                                if steps is None else [steps[i] for i in members])))
+            if not parts:
+                continue
+            if put_many is not None:
+                batch, owned = put_many(batch, parts, owned)
+            else:
+                for idx, sub in parts:
+                    batch = adapter.put_batch(batch, idx, sub)
         return batch
 
     @staticmethod
