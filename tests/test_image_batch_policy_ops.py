@@ -131,3 +131,28 @@ def test_stacked_filter_rows_match_one_image_at_a_time():
         for i in range(len(images)):
             np.testing.assert_array_equal(
                 out[i], augkit.image.functional.color.sharpness(images[i], factor))
+
+
+FUSABLE = sorted(cls.__name__ for cls, path in VECTORISED.items() if path.fusable)
+
+
+@pytest.mark.parametrize("name", FUSABLE)
+def test_fusable_ops_apply_their_params_whatever_their_magnitude(name):
+    # the promise behind fusable=True: a policy runs one op at several magnitudes through
+    # one apply, so apply may read the params and fixed arguments only
+    cls = getattr(A, name)
+    assert cls.can_fuse()
+    image = np.random.default_rng(5).integers(0, 256, (16, 20, 3), dtype=np.uint8)
+    state = {"image": image}
+    if cls.magnitude is None or not cls.magnitude.span:
+        return  # one op for every magnitude
+    low, high = cls.at_magnitude(0.2), cls.at_magnitude(0.9, sign=-1)
+    images = np.stack([image] * 3)
+    for params in (low.sample(np.random.default_rng(1), state),
+                   high.sample(np.random.default_rng(1), state)):
+        np.testing.assert_array_equal(low.apply(state, params)["image"],
+                                      high.apply(state, params)["image"])
+        vector = VECTORISED[cls]
+        column = vector.sample(low, np.random.default_rng(1), images)
+        np.testing.assert_array_equal(vector.apply(low, images, column),
+                                      vector.apply(high, images, column))

@@ -103,3 +103,22 @@ def test_choose_batch_draws_as_choose_does():
 
 def test_augmix_batches_still_replay():
     _check(AugMix(), _images(40, (10, 10, 3)))
+
+
+@pytest.mark.parametrize("policy", [RandAugment(num_ops=2, magnitude=5, magnitude_std=2.0),
+                                    TrivialAugmentWide(num_bins=31)], ids=repr)
+def test_fused_ops_record_each_sample_with_its_own_magnitude(policy):
+    # one op at several magnitudes and signs runs as one apply; each record still holds the
+    # op at that sample's magnitude, whose (fixed) range gives exactly the recorded params
+    images = _images(200, (12, 12, 3))
+    out = policy.batch(images, seed=4, return_records=True)
+    checked = 0
+    for i, record in enumerate(out["records"]):
+        for step in record.steps:
+            op = augkit.from_dict(step.transform)
+            if step.transform["type"] in ("AutoContrast", "Equalize"):
+                continue  # no parameters
+            drawn = op.sample(np.random.default_rng(0), {"image": images[i]})
+            assert drawn == pytest.approx(step.params, rel=1e-12, abs=1e-12), step
+            checked += 1
+    assert checked > 100

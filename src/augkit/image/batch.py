@@ -44,20 +44,27 @@ BATCH_KEYS = PER_SAMPLE_KEYS + ("label",)
 @dataclass(frozen=True)
 class Vectorised:
     """A transform's vectorised batch path: ``sample(t, rng, images) -> ColumnParams`` and
-    ``apply(t, images, params) -> images`` (the applied mask lives in the params)."""
+    ``apply(t, images, params) -> images`` (the applied mask lives in the params).
+
+    ``fusable``: ``apply`` (and the single ``apply``) read none of the arguments that the
+    class's magnitude sets, and ``sample`` returns array columns only; so instances that
+    differ only in those arguments (a policy op at several magnitudes and signs) can run one
+    ``apply`` over their samples' concatenated parameters."""
 
     sample: Callable
     apply: Callable
+    fusable: bool = False
 
 
 VECTORISED: dict[type, Vectorised] = {}
 
 
-def vectorised(cls: type, sample: Callable, apply: Callable) -> None:
+def vectorised(cls: type, sample: Callable, apply: Callable, fusable: bool = False) -> None:
     """Register a vectorised batch path for exactly ``cls`` (not its subclasses, whose
     ``sample`` may differ). Its sample ``i`` must equal, bit for bit, ``apply`` of the single
-    path with that sample's parameters (the conformance suite checks this)."""
-    VECTORISED[cls] = Vectorised(sample, apply)
+    path with that sample's parameters (the conformance suite checks this); ``fusable``: see
+    :class:`Vectorised`."""
+    VECTORISED[cls] = Vectorised(sample, apply, fusable)
 
 
 def _check_images(inputs: Any) -> np.ndarray | list:

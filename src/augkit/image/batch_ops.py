@@ -3,6 +3,8 @@
 Each entry draws a whole batch of parameters with array calls (same distributions as the
 transform's ``sample``) and runs one batch kernel. Row ``i`` of the parameters is exactly what
 ``sample`` would return, so ``transform.apply(state_i, params[i])`` reproduces sample ``i``.
+``fusable=True`` marks the ops whose apply reads no magnitude-set argument (a policy runs the
+op at all its magnitudes and signs in one apply).
 An ``apply`` that returns None hands the batch to the per-sample fallback (e.g. a crop that
 skipped some samples, so sizes differ).
 """
@@ -137,8 +139,8 @@ def _sample_bc(t, rng, images):
     return ColumnParams(applied, beta=beta, alpha=1.0 + rng.uniform(*t.contrast_limit, n))
 
 
-vectorised(C.Brightness, _sample_brightness, _apply_bc)
-vectorised(C.Contrast, _sample_contrast, _apply_bc)
+vectorised(C.Brightness, _sample_brightness, _apply_bc, fusable=True)
+vectorised(C.Contrast, _sample_contrast, _apply_bc, fusable=True)
 vectorised(C.BrightnessContrast, _sample_bc, _apply_bc)
 
 
@@ -152,7 +154,7 @@ vectorised(C.Gamma, _sample_gamma, _uint8_only(lambda t, x, prm: K.point_op(
     x, lambda v, gamma: np.power(v if v.min() >= 0 else np.maximum(v, 0.0), gamma),
     prm.applied, 1.0, gamma=prm.gamma)))  # negatives as 0 (see color.nonnegative_power)
 vectorised(C.Invert, _sample_flag, lambda t, x, prm: K.point_op(
-    x, lambda v: 1.0 - v, prm.applied))
+    x, lambda v: 1.0 - v, prm.applied), fusable=True)
 
 
 def _sample_solarize(t, rng, images):
@@ -162,7 +164,7 @@ def _sample_solarize(t, rng, images):
 
 vectorised(C.Solarize, _sample_solarize, lambda t, x, prm: K.point_op(
     x, lambda v, threshold: np.where(v >= threshold, 1.0 - v, v), prm.applied, 1.0,
-    threshold=prm.threshold))
+    threshold=prm.threshold), fusable=True)
 
 
 def _sample_posterize(t, rng, images):
@@ -176,7 +178,8 @@ def _posterize(v, bits):
 
 
 vectorised(C.Posterize, _sample_posterize,
-           lambda t, x, prm: K.point_op(x, _posterize, prm.applied, 1.0, bits=prm.bits))
+           lambda t, x, prm: K.point_op(x, _posterize, prm.applied, 1.0, bits=prm.bits),
+           fusable=True)
 
 
 # -- affine warps (one OpenCV call per sample, matrices built for the whole batch) -----------
@@ -233,8 +236,8 @@ def _apply_zoom(t, images, prm):
 
 
 vectorised(G.Affine, _sample_affine, _apply_affine)
-vectorised(G.Rotate, _sample_rotate, _apply_rotate)
-vectorised(G.Zoom, _sample_zoom, _apply_zoom)
+vectorised(G.Rotate, _sample_rotate, _apply_rotate, fusable=True)
+vectorised(G.Zoom, _sample_zoom, _apply_zoom, fusable=True)
 
 
 # -- one-axis warps (Shear, Translate) ----------------------------------------------------------
@@ -265,8 +268,8 @@ def _apply_translate(t, images, prm):
                                                    np.zeros((n, 2))))
 
 
-vectorised(G.Shear, _sample_shear, _apply_shear)
-vectorised(G.Translate, _sample_translate, _apply_translate)
+vectorised(G.Shear, _sample_shear, _apply_shear, fusable=True)
+vectorised(G.Translate, _sample_translate, _apply_translate, fusable=True)
 
 
 # -- enhance ops (PIL's ImageEnhance family at a factor) -------------------------------------
@@ -358,8 +361,8 @@ def _apply_levels(kernel):
     return _uint8_only(lambda t, images, prm: kernel(images, prm.applied))
 
 
-vectorised(C.Exposure, _sample_factor, _apply_exposure)
-vectorised(C.Saturation, _sample_factor, _apply_saturation)
-vectorised(C.Sharpness, _sample_factor, _apply_sharpness)
-vectorised(C.AutoContrast, _sample_flag, _apply_levels(K.autocontrast_u8))
-vectorised(C.Equalize, _sample_flag, _apply_levels(K.equalize_u8))
+vectorised(C.Exposure, _sample_factor, _apply_exposure, fusable=True)
+vectorised(C.Saturation, _sample_factor, _apply_saturation, fusable=True)
+vectorised(C.Sharpness, _sample_factor, _apply_sharpness, fusable=True)
+vectorised(C.AutoContrast, _sample_flag, _apply_levels(K.autocontrast_u8), fusable=True)
+vectorised(C.Equalize, _sample_flag, _apply_levels(K.equalize_u8), fusable=True)
