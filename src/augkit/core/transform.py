@@ -63,6 +63,19 @@ class ColumnParams(Sequence):
         except KeyError:
             raise AttributeError(name) from None
 
+    @staticmethod
+    def concatenate(parts: Sequence[ColumnParams]) -> ColumnParams:
+        """The samples of ``parts`` one after another (array columns only; the same keys)."""
+        first = parts[0]
+        if len(parts) == 1:
+            return first
+        columns = {}
+        for key, value in first.columns.items():
+            if not isinstance(value, np.ndarray):
+                raise TypeError(f"ColumnParams.concatenate: column {key!r} is not an array")
+            columns[key] = np.concatenate([p.columns[key] for p in parts])
+        return ColumnParams(np.concatenate([p.applied for p in parts]), **columns)
+
 
 _DEFAULT_OPTIONS: dict[Any, dict[str, Any]] = {}  # adapter -> its checked default options
 
@@ -167,6 +180,20 @@ class Transform:
         out = [st if prm is None else self.apply(st, prm)
                for st, prm in zip(states, params, strict=True)]
         return adapter.join_batch(out, batch)
+
+    @classmethod
+    def can_fuse(cls) -> bool:
+        """Whether :meth:`run_batch_fused` can run instances of this class. Default: no."""
+        return False
+
+    def run_batch_fused(self, batch: Batch, rng: np.random.Generator,
+                        steps: list[list[Step]] | None, parts: list[tuple[Transform, int]]
+                        ) -> Batch | None:
+        """Run ops of this class that differ only in their magnitude-set arguments on one
+        batch: ``parts`` gives each op and how many samples it takes, in order (the first
+        ``count`` rows are the first op's, and so on). None where this class has no such
+        path (then each op runs its own sub-batch). Default: None."""
+        return None
 
     def run_batch(self, batch: Batch, rng: np.random.Generator,
                   steps: list[list[Step]] | None) -> Batch:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.record import Step
 from augkit.core.targets import get_adapter
 from augkit.core.transform import ColumnParams, Params, State, Transform
 from augkit.core.validate import check_choice
@@ -93,6 +94,35 @@ class ImageTransform(Transform, register=False):
         if path is None or not isinstance(images, np.ndarray):
             return super().sample_batch(rng, batch)
         return path.sample(self, rng, images)
+
+    @classmethod
+    def can_fuse(cls) -> bool:
+        if not VECTORISED:  # the built-in paths import every transform module: load late
+            import augkit.image.batch_ops  # noqa: F401
+        path = VECTORISED.get(cls)
+        return path is not None and path.fusable
+
+    def run_batch_fused(self, batch, rng, steps, parts):
+        """Ops of this class at several magnitudes (see :class:`~augkit.image.batch.Vectorised`
+        ``fusable``): each samples its rows, and one vectorised apply runs over them all."""
+        path = VECTORISED.get(type(self))
+        images = batch["image"]
+        if (path is None or not path.fusable or "_proxy" in batch
+                or not isinstance(images, np.ndarray)):
+            return None
+        drawn, start = [], 0
+        for op, count in parts:
+            prm = path.sample(op, rng, images[start:start + count])  # a view: shape and count
+            if steps is not None:
+                config = op.to_dict()
+                for j in np.flatnonzero(prm.applied).tolist():
+                    steps[start + j].append(Step(config, prm[j]))
+            drawn.append(prm)
+            start += count
+        params = ColumnParams.concatenate(drawn)
+        if self.skipped_unchanged and not params.applied.any():
+            return batch
+        return self.apply_batch(batch, params)
 
     def apply_batch(self, batch, params):
         if "_proxy" in batch:

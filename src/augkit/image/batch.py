@@ -44,20 +44,27 @@ BATCH_KEYS = PER_SAMPLE_KEYS + ("label",)
 @dataclass(frozen=True)
 class Vectorised:
     """A transform's vectorised batch path: ``sample(t, rng, images) -> ColumnParams`` and
-    ``apply(t, images, params) -> images`` (the applied mask lives in the params)."""
+    ``apply(t, images, params) -> images`` (the applied mask lives in the params).
+
+    ``fusable``: ``apply`` (and the single ``apply``) read none of the arguments that the
+    class's magnitude sets, and ``sample`` returns array columns only; so instances that
+    differ only in those arguments (a policy op at several magnitudes and signs) can run one
+    ``apply`` over their samples' concatenated parameters."""
 
     sample: Callable
     apply: Callable
+    fusable: bool = False
 
 
 VECTORISED: dict[type, Vectorised] = {}
 
 
-def vectorised(cls: type, sample: Callable, apply: Callable) -> None:
+def vectorised(cls: type, sample: Callable, apply: Callable, fusable: bool = False) -> None:
     """Register a vectorised batch path for exactly ``cls`` (not its subclasses, whose
     ``sample`` may differ). Its sample ``i`` must equal, bit for bit, ``apply`` of the single
-    path with that sample's parameters (the conformance suite checks this)."""
-    VECTORISED[cls] = Vectorised(sample, apply)
+    path with that sample's parameters (the conformance suite checks this); ``fusable``: see
+    :class:`Vectorised`."""
+    VECTORISED[cls] = Vectorised(sample, apply, fusable)
 
 
 def _check_images(inputs: Any) -> np.ndarray | list:
@@ -209,6 +216,28 @@ class BatchImageAdapter(ImageAdapter):
             merged_label[idx] = sub["label"]
             out["label"] = merged_label
         return out
+
+    def put_batches(self, batch: dict[str, Any], parts: list, owned: bool = False
+                    ) -> tuple[dict[str, Any], bool]:
+        """:meth:`put_batch` of several disjoint ``(idx, sub)`` parts at once: one copy of the
+        images (none when ``owned``: the caller made them, here, and holds no other
+        reference), then each part written in. Returns the batch and whether its images
+        are now owned (a fresh array). Other batches (targets, labels, images of another
+        shape or dtype, lists) merge part by part."""
+        images = batch["image"]
+        if (isinstance(images, np.ndarray) and batch["_targets"] is None
+                and "label" not in batch and all(
+                    isinstance(sub["image"], np.ndarray) and sub["image"].dtype == images.dtype
+                    and sub["image"].shape[1:] == images.shape[1:] for _, sub in parts)):
+            merged = images if owned else images.copy()
+            for idx, sub in parts:
+                merged[idx] = sub["image"]
+            out = dict(batch)
+            out["image"] = merged
+            return out, True
+        for idx, sub in parts:
+            batch = self.put_batch(batch, idx, sub)
+        return batch, False
 
     def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         images = batch["image"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.registry import lookup
 from augkit.core.targets import get_adapter
 from augkit.core.transform import State, Transform
 from augkit.core.validate import check_choice
@@ -38,6 +39,8 @@ class Policy(Transform, register=False):
         self._ops: tuple[PolicyOp, ...] = resolve_ops(type(self).__name__, self.modality,
                                                      family or self.family, ops)
         self._built: OrderedDict = OrderedDict()
+        self._signed = np.array([op.signed for op in self._ops], dtype=bool)
+        self._fusable = [op.type is None or lookup(op.type).can_fuse() for op in self._ops]
 
     @property
     def op_names(self) -> list[str]:
@@ -53,11 +56,21 @@ class Policy(Transform, register=False):
         """The ops of one application, in order."""
         raise NotImplementedError
 
+    def choose_batch(self, rng: np.random.Generator, n: int) -> list[list[Choice]]:
+        """The ops of ``n`` applications (one plan per sample, each distributed as
+        :meth:`choose`); subclasses draw them with array calls."""
+        return [self.choose(rng) for _ in range(n)]
+
     def signs(self, rng: np.random.Generator, picks) -> list[int]:
         """A random direction (±1, even odds) for each picked op that has two."""
         flips = rng.random(len(picks)) < 0.5
-        return [(-1 if f else 1) if self._ops[i].signed else 1
-                for i, f in zip(picks, flips, strict=True)]
+        signed = self._signed
+        return [-1 if f and signed[i] else 1 for i, f in zip(picks, flips, strict=True)]
+
+    def signs_batch(self, rng: np.random.Generator, picks: np.ndarray) -> np.ndarray:
+        """:meth:`signs` for an integer array of picks (same shape out)."""
+        flips = rng.random(picks.shape) < 0.5
+        return np.where(flips & self._signed[picks], -1, 1)
 
     def op_at(self, index: int, m: float, sign: int) -> Transform | None:
         key = (index, m, sign)
@@ -79,29 +92,73 @@ class Policy(Transform, register=False):
         adapter = get_adapter(self.modality)
         n = adapter.batch_size(batch)
         applied = self.applied_mask(rng, n)
-        plans = [self.choose(rng) if a else [] for a in applied]
+        if applied.all():
+            plans = self.choose_batch(rng, n)
+        else:
+            drawn = iter(self.choose_batch(rng, int(np.count_nonzero(applied))))
+            plans = [next(drawn) if a else [] for a in applied.tolist()]
         positions = max((len(plan) for plan in plans), default=0)
-        groups = [self._groups(plans, position) for position in range(positions)]
+        groups = [self._fused(self._groups(plans, position)) for position in range(positions)]
         if groups and n < GROUPED_MIN * max(len(g) for g in groups):
-            # most samples drew an op of their own (TrivialAugment: ~800 op x magnitude x
-            # sign keys): sub-batches of one cost more than running each sample's plan
+            # most samples drew an op of their own (TrivialAugment with ops that cannot fuse:
+            # ~800 op x magnitude x sign keys): sub-batches of one cost more than running
+            # each sample's plan
             states = adapter.split_batch(batch)
             out = [self._run_plan(st, plan, rng, None if steps is None else steps[i])
                    for i, (st, plan) in enumerate(zip(states, plans, strict=True))]
             return adapter.join_batch(out, batch)
-        for by_key in groups:
-            for key, members in by_key.items():
-                op = self.op_at(*key)
-                if op is None:
+        put_many = getattr(adapter, "put_batches", None)
+        owned = False  # whether the batch's arrays are ours to write into (see put_batches)
+        for by_op in groups:
+            # the groups of one position hold distinct samples: each takes its sub-batch from
+            # the batch as it was before this position, and all go back in one merge
+            parts = []
+            for keyed in by_op:
+                ops = [(op, members) for op, members in
+                       ((self.op_at(*key), members) for key, members in keyed.items())
+                       if op is not None]
+                if not ops:
                     continue
-                if len(members) == n:
-                    batch = op.run_batch(batch, rng, steps)
+                if len(ops) == 1 and len(ops[0][1]) == n:
+                    batch, owned = ops[0][0].run_batch(batch, rng, steps), False
                     continue
+                members = [i for _, rows in ops for i in rows]
                 idx = np.asarray(members)
-                sub = op.run_batch(adapter.take_batch(batch, idx), rng,
-                                   None if steps is None else [steps[i] for i in members])
-                batch = adapter.put_batch(batch, idx, sub)
+                sub_steps = None if steps is None else [steps[i] for i in members]
+                sub = adapter.take_batch(batch, idx)
+                out = None
+                if len(ops) > 1:  # one op at several magnitudes / signs: one apply if it can
+                    out = ops[0][0].run_batch_fused(sub, rng, sub_steps,
+                                                    [(op, len(rows)) for op, rows in ops])
+                if out is None:
+                    for op, rows in ops:
+                        part = np.asarray(rows)
+                        sub_part = sub if len(ops) == 1 else adapter.take_batch(batch, part)
+                        parts.append((part, op.run_batch(sub_part, rng, None if steps is None
+                                                         else [steps[i] for i in rows])))
+                    continue
+                parts.append((idx, out))
+            if not parts:
+                continue
+            if put_many is not None:
+                batch, owned = put_many(batch, parts, owned)
+            else:
+                for idx, sub in parts:
+                    batch = adapter.put_batch(batch, idx, sub)
         return batch
+
+    def _fused(self, groups: dict[Choice, list[int]]) -> list[dict[Choice, list[int]]]:
+        """The groups of one position, those of one op (any magnitude or sign) together
+        where its class can run them as one batch (``Transform.run_batch_fused``; the
+        policy's op set fixes every other argument)."""
+        by_index: dict[int, dict[Choice, list[int]]] = {}
+        out = []
+        for key, members in groups.items():
+            if self._fusable[key[0]]:
+                by_index.setdefault(key[0], {})[key] = members
+            else:
+                out.append({key: members})
+        return out + list(by_index.values())
 
     @staticmethod
     def _groups(plans: list[list[Choice]], position: int) -> dict[Choice, list[int]]:

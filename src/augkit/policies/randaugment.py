@@ -54,6 +54,18 @@ class RandAugment(Policy):
             drawn = rng.normal(self.magnitude, self.magnitude_std, n)
         return np.clip(drawn, 0.0, self.magnitude_max) / self.magnitude_max
 
+    def choose_batch(self, rng, n: int) -> list[list[Choice]]:
+        k = self.num_ops
+        picks = rng.integers(0, len(self._ops), (n, k))
+        levels = self.level(rng, n * k).reshape(n, k).tolist()
+        signs = self.signs_batch(rng, picks).tolist()
+        rows = zip(picks.tolist(), levels, signs, strict=True)
+        if self.op_p >= 1.0:
+            return [list(zip(*row, strict=True)) for row in rows]
+        kept = (rng.random((n, k)) < self.op_p).tolist()
+        return [[c for c, keep in zip(zip(*row, strict=True), keeps, strict=True) if keep]
+                for row, keeps in zip(rows, kept, strict=True)]
+
     def choose(self, rng) -> list[Choice]:
         picks = rng.integers(0, len(self._ops), self.num_ops).tolist()
         levels = self.level(rng, self.num_ops).tolist()
@@ -84,6 +96,12 @@ class TrivialAugmentWide(Policy):
                             "or False")
         self.wide = wide
         self._set_ops(modality, ops, "wide" if wide else "standard")
+
+    def choose_batch(self, rng, n: int) -> list[list[Choice]]:
+        picks = rng.integers(0, len(self._ops), n)
+        levels = (rng.integers(0, self.num_bins, n) / (self.num_bins - 1)).tolist()
+        signs = self.signs_batch(rng, picks).tolist()
+        return [[c] for c in zip(picks.tolist(), levels, signs, strict=True)]
 
     def choose(self, rng) -> list[Choice]:
         index = int(rng.integers(0, len(self._ops)))

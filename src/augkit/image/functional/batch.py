@@ -182,7 +182,9 @@ def point_op(images: np.ndarray, fn, applied: np.ndarray, bound: float | None = 
 
     uint8: tables of shape (N, 256) evaluated once, then applied by :func:`apply_luts`
     (``bound``: a bound on ``|fn|``, see :func:`luts_from`).
-    float32: evaluated on the pixels with parameters broadcast over (H, W, C).
+    float32: evaluated on the pixels with parameters broadcast over (H, W, C); float
+    parameters as float32, as the single path's Python floats meet float32 pixels (numpy's
+    weak scalars), so that each sample gets the same float32 operations.
     """
     if images.dtype == np.uint8:
         cols = {k: np.asarray(v, dtype=np.float64).reshape(-1, 1) for k, v in columns.items()}
@@ -191,7 +193,10 @@ def point_op(images: np.ndarray, fn, applied: np.ndarray, bound: float | None = 
             values, bound = np.broadcast_to(values, (len(images), 256)), None
         return apply_luts(images, luts_from(values, bound), applied)
     shape = (-1,) + (1,) * (images.ndim - 1)
-    cols = {k: np.asarray(v, dtype=np.float64).reshape(shape) for k, v in columns.items()}
+    cols = {}
+    for k, v in columns.items():
+        v = np.asarray(v)
+        cols[k] = v.astype(images.dtype if v.dtype.kind == "f" else v.dtype).reshape(shape)
     out = clipped_unit(fn(images, **cols), images)
     keep = ~applied
     out[keep] = images[keep]
@@ -281,5 +286,93 @@ def warp_affine(images: np.ndarray, matrices: np.ndarray, applied: np.ndarray, h
     out[applied] = target
     return out
 
-__all__ = ["LEVELS", "affine_luts", "affine_matrices", "apply_luts", "channel_sums", "crop",
-           "hflip", "keep_skipped", "luts_from", "mean_gray", "point_op", "vflip", "warp_affine"]
+
+
+def planes(images: np.ndarray) -> list[np.ndarray] | None:
+    """The channels of a uint8 batch as contiguous (N * H, W) planes (one OpenCV split of
+    the stacked rows; the array itself, as rows, without a channel axis or with one), or
+    None beyond 4 channels."""
+    n, h, w = images.shape[:3]
+    channels = 1 if images.ndim == 3 else images.shape[3]
+    rows = np.ascontiguousarray(images).reshape(n * h, w, channels)
+    if channels == 1:
+        return [rows.reshape(n * h, w).copy()]
+    if channels > 4:
+        return None
+    return list(cv2.split(rows))
+
+
+def merge_planes(parts: list[np.ndarray], like: np.ndarray) -> np.ndarray:
+    """:func:`planes` back to a batch shaped as ``like``."""
+    if len(parts) == 1:
+        return parts[0].reshape(like.shape)
+    return cv2.merge(parts).reshape(like.shape)
+
+
+def plane_luts(parts: list[np.ndarray], luts: np.ndarray, picked: np.ndarray) -> None:
+    """Table ``luts[i, c]`` (N, C, 256 uint8) on plane ``c`` of sample ``i`` for the
+    samples ``picked``, in place (the planes of :func:`planes`)."""
+    n = luts.shape[0]
+    size = parts[0].size // n
+    tables = np.ascontiguousarray(luts)
+    channels = len(parts)
+    for c, part in enumerate(parts):
+        if translate is None:  # OpenCV fallback
+            rows = part.reshape(n, size)
+            for i in picked.tolist():
+                rows[i] = cv2.LUT(rows[i], tables[i, c]).reshape(size)
+            continue
+        dst, flat = memoryview(part.reshape(-1)), memoryview(tables.reshape(-1))
+        for i in picked.tolist():
+            t = (i * channels + c) * 256
+            translate(dst[i * size:(i + 1) * size], flat[t:t + 256], inplace=True)
+
+
+def autocontrast_u8(images: np.ndarray, applied: np.ndarray) -> np.ndarray | None:
+    """Per-sample, per-channel stretch of a uint8 batch; sample ``i`` equals
+    ``functional.color.autocontrast`` of it: the same tables (``(x - lo) / (hi - lo)`` on the
+    256 levels, the same float64 steps, an identity where a channel is flat), applied to each
+    contiguous plane. None beyond 4 channels."""
+    parts = planes(images)
+    if parts is None:
+        return None
+    n = len(images)
+    lows = np.stack([p.reshape(n, -1).min(axis=1) for p in parts], axis=1) / 255.0
+    highs = np.stack([p.reshape(n, -1).max(axis=1) for p in parts], axis=1) / 255.0
+    span = highs - lows  # (N, C); flat channels keep x (the single path's identity)
+    flat = ~(span > 0)
+    lows[flat], span[flat] = 0.0, 1.0
+    values = (LEVELS[None] - lows[:, :, None]) / span[:, :, None]
+    values[flat] = LEVELS[0]  # x itself: the single path's lambda x: x
+    luts = luts_from(values.reshape(-1, 256)).reshape(n, len(parts), 256)
+    plane_luts(parts, luts, np.flatnonzero(applied))
+    return merge_planes(parts, images)
+
+
+def equalize_u8(images: np.ndarray, applied: np.ndarray) -> np.ndarray | None:
+    """OpenCV's equalizeHist on each contiguous plane of each applied sample, in place in
+    the split planes (exactly the single path's kernel on the same bytes; one split and one
+    merge for the batch instead of per sample). None beyond 4 channels."""
+    parts = planes(images)
+    if parts is None:
+        return None
+    h = images.shape[1]
+    views = [part[i * h:(i + 1) * h] for part in parts for i in np.flatnonzero(applied).tolist()]
+    list(map(cv2.equalizeHist, views, views))
+    return merge_planes(parts, images)
+
+
+def filter_stack(images: np.ndarray, kernel: np.ndarray, border: int) -> np.ndarray:
+    """``cv2.filter2D`` of every sample with one kernel, as one call over the samples'
+    rows stacked (each row is filtered as in a single image: same width, same SIMD split);
+    rows within ``kernel``'s reach of a sample's top or bottom read the neighbouring
+    sample, so callers overwrite them."""
+    n, h, w = images.shape[:3]
+    rows = np.ascontiguousarray(images).reshape((n * h, w) + images.shape[3:])
+    return cv2.filter2D(rows, -1, kernel, borderType=border).reshape(images.shape)
+
+
+__all__ = ["LEVELS", "affine_luts", "affine_matrices", "apply_luts", "autocontrast_u8",
+           "channel_sums", "crop", "equalize_u8", "filter_stack", "hflip", "keep_skipped",
+           "luts_from", "mean_gray", "merge_planes", "plane_luts", "planes", "point_op",
+           "vflip", "warp_affine"]
