@@ -33,7 +33,6 @@ uint8 images give the references' pixels.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -189,8 +188,7 @@ class AutoAugment(Policy):
         self.levels = check_choice(self, "levels", levels, LEVELS)
         self.sub_policies = tables()[self.policy]
         names = list(dict.fromkeys(e[0] for row in self.sub_policies for e in row))
-        self._ops = tuple(_table_op(name, levels) for name in names)
-        self._built = OrderedDict()
+        self._use_ops(tuple(_table_op(name, levels) for name in names))
         index = {name: i for i, name in enumerate(names)}
         scale = 10 if levels == "paper" else 9
         # per sub-policy: (op index, probability, m) twice; magnitude-free ops at m = 0, so

@@ -36,8 +36,12 @@ class Policy(Transform, register=False):
     def _set_ops(self, modality: str, ops, family: str | None = None) -> None:
         self.modality = check_choice(self, "modality", modality, MODALITIES)
         self.ops = None if ops is None else list(ops)
-        self._ops: tuple[PolicyOp, ...] = resolve_ops(type(self).__name__, self.modality,
-                                                     family or self.family, ops)
+        self._use_ops(resolve_ops(type(self).__name__, self.modality, family or self.family,
+                                  ops))
+
+    def _use_ops(self, ops: tuple[PolicyOp, ...]) -> None:
+        """The op set this policy draws from, with what the batch path needs to know."""
+        self._ops: tuple[PolicyOp, ...] = ops
         self._built: OrderedDict = OrderedDict()
         self._signed = np.array([op.signed for op in self._ops], dtype=bool)
         self._fusable = [op.type is None or lookup(op.type).can_fuse() for op in self._ops]
