@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from augkit.cli.errors import CliError
+from augkit.core.serialize import json_default  # noqa: F401  (re-exported for the commands)
 
 
 def seed_argument(text: str) -> int:
@@ -54,3 +55,28 @@ def output_folder(text: str, flag: str = "--out") -> Path:
     if not os.access(path, os.W_OK | os.X_OK):
         raise CliError(f"{flag} {text!r}: the folder is not writable")
     return path
+
+
+MODALITIES = ("image", "text", "timeseries")
+
+
+def data_arguments(parser: argparse.ArgumentParser, seed_help: str = "random seed") -> None:
+    """DATA, --out and the reading / proxy-model options that check, sweep and search share."""
+    parser.add_argument("data", metavar="DATA", help="dataset (image folder, MedMNIST .npz, "
+                        "text CSV/TSV/JSONL, UCR TSV, ...; see docs/data.md)")
+    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--modality", help="image, text or timeseries (default: detected)")
+    parser.add_argument("--split", default="train", help="split of an .npz (default: %(default)s)")
+    parser.add_argument("--size", help="resize images to WIDTHxHEIGHT (when sizes differ)")
+    parser.add_argument("--text-column", default="text", help="text column of a table")
+    parser.add_argument("--label-column", default="label", help="label column of a table")
+    parser.add_argument("--epochs", type=positive_argument, default=15,
+                        help="maximum training epochs of the proxy model (default: %(default)s)")
+    parser.add_argument("--seed", type=seed_argument, default=0, help=seed_help)
+
+
+def check_modality(value: str | None) -> str | None:
+    if value is not None and value not in MODALITIES:
+        raise CliError(f"--modality {value!r} is not one of {', '.join(MODALITIES)}")
+    return value
+

@@ -12,7 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from augkit.cli.args import output_folder, positive_argument, seed_argument
+from augkit.cli.args import (
+    check_modality,
+    data_arguments,
+    json_default,
+    output_folder,
+    positive_argument,
+)
 from augkit.cli.errors import CliError
 from augkit.core.progress import Progress
 
@@ -20,7 +26,7 @@ from augkit.core.progress import Progress
 def add_commands(commands) -> None:
     check = commands.add_parser(
         "check", help="warn about ops that do not fit the data, and measure label preservation")
-    _data_arguments(check)
+    data_arguments(check)
     check.add_argument("--pipeline", required=True, help="pipeline config (YAML or JSON)")
     check.add_argument("--domain", help="what the data is: natural, chest-xray, medical, digits, "
                        "document, satellite, sentiment, question, topic, ecg, sensor, spectra "
@@ -40,7 +46,7 @@ def add_commands(commands) -> None:
     check.set_defaults(func=_check)
 
     sweep = commands.add_parser("sweep", help="accuracy against one op's strength")
-    _data_arguments(sweep)
+    data_arguments(sweep)
     sweep.add_argument("--op", required=True, help="transform name, e.g. Rotate")
     sweep.add_argument("--param", required=True, help="the argument to sweep, e.g. limit")
     sweep.add_argument("--values", required=True,
@@ -56,21 +62,6 @@ def add_commands(commands) -> None:
     sweep.add_argument("--test-split", default="test", help="split of an .npz --test "
                        "(default: %(default)s)")
     sweep.set_defaults(func=_sweep)
-
-
-def _data_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("data", metavar="DATA", help="dataset (image folder, MedMNIST .npz, "
-                        "text CSV/TSV/JSONL, UCR TSV, ...; see docs/data.md)")
-    parser.add_argument("--out", required=True, help="output folder")
-    parser.add_argument("--modality", choices=("image", "text", "timeseries"),
-                        help="the data's modality (default: detected)")
-    parser.add_argument("--split", default="train", help="split of an .npz (default: %(default)s)")
-    parser.add_argument("--size", help="resize images to WIDTHxHEIGHT (when sizes differ)")
-    parser.add_argument("--text-column", default="text", help="text column of a table")
-    parser.add_argument("--label-column", default="label", help="label column of a table")
-    parser.add_argument("--epochs", type=positive_argument, default=15,
-                        help="maximum training epochs of the proxy model (default: %(default)s)")
-    parser.add_argument("--seed", type=seed_argument, default=0, help="random seed")
 
 
 def _options(args, modality: str | None, split: str) -> dict[str, Any]:
@@ -119,7 +110,7 @@ def _check(args: argparse.Namespace) -> int:
 
     out = output_folder(args.out)
     pipeline = augkit.load(args.pipeline)
-    modality = args.modality or _modality_of(pipeline)
+    modality = check_modality(args.modality) or _modality_of(pipeline)
     dataset, inputs, labels, names = _load(args.data, modality, args, args.split)
     modality = modality or dataset.modality
     if _modality_of(pipeline) not in (None, modality):
@@ -168,7 +159,7 @@ def _check(args: argparse.Namespace) -> int:
         summary["flagged"] = [r["op"] for r in rows if r["flagged"]]
     summary["seconds"] = round(time.perf_counter() - start, 2)
     paths = report.write(out)
-    (out / "check.json").write_text(json.dumps(summary, indent=1, default=_plain))
+    (out / "check.json").write_text(json.dumps(summary, indent=1, default=json_default))
     for w in warnings:
         print(f"warning: {w}")
     if "flagged" in summary:
@@ -219,7 +210,7 @@ def _sweep(args: argparse.Namespace) -> int:
     fixed = parse_config(args.fixed, "yaml")
     if not isinstance(fixed, dict):
         raise CliError(f"--fixed {args.fixed!r} is not a mapping of argument names to values")
-    modality = args.modality or _modality_of(cls)
+    modality = check_modality(args.modality) or _modality_of(cls)
     dataset, inputs, labels, names = _load(args.data, modality, args, args.split)
     test = None
     if args.test:
@@ -258,7 +249,7 @@ def _sweep(args: argparse.Namespace) -> int:
         "op": args.op, "param": args.param, "values": values, "fixed": fixed, "seeds": seeds,
         "data": str(args.data), "test": args.test, "largest_safe": result.largest_safe,
         "baseline_mean": result.baseline_mean, "baseline_std": result.baseline_std,
-        "seconds": round(seconds, 2), "rows": result.rows()}, indent=1, default=_plain))
+        "seconds": round(seconds, 2), "rows": result.rows()}, indent=1, default=json_default))
     print(result.to_markdown())
     print(f"augkit sweep wrote {paths['html'].name}, {paths['markdown'].name}, sweep.csv, "
           f"sweep.png, sweep.json to {out}")
@@ -272,11 +263,3 @@ def _write_csv(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> No
         writer = csv.DictWriter(handle, columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple):
-        return list(value)
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")

@@ -11,20 +11,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from augkit.cli.args import output_folder, positive_argument, seed_argument
+from augkit.cli.args import check_modality, data_arguments, output_folder, positive_argument
 from augkit.cli.errors import CliError
 
 SPACES = ("randaugment", "trivial", "subpolicy")
-MODALITIES = ("image", "text", "timeseries")
 
 
 def add_commands(commands) -> None:
     parser = commands.add_parser(
         "search", help="search a policy space on the training data; an honest verdict")
-    parser.add_argument("data", metavar="DATA", help="dataset (image folder, MedMNIST .npz, "
-                        "text CSV/TSV/JSONL, UCR TSV, ...; see docs/data.md)")
-    parser.add_argument("--out", required=True, help="output folder")
-    parser.add_argument("--modality", help="image, text or timeseries (default: detected)")
+    data_arguments(parser, "random seed of the search (default: %(default)s)")
     parser.add_argument("--space", default="randaugment",
                         help="randaugment (num_ops 1-3 x magnitude 1-9), trivial "
                         "(TrivialAugment variants) or subpolicy (sampled op pairs) "
@@ -34,29 +30,20 @@ def add_commands(commands) -> None:
                         "confirmation inside it (default: %(default)s)")
     parser.add_argument("--seeds", type=positive_argument, default=3,
                         help="confirmation seeds, >= 2 (default: %(default)s)")
-    parser.add_argument("--seed", type=seed_argument, default=0,
-                        help="random seed of the search (default: %(default)s)")
     parser.add_argument("--folds", type=positive_argument, default=3,
                         help="cross-validation folds per seed, >= 2 (default: %(default)s)")
-    parser.add_argument("--epochs", type=positive_argument, default=15,
-                        help="maximum training epochs of the proxy model (default: %(default)s)")
     parser.add_argument("--subpolicies", type=positive_argument, default=12,
                         help="sampled sub-policies of --space subpolicy (default: %(default)s)")
     parser.add_argument("--max-samples", type=positive_argument,
                         help="search on at most this many samples (a stratified subset drawn "
                              "with --seed)")
-    parser.add_argument("--split", default="train", help="split of an .npz (default: %(default)s)")
-    parser.add_argument("--size", help="resize images to WIDTHxHEIGHT (when sizes differ)")
-    parser.add_argument("--text-column", default="text", help="text column of a table")
-    parser.add_argument("--label-column", default="label", help="label column of a table")
     parser.set_defaults(func=_search)
 
 
 def _check(args: argparse.Namespace) -> None:
     if args.space not in SPACES:
         raise CliError(f"--space {args.space!r} is not one of {', '.join(SPACES)}")
-    if args.modality is not None and args.modality not in MODALITIES:
-        raise CliError(f"--modality {args.modality!r} is not one of {', '.join(MODALITIES)}")
+    check_modality(args.modality)
     if not math.isfinite(args.budget_minutes) or args.budget_minutes <= 0:
         raise CliError(f"--budget-minutes must be a number > 0, got {args.budget_minutes:g}")
     if args.seeds < 2:

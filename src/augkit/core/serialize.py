@@ -225,3 +225,13 @@ def _check_expanded_size(root) -> None:
             raise ValueError(f"YAML config holds more than {limit} values once its aliases "
                              "are expanded; refused (augkit.set_limits(max_config_nodes=...) "
                              "raises the limit)")
+
+
+def json_default(value: Any) -> Any:
+    """``json.dumps(..., default=json_default)``: numpy scalars and tuples as JSON values
+    (reports and summaries)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")

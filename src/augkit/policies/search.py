@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from augkit.core.compose import Compose, OneOf
-from augkit.core.serialize import from_dict
+from augkit.core.serialize import from_dict, json_default
 from augkit.evaluate.models import augmenter
 from augkit.evaluate.selection import NONE, Candidate, Selection, select
 from augkit.policies.ops import IDENTITY, MODALITIES, PolicyOp, op_set
@@ -430,7 +430,7 @@ class SearchResult:
         self.to_csv(paths["csv"])
         self.plot(paths["figure"])
         summary = {**(extra or {}), **self.summary()}
-        paths["json"].write_text(json.dumps(summary, indent=1, default=_plain),
+        paths["json"].write_text(json.dumps(summary, indent=1, default=json_default),
                                  encoding="utf-8")
         sel = self.selection
         report = Report(title or f"augkit search: {self.space} space, {self.modality}",
@@ -479,14 +479,6 @@ def _wrap(text: str, width: int) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple):
-        return list(value)
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
 # -- progress with the best so far -------------------------------------------------------------
