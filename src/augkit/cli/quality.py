@@ -108,6 +108,7 @@ def _check(args: argparse.Namespace) -> int:
     from augkit.evaluate import Report
     from augkit.quality import applicability_warnings, label_preservation
 
+    check_modality(args.modality)
     out = output_folder(args.out)
     pipeline = augkit.load(args.pipeline)
     modality = check_modality(args.modality) or _modality_of(pipeline)
@@ -204,6 +205,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from augkit.evaluate import Report
     from augkit.quality import strength_sweep
 
+    check_modality(args.modality)
     out = output_folder(args.out)
     cls = lookup(args.op)
     values = _parse_values(args.values)
