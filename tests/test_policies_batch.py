@@ -105,6 +105,16 @@ def test_augmix_batches_still_replay():
     _check(AugMix(), _images(40, (10, 10, 3)))
 
 
+def test_augmix_batches_larger_than_its_op_cache_replay_and_leave_nothing_behind(monkeypatch):
+    import augkit.policies.augmix as augmix
+
+    monkeypatch.setattr(augmix, "CACHE_SIZE", 16)  # fewer than the ~120 ops one batch draws
+    policy = AugMix(all_ops=True)
+    _check(policy, _images(24, (6, 6, 3)))
+    policy.batch(_images(24, (6, 6, 3)), seed=1)
+    assert len(policy._sampled) == 0  # every drawn chain op was applied, then forgotten
+
+
 @pytest.mark.parametrize("policy", [RandAugment(num_ops=2, magnitude=5, magnitude_std=2.0),
                                     TrivialAugmentWide(num_bins=31)], ids=repr)
 def test_fused_ops_record_each_sample_with_its_own_magnitude(policy):

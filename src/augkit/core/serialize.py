@@ -6,6 +6,7 @@ class signature; YAML is read with ``yaml.safe_load``. No pickle, no imports fro
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 from pathlib import Path
@@ -52,7 +53,7 @@ def _build(config: Any):
                          f"{short_repr(config)}")
     cls = registry.lookup(config["type"])
     kwargs = {k: v for k, v in config.items() if k != "type"}
-    accepted = set(inspect.signature(cls.__init__).parameters) - {"self"}
+    accepted = _accepted(cls)
     unknown = set(kwargs) - accepted
     if unknown:
         raise ValueError(
@@ -60,6 +61,13 @@ def _build(config: Any):
             f"config; accepted: {', '.join(sorted(accepted))}"
         )
     return cls(**{k: _build_children(v) for k, v in kwargs.items()})
+
+
+@functools.cache
+def _accepted(cls: type) -> frozenset[str]:
+    """``cls.__init__``'s argument names, read once per class (replayed records rebuild
+    their ops: inspect.signature costs ~50 us a call)."""
+    return frozenset(inspect.signature(cls.__init__).parameters) - {"self"}
 
 
 def _is_config(value: Any) -> bool:

@@ -95,12 +95,12 @@ class AugMix(Policy):
         it sampled without rebuilding it."""
         config = op.to_dict()
         self._sampled[id(config)] = (config, op)
-        if len(self._sampled) > CACHE_SIZE:
-            self._sampled.clear()
+        if len(self._sampled) > CACHE_SIZE:  # drawn but never applied: forget the oldest
+            self._sampled.pop(next(iter(self._sampled)))
         return config
 
     def _op(self, config: dict):
-        sampled = self._sampled.get(id(config))
+        sampled = self._sampled.pop(id(config), None)  # applied once: then forgotten
         if sampled is not None and sampled[0] is config:
             return sampled[1]
         key = json.dumps(config, sort_keys=True)  # a replayed record: rebuild once per config
