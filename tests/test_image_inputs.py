@@ -150,6 +150,23 @@ def test_gaussian_blur_preserves_mean_and_smooths():
     assert abs(out.mean() - img.mean()) < 2 and out.std() < img.std() / 3
 
 
+@pytest.mark.parametrize("blur_limit", [3, 5, (3, 7)])
+def test_gaussian_blur_takes_a_kernel_size_as_albumentations_does(blur_limit):
+    import cv2
+
+    rng = np.random.default_rng(1)
+    img = rng.random((32, 32)).astype(np.float32)
+    out = A.GaussianBlur(sigma=2.0, blur_limit=blur_limit, p=1)(image=img, seed=3,
+                                                               return_record=True)
+    ksize = out["record"].steps[0].params["ksize"]
+    assert ksize % 2 == 1 and (ksize == blur_limit if isinstance(blur_limit, int)
+                               else 3 <= ksize <= 7)
+    expected = cv2.GaussianBlur(img, (ksize, ksize), 2.0, borderType=cv2.BORDER_REFLECT_101)
+    np.testing.assert_allclose(out["image"], expected, atol=1e-5)
+    with pytest.raises(ValueError, match="'blur_limit'.*odd"):
+        A.GaussianBlur(blur_limit=4)
+
+
 def test_cutout_holes_and_optional_mask_fill():
     img = np.full((20, 20), 200, np.uint8)
     mask = np.ones((20, 20), np.uint8)
