@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from augkit.core.limits import short_repr
+from augkit.data.detection import CocoDetection, Detection, YoloDetection
 from augkit.data.imagefile import IMAGE_SUFFIXES, decode_image, encode_image
 from augkit.data.images import ImageCSV, ImageFolder, NpzImages, labels_csv
 from augkit.data.npzfile import npz_bytes
@@ -20,6 +21,8 @@ from augkit.data.series import NumpySeries, UCRSeries, numpy_bytes, ucr_bytes
 from augkit.data.text import LabelFirstLines, TextTable, looks_label_first, table_bytes
 
 KNOWN = ("image folder with one subfolder per class", "image folder with labels.csv",
+         "COCO .json (or a folder with annotations.json)",
+         "YOLO folder (images/ and labels/)",
          "MedMNIST-style .npz (<split>_images)", "text .csv/.tsv/.jsonl table",
          "label-first text lines ('<label> <text>')", "UCR .tsv/.csv series",
          "series .npy/.npz")
@@ -57,6 +60,10 @@ def open_dataset(path: str | Path, modality: str | None = None, **options: Any) 
 
 def _detect(path: Path, modality: str | None, options: dict[str, Any]) -> type | None:
     if path.is_dir():
+        if (path / options.get("annotations", "annotations.json")).is_file():
+            return CocoDetection
+        if (path / "images").is_dir() and (path / "labels").is_dir():
+            return YoloDetection
         if (path / options.get("labels", "labels.csv")).is_file():
             return ImageCSV
         folders = [p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")]
@@ -72,6 +79,8 @@ def _detect(path: Path, modality: str | None, options: dict[str, Any]) -> type |
         return NumpySeries
     if suffix == ".jsonl":
         return TextTable
+    if suffix == ".json":
+        return CocoDetection
     if suffix in (".csv", ".tsv"):
         if modality == "text":
             return TextTable
@@ -148,6 +157,9 @@ class Layout:
     def __init__(self, dataset: Dataset, fmt: str = "same", jpeg_quality: int = 95):
         allowed = {"image": ("same", "png", "npz"), "text": ("same",),
                    "timeseries": ("same", "npz")}[dataset.modality]
+        self.detection = isinstance(dataset, Detection)  # boxes travel: one file per image
+        if self.detection:
+            allowed = ("same", "png")
         if fmt not in allowed:
             raise ValueError(f"--format {short_repr(fmt)} does not apply to {dataset.format} "
                              f"data; allowed: {', '.join(allowed)}")
@@ -188,8 +200,11 @@ class Layout:
     def finalize(self, entries: list[tuple[int, int | None, Any, str | None]],
                  ) -> dict[str, bytes]:
         """The files that gather the outputs: ``entries`` are (item, copy, data, label) in
-        the run's order (data None for per-file layouts)."""
+        the run's order (data None for per-file layouts; for detection sets, the output's
+        objects as its manifest row holds them)."""
         ds = self.dataset
+        if self.detection:
+            return ds.finalize_files([self.name(i, copy) for i, copy, _, _ in entries], entries)
         if isinstance(ds, ImageCSV) and not self.aggregate:
             rows = [{ds.options["file_column"]: self.name(i, copy),
                      ds.options["label_column"]: label, **ds.extras[i]}
