@@ -28,7 +28,7 @@ def add_commands(commands) -> None:
     aug.add_argument("--address", help="Ray cluster for --engine ray (e.g. auto, HOST:6379); "
                                        "default: a local Ray with --workers CPUs")
     aug.add_argument("--resume", action="store_true", help="finish an interrupted run")
-    aug.add_argument("--format", default="same", choices=("same", "png", "npz"),
+    aug.add_argument("--format", default="same", choices=("same", "png", "npz", "parquet"),
                      help="output encoding (default: the source's)")
     aug.add_argument("--force", action="store_true",
                      help="write into a non-empty folder that augkit did not create")

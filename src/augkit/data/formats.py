@@ -15,6 +15,13 @@ from augkit.data.detection import CocoDetection, Detection, YoloDetection
 from augkit.data.imagefile import IMAGE_SUFFIXES, decode_image, encode_image
 from augkit.data.images import ImageCSV, ImageFolder, NpzImages, labels_csv
 from augkit.data.npzfile import npz_bytes
+from augkit.data.parquet import (
+    SeriesParquet,
+    TextParquet,
+    looks_like_series,
+    series_parquet_bytes,
+    text_parquet_bytes,
+)
 from augkit.data.paths import inside
 from augkit.data.sample import Dataset
 from augkit.data.series import NumpySeries, UCRSeries, numpy_bytes, ucr_bytes
@@ -25,7 +32,7 @@ KNOWN = ("image folder with one subfolder per class", "image folder with labels.
          "YOLO folder (images/ and labels/)",
          "MedMNIST-style .npz (<split>_images)", "text .csv/.tsv/.jsonl table",
          "label-first text lines ('<label> <text>')", "UCR .tsv/.csv series",
-         "series .npy/.npz")
+         "series .npy/.npz", "text or series .parquet (pyarrow)")
 MODALITIES = ("image", "text", "timeseries")
 
 
@@ -81,6 +88,11 @@ def _detect(path: Path, modality: str | None, options: dict[str, Any]) -> type |
         return TextTable
     if suffix == ".json":
         return CocoDetection
+    if suffix == ".parquet":
+        if modality in ("text", "timeseries"):
+            return TextParquet if modality == "text" else SeriesParquet
+        return SeriesParquet if looks_like_series(
+            path, options.get("text_column") or "text") else TextParquet
     if suffix in (".csv", ".tsv"):
         if modality == "text":
             return TextTable
@@ -155,8 +167,8 @@ class Layout:
     (``finalize``); the others write one file per output (``name``, ``encode``)."""
 
     def __init__(self, dataset: Dataset, fmt: str = "same", jpeg_quality: int = 95):
-        allowed = {"image": ("same", "png", "npz"), "text": ("same",),
-                   "timeseries": ("same", "npz")}[dataset.modality]
+        allowed = {"image": ("same", "png", "npz"), "text": ("same", "parquet"),
+                   "timeseries": ("same", "npz", "parquet")}[dataset.modality]
         self.detection = isinstance(dataset, Detection)  # boxes travel: one file per image
         if self.detection:
             allowed = ("same", "png")
@@ -176,6 +188,8 @@ class Layout:
         if self.aggregate:
             if self.fmt == "npz":
                 return "images.npz" if ds.modality == "image" else "series.npz"
+            if self.fmt == "parquet":
+                return ds.path.stem + ".parquet"
             return ds.path.name
         if isinstance(ds, NpzImages):
             key = f"{ds.labels[i]}/{ds.keys[i].replace('/', '_')}"
@@ -214,8 +228,15 @@ class Layout:
             return {}
         name = self.name(0, 0)
         if ds.modality == "text":
-            return {name: table_bytes(ds, [(d, lab, ds.extras[i]) for i, _, d, lab in entries])}
+            rows = [(d, lab, ds.extras[i]) for i, _, d, lab in entries]
+            if self.fmt == "parquet" or isinstance(ds, TextParquet):
+                return {name: text_parquet_bytes(ds, rows)}
+            return {name: table_bytes(ds, rows)}
         rows = [(d, lab) for _, _, d, lab in entries]
+        if self.fmt == "parquet" or isinstance(ds, SeriesParquet):
+            extras = [ds.extras[i] for i, _, _, _ in entries] if isinstance(
+                ds, SeriesParquet) else None
+            return {name: series_parquet_bytes(ds, rows, extras)}
         if ds.modality == "timeseries":
             if isinstance(ds, UCRSeries) and self.fmt == "same":
                 return {name: ucr_bytes(ds.delimiter, rows)}

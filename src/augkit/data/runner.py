@@ -529,8 +529,11 @@ def _stored(dst: Path, layout: Layout, entry: dict[str, Any]) -> Any:
         options = {"split": ds.options["split"]} if layout.fmt == "same" else {}
         return open_dataset(path, "image", **options).load(entry["index"]).data
     if ds.modality == "text":
-        options = dict(ds.options)
+        options = {k: v for k, v in ds.options.items() if k in ("text_column", "label_column")}
         return open_dataset(path, "text", **options).load(entry["index"]).data
+    if path.suffix == ".parquet":  # the source's column names, or series / label
+        options = ds.options if layout.fmt == "same" else {}
+        return open_dataset(path, "timeseries", **options).load(entry["index"]).data
     if layout.fmt == "same" and not path.suffix == ".npz":
         return open_dataset(path, "timeseries").load(entry["index"]).data
     options = ds.options if layout.fmt == "same" else {"data_key": "X", "label_key": "y"}
