@@ -201,7 +201,12 @@ class Layout:
         """An output's bytes: the file (per-file layouts) or its part (aggregates)."""
         if self.aggregate:
             return data.encode("utf-8") if isinstance(data, str) else _array_part(data)
-        return encode_image(data, PurePosixPath(self.name(i, copy)).suffix, self.jpeg_quality)
+        suffix = PurePosixPath(self.name(i, copy)).suffix
+        if suffix.lower() == ".dcm":  # the source's header, new pixels and identity
+            from augkit.data.dicom import encode_like
+
+            return encode_like(self.dataset.source_bytes(i), data, copy)
+        return encode_image(data, suffix, self.jpeg_quality)
 
     def decode_part(self, part: bytes) -> Any:
         return part.decode("utf-8") if self.dataset.modality == "text" else _from_part(part)
