@@ -17,6 +17,8 @@ from augkit.image.functional.finite import all_finite, finite_standin, put_back
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
 from augkit.image.targets import BoxState, KeypointState, check_image
 
+_U8 = np.dtype(np.uint8)
+
 
 class ImageTransform(Transform, register=False):
     """An image transform. Pixel-only ops implement ``apply_image``; masks, boxes and
@@ -57,7 +59,9 @@ class ImageTransform(Transform, register=False):
 
     def apply(self, state: State, params: Params) -> State:
         image = state["image"]
-        if image.ndim == 3 and image.shape[2] == 4 and self.keep_alpha:
+        if image.dtype is _U8 and image.shape[-1] != 4:  # uint8 without alpha: the kernel
+            out_image = self.apply_image(image, params)
+        elif image.ndim == 3 and image.shape[2] == 4 and self.keep_alpha:
             out_image = self.rgba_image(image, params)
         else:
             out_image = self.guarded_image(image, params)
@@ -215,7 +219,8 @@ class GeometricTransform(ImageTransform, register=False):
 
     def apply(self, state: State, params: Params) -> State:
         image = state["image"]
-        out_image = self.guarded_image(image, params)
+        out_image = (self.apply_image(image, params) if image.dtype is _U8  # nothing to guard
+                     else self.guarded_image(image, params))
         if len(state) == 1:  # an image alone: nothing to move (a per-call saving)
             return {"image": out_image}
         out = self.move_targets(state, params, image.shape[:2], out_image.shape[:2])
