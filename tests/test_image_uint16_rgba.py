@@ -93,3 +93,23 @@ def test_batch_equals_single_calls(name, kind):
     for i, record in enumerate(out["records"]):
         single = augkit.Record.from_json(record.to_json()).apply(image=images[i])
         assert_same(single["image"], out["images"][i], f"{name}[{i}]")
+
+
+def test_the_carrier_round_trip_is_exact_for_every_value():
+    values = np.arange(65536, dtype=np.uint16).reshape(256, 256)
+    np.testing.assert_array_equal(from_carrier(to_carrier(values)), values)
+    assert from_carrier(np.array([-0.5, 1.5, 0.5 / 65535], np.float32)).tolist() == [0, 65535,
+                                                                                      0]
+
+
+def test_rgba_channel_ops_keep_alpha_last():
+    image = np.dstack([np.full((4, 4), v, np.uint8) for v in (10, 20, 30, 200)])
+    for seed in range(6):
+        out = A.ChannelShuffle(p=1.0)(image=image, seed=seed)["image"]
+        assert sorted(out[0, 0, :3].tolist()) == [10, 20, 30] and out[0, 0, 3] == 200
+        dropped = A.ChannelDropout(channel_drop_range=(1, 2), p=1.0)(image=image,
+                                                                      seed=seed)["image"]
+        assert dropped[0, 0, 3] == 200 and (dropped[0, 0, :3] == 0).sum() in (1, 2)
+    grey = A.Grayscale(p=1.0)(image=image)["image"]
+    assert grey.shape == (4, 4, 4) and len(set(grey[0, 0, :3].tolist())) == 1
+    assert grey[0, 0, 3] == 200

@@ -98,7 +98,7 @@ def fill_for(owner, name: str, fill: float, array: np.ndarray) -> float:
             return fill / U16_MAX
         if fill > 1.0 and name == "fill":
             fail(owner, name, fill, "a float32 image takes a fill in [0, 1], in its own units "
-                 f"({FILL_UNITS}); scale it, e.g. fill / 255")
+                 f"({FILL_UNITS}); scale it, e.g. fill / 255 from uint8 units")
         return fill
     if fill == 0:
         return fill
