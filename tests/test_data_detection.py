@@ -175,3 +175,37 @@ def test_detection_refuses_npz_and_balance(tmp_path):
               "--format", "bogus"])
     assert _augment(src, "--pipeline", pipe, "--out", tmp_path / "o2", "--format", "npz") != 0
     assert _augment(src, "--pipeline", pipe, "--out", tmp_path / "o3", "--balance") != 0
+
+
+@pytest.mark.parametrize("kind", ["coco", "yolo"])
+def test_an_interrupted_run_resumes_to_the_same_files(tmp_path, monkeypatch, kind):
+    """Interrupted after k writes (for YOLO also between a label file and its image), then
+    resumed: the folder holds exactly the files of an uninterrupted run."""
+    import augkit.data.runner as R
+    from tests.data_helpers import tree
+
+    src = coco_set(tmp_path / "src", bad=False) if kind == "coco" else yolo_set(
+        tmp_path / "src")
+    pipeline = augkit.Compose([A.Rotate(limit=30, p=1.0), A.GaussianNoise(p=0.5)])
+
+    def job(dst, resume=False):
+        return R.Job(src=src, dst=dst, pipeline=pipeline, copies=2, seed=5, resume=resume,
+                     progress=False)
+    R.run(job(tmp_path / "ref"))
+    expected = tree(tmp_path / "ref")
+    real = R.atomic_write
+    for stop in (1, 2, 5):
+        calls = []
+
+        def flaky(path, data, calls=calls, stop=stop):
+            calls.append(path)
+            if len(calls) == stop + 1:  # the state file is write 1
+                raise KeyboardInterrupt
+            real(path, data)
+        dst = tmp_path / f"cut{stop}"
+        monkeypatch.setattr(R, "atomic_write", flaky)
+        with pytest.raises(KeyboardInterrupt):
+            R.run(job(dst))
+        monkeypatch.setattr(R, "atomic_write", real)
+        R.run(job(dst, resume=True))
+        assert tree(dst) == expected

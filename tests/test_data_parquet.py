@@ -41,6 +41,8 @@ def test_text_parquet_round_trip_keeps_columns_and_types(tmp_path):
     src = text_table(tmp_path / "reviews.parquet")
     ds = open_dataset(src, text_column="sentence", label_column="y")
     assert isinstance(ds, TextParquet) and ds.labels == ["0", "1"]
+    with pytest.raises(ValueError, match="no column 'text' \\(text_column\\); it has"):
+        open_dataset(src)  # string columns: a text table, whose text column must be named
     assert [(s.key, s.reason) for s in ds.skipped] == [("row 1", "undecodable")]
     pipe = _pipe(tmp_path, T.RandomSwap(p=1.0))
     out = tmp_path / "out"

@@ -210,12 +210,17 @@ def series_parquet_bytes(dataset: Dataset, rows: list[tuple[np.ndarray, str | No
 
 
 def looks_like_series(path: Path, text_column: str = "text") -> bool:
-    """Whether a Parquet file holds series (a list column, or no ``text_column``)."""
+    """Whether a Parquet file holds series: a list column, or (with no ``text_column``)
+    nothing but numeric columns besides ``label``. A table with string columns is read as
+    text (and then names its columns if ``text_column`` is not among them)."""
     pa, pq = pyarrow()
     schema = pq.read_schema(path)
     if any(pa.types.is_list(f.type) or pa.types.is_large_list(f.type) for f in schema):
         return True
-    return text_column not in schema.names
+    if text_column in schema.names:
+        return False
+    return all(pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
+               for f in schema if f.name != "label")
 
 
 __all__ = ["SeriesParquet", "TextParquet", "looks_like_series", "series_parquet_bytes",
