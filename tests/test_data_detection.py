@@ -209,3 +209,15 @@ def test_an_interrupted_run_resumes_to_the_same_files(tmp_path, monkeypatch, kin
         monkeypatch.setattr(R, "atomic_write", real)
         R.run(job(dst, resume=True))
         assert tree(dst) == expected
+
+
+def test_coco_errors_name_the_problem(tmp_path):
+    src = coco_set(tmp_path / "src", bad=False)
+    with pytest.raises(ValueError, match="image_root '.*nowhere' is not a folder"):
+        open_dataset(src / "annotations.json", image_root=str(tmp_path / "nowhere"))
+    (tmp_path / "list.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match="expected a COCO object with an 'images' list"):
+        open_dataset(tmp_path / "list.json")
+    out = tmp_path / "src" / "o"
+    pipe = _pipe(tmp_path, [A.HorizontalFlip(p=1.0)])
+    assert _augment(src / "annotations.json", "--pipeline", pipe, "--out", out) == 2

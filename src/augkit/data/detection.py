@@ -132,6 +132,9 @@ class CocoDetection(Detection):
         path = Path(path)
         json_path = path / annotations if path.is_dir() else path
         root = Path(image_root) if image_root is not None else json_path.parent
+        if not root.is_dir():
+            raise ValueError(f"image_root {short_repr(str(root))} is not a folder; expected the "
+                             "folder the JSON's file_name entries are relative to")
         Dataset.__init__(self, path, image_root=str(root.resolve()), annotations=annotations,
                          max_pixels=max_pixels)
         self._setup()
