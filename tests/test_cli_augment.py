@@ -173,6 +173,25 @@ def test_sixteen_bit_images_stay_sixteen_bit(tmp_path, capsys):
     assert all(s.data.dtype == np.uint16 and s.data.shape == image.shape for s in aug)
 
 
+def test_rgba_pngs_keep_their_alpha_under_colour_ops(tmp_path, capsys):
+    import cv2
+
+    from tests.data_helpers import photo
+    rng = np.random.default_rng(0)
+    rgba = np.dstack([photo(rng), rng.integers(0, 256, (30, 40, 1), dtype=np.uint8)])
+    (tmp_path / "src" / "x").mkdir(parents=True)
+    cv2.imwrite(str(tmp_path / "src" / "x" / "a.png"), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
+    pipe = tmp_path / "colour.yaml"
+    augkit.save(augkit.Compose([augkit.image.ColorJitter(p=1.0), augkit.image.RGBShift(p=1.0)]),
+                pipe)
+    assert _augment(tmp_path / "src", "--pipeline", pipe, "--out", tmp_path / "o",
+                    capsys=capsys) == 0
+    out = open_dataset(tmp_path / "o")
+    copy = {s.key: s.data for s in out}["x/a__aug0.png"]
+    assert copy.shape == rgba.shape and not np.array_equal(copy[..., :3], rgba[..., :3])
+    np.testing.assert_array_equal(copy[..., 3], rgba[..., 3])
+
+
 def test_bad_inputs_are_listed_in_the_summary(tmp_path, capsys):
     src = class_folder(tmp_path / "src", {"a": 2})
     (src / "a" / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n")
