@@ -12,9 +12,10 @@ from augkit.core.transform import ColumnParams, Params, State, Transform
 from augkit.core.validate import check_choice
 from augkit.image._args import MASK_FILL_MAX, check_fill, uint16_fills
 from augkit.image.batch import VECTORISED
-from augkit.image.functional.carrier import from_carrier, to_carrier
+from augkit.image.functional.carrier import from_carrier, join_alpha, split_rgb, to_carrier
 from augkit.image.functional.finite import all_finite, finite_standin, put_back
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
+from augkit.image.functional.scratch import scratch
 from augkit.image.targets import BoxState, KeypointState, check_image
 
 _U8 = np.dtype(np.uint8)
@@ -73,11 +74,8 @@ class ImageTransform(Transform, register=False):
 
     def rgba_image(self, image: np.ndarray, params: Params) -> np.ndarray:
         """A pixel op on an RGBA image: the kernel sees the RGB planes, alpha is kept."""
-        rgb = self.guarded_image(np.ascontiguousarray(image[..., :3]), params)
-        out = np.empty(rgb.shape[:2] + (4,), rgb.dtype)
-        out[..., :3] = rgb
-        out[..., 3] = image[..., 3]
-        return out
+        rgb = self.guarded_image(split_rgb(image), params)
+        return join_alpha(rgb, image)
 
     def colour_channels(self, image: np.ndarray) -> int:
         """Channels the kernel sees (for ``sample``): RGBA counts as its 3 colour planes."""
@@ -105,9 +103,15 @@ class ImageTransform(Transform, register=False):
     def carrier_image(self, image: np.ndarray, params: Params) -> np.ndarray:
         """``apply_image`` of a uint16 image on its float32 carrier; ``fill`` arguments stay
         in uint16 units (``_args.fill_for`` scales them while the carrier runs)."""
+        if self.float_output:  # the kernel's result is returned: no scratch input
+            with uint16_fills():
+                return self.apply_image(to_carrier(image), params)
+        # the carrier is a per-thread scratch array (whatever the kernel returns, even the
+        # carrier itself, is converted into a new uint16 array)
+        carrier = to_carrier(image, scratch("uint16-carrier", image.shape, np.float32))
         with uint16_fills():
-            out = self.apply_image(to_carrier(image), params)
-        return out if self.float_output else from_carrier(out)
+            out = self.apply_image(carrier, params)
+        return from_carrier(out)
 
     def move_codes(self, codes: np.ndarray, params: Params) -> np.ndarray:
         """Where the non-finite map ``codes`` (uint8, the image's shape) lands: pixel ops
