@@ -42,7 +42,8 @@ def coco_set(root, bad=True):
                        "license": 3} for k in range(3)],
            "annotations": [
                {"id": 1, "image_id": 10, "category_id": 1, "bbox": [5, 10, 10, 10],
-                "iscrowd": 0, "area": 100, "segmentation": [[5, 10, 14, 10, 14, 19, 5, 19]]},
+                "iscrowd": 0, "area": 100, "segmentation": [[5, 10, 14, 10, 14, 19, 5, 19]],
+                "keypoints": [7, 12, 2, 0, 0, 0, 12, 15, 1], "num_keypoints": 2},
                {"id": 2, "image_id": 10, "category_id": 2, "bbox": [30, 2, 8, 6], "iscrowd": 0,
                 "area": 48},
                {"id": 3, "image_id": 11, "category_id": 1, "bbox": [5, 10, 10, 10],
@@ -85,6 +86,9 @@ def test_coco_flip_moves_boxes_and_masks_and_writes_a_new_json(tmp_path):
     assert anns[(1, 1)]["segmentation"] == [[5, 10, 14, 10, 14, 19, 5, 19]]  # original as is
     assert anns[(2, 1)]["bbox"] == [W - 15, 10, 10, 10] and anns[(2, 2)]["bbox"] == [
         W - 38, 2, 8, 6]
+    assert anns[(1, 1)]["keypoints"] == [7, 12, 2, 0, 0, 0, 12, 15, 1]
+    assert anns[(2, 1)]["keypoints"] == [W - 7, 12, 2, 0, 0, 0, W - 12, 15, 1]  # moved
+    assert anns[(2, 1)]["num_keypoints"] == 2 and "keypoints" not in anns[(2, 2)]
     flipped = anns[(2, 1)]["segmentation"]  # traced back from the flipped mask
     xs = flipped[0][0::2]
     assert min(xs) == W - 15 and max(xs) == W - 6 and anns[(2, 1)]["area"] == 100
@@ -96,6 +100,17 @@ def test_coco_flip_moves_boxes_and_masks_and_writes_a_new_json(tmp_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["boxes"] == {"kept": 6, "dropped": 0, "outputs": []}
     assert main(["replay", str(tmp_path / "out" / "manifest.jsonl"), "--row", "1"]) == 0
+
+
+def test_keypoints_leaving_the_image_become_unlabelled(tmp_path):
+    src = coco_set(tmp_path / "src", bad=False)
+    pipe = _pipe(tmp_path, [A.Translate(fraction=(0.2, 0.2), axis="x", p=1.0)])
+    assert _augment(src, "--pipeline", pipe, "--out", tmp_path / "o", "--no-originals") == 0
+    doc = json.loads((tmp_path / "o" / "annotations.json").read_text())
+    points = [a for a in doc["annotations"] if "keypoints" in a][0]["keypoints"]
+    shift = points[0] - 7  # the first point moved by the shift; all kept as given otherwise
+    assert abs(shift) == pytest.approx(0.2 * W, abs=1) and points[3:6] == [0, 0, 0]
+    assert points[6:] == [12 + shift, 15, 1] or points[6:] == [0, 0, 0]
 
 
 def test_dropped_boxes_are_reported(tmp_path, capsys):

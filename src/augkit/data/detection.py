@@ -49,6 +49,7 @@ class Obj:
     kind: str | None = None
     shape: Any = None
     source: dict[str, Any] | None = None  # COCO: the annotation (other fields written back)
+    keypoints: np.ndarray | None = None  # COCO: (K, 3) x, y, v (v: 0 unlabelled, 1, 2)
 
 
 class Detection(ImageFolder):
@@ -74,6 +75,9 @@ class Detection(ImageFolder):
         if any(o.kind for o in objs):
             out["masks"] = [self._mask(o, height, width) if o.kind else
                             np.zeros((height, width), np.uint8) for o in objs]
+        points = [o.keypoints for o in objs if o.keypoints is not None]
+        if points:  # x, y move; v rides along as an extra column
+            out["keypoints"] = np.concatenate(points)
         return out
 
     # -- what the runner records and writes ------------------------------------------------
@@ -102,10 +106,14 @@ class Detection(ImageFolder):
             else:
                 shapes.append(mask_to_rle(masks[k], compressed=kind == "rle-string"))
         gone = sorted(set(range(len(objs))) - set(kept))
-        return {"size": [height, width], "kept": kept,
-                "boxes": np.round(np.asarray(out["bboxes"], np.float64).reshape(-1, 4),
-                                  ROUND).tolist(),
-                "shapes": shapes, "dropped": [objs[k].ident for k in gone]}
+        result = {"size": [height, width], "kept": kept,
+                  "boxes": np.round(np.asarray(out["bboxes"], np.float64).reshape(-1, 4),
+                                    ROUND).tolist(),
+                  "shapes": shapes, "dropped": [objs[k].ident for k in gone]}
+        if "keypoints" in out:
+            result["keypoints"] = _moved_keypoints(objs, kept, out["keypoints"],
+                                                   out["keypoints_visible"])
+        return result
 
     def side_files(self, name: str, copy: int | None, targets: dict[str, Any],
                    i: int) -> dict[str, bytes]:
@@ -248,8 +256,10 @@ class CocoDetection(Detection):
                 ann.update(id=len(annotations) + 1, image_id=image_id, bbox=box)
                 if copy is not None:
                     shape = targets["shapes"][pos]
-                    ann.pop("keypoints", None)  # not moved: not kept on a copy
-                    ann.pop("num_keypoints", None)
+                    points = targets.get("keypoints", [None] * len(targets["kept"]))[pos]
+                    if points is not None:
+                        ann["keypoints"] = points
+                        ann["num_keypoints"] = sum(v > 0 for v in points[2::3])
                     if shape is not None:
                         ann["segmentation"] = shape
                         mask_area = _shape_area(shape, height, width)
@@ -260,6 +270,29 @@ class CocoDetection(Detection):
         doc = {**self.doc, "images": images, "annotations": annotations}
         name = self.json_path.name
         return {name: json.dumps(doc, indent=None, separators=(",", ":")).encode("utf-8")}
+
+
+def _moved_keypoints(objs: list[Obj], kept: list[int], moved: np.ndarray,
+                     visible: np.ndarray) -> list[list[float] | None]:
+    """Per kept object, its moved keypoints as COCO's flat [x, y, v, ...]: a point that was
+    unlabelled (v = 0) or left the image becomes 0, 0, 0."""
+    starts, start = [], 0
+    for obj in objs:
+        starts.append(start)
+        start += 0 if obj.keypoints is None else len(obj.keypoints)
+    result: list[list[float] | None] = []
+    for k in kept:
+        obj = objs[k]
+        if obj.keypoints is None:
+            result.append(None)
+            continue
+        flat: list[float] = []
+        for j in range(starts[k], starts[k] + len(obj.keypoints)):
+            x, y, v = moved[j]
+            flat += [round(float(x), 2), round(float(y), 2), int(v)] if (
+                v > 0 and visible[j]) else [0, 0, 0]
+        result.append(flat)
+    return result
 
 
 def _shape_area(shape: Any, height: int, width: int) -> int:
@@ -294,7 +327,13 @@ def _coco_object(ann: dict[str, Any], categories: set) -> Obj:
         kind = "rle-string" if isinstance(seg.get("counts"), str) else "rle"
     elif seg not in (None, []):
         raise AnnotationError(f"'segmentation' {short_repr(seg)} is neither polygons nor RLE")
-    return Obj(ann.get("id"), category, tuple(float(v) for v in box), kind, seg, ann)
+    points = ann.get("keypoints")
+    if points is not None:
+        if not isinstance(points, list) or len(points) % 3 or not all(_number(v)
+                                                                       for v in points):
+            raise AnnotationError("'keypoints' must be a flat list of x, y, v triples")
+        points = np.asarray(points, np.float64).reshape(-1, 3)
+    return Obj(ann.get("id"), category, tuple(float(v) for v in box), kind, seg, ann, points)
 
 
 # -- YOLO ------------------------------------------------------------------------------------
