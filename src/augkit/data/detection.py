@@ -84,8 +84,9 @@ class Detection(ImageFolder):
     def output_targets(self, i: int, out: dict[str, Any] | None,
                        image: np.ndarray) -> dict[str, Any]:
         """The objects of one output as a manifest-row dict: ``size`` [h, w], ``kept``
-        (source object positions), ``boxes`` (pixel xyxy), ``shapes`` (per kept object:
-        polygons / RLE of the moved mask, or None), ``dropped`` (ids of objects the pipeline
+        (source object positions), ``boxes`` (pixel xyxy), ``shapes`` and ``areas`` (per
+        kept object: polygons / RLE of the moved mask and its pixel count, or None),
+        ``keypoints`` (when objects have them), ``dropped`` (ids of objects the pipeline
         dropped). ``out`` None: the original, objects as given."""
         height, width = image.shape[:2]
         objs = self.objects[i]
@@ -95,9 +96,11 @@ class Detection(ImageFolder):
                     "boxes": np.round(boxes, ROUND).tolist(), "shapes": None, "dropped": []}
         kept = [int(k) for k in out["bbox_indices"]]
         masks = out.get("masks")
-        shapes = []
+        shapes, areas = [], []
         for k in kept:
             kind = objs[k].kind
+            areas.append(None if kind is None or masks is None else int(
+                np.count_nonzero(masks[k])))
             if kind is None or masks is None:
                 shapes.append(None)
             elif kind == "polygon":
@@ -109,7 +112,7 @@ class Detection(ImageFolder):
         result = {"size": [height, width], "kept": kept,
                   "boxes": np.round(np.asarray(out["bboxes"], np.float64).reshape(-1, 4),
                                     ROUND).tolist(),
-                  "shapes": shapes, "dropped": [objs[k].ident for k in gone]}
+                  "shapes": shapes, "areas": areas, "dropped": [objs[k].ident for k in gone]}
         if "keypoints" in out:
             result["keypoints"] = _moved_keypoints(objs, kept, out["keypoints"],
                                                    out["keypoints_visible"])
@@ -250,20 +253,20 @@ class CocoDetection(Detection):
                            "height": height, "width": width})
             for pos, k in enumerate(targets["kept"]):
                 obj = self.objects[i][k]
-                ann = dict(obj.source or {})
-                x0, y0, x1, y1 = targets["boxes"][pos]
-                box = [x0, y0, round(x1 - x0, ROUND), round(y1 - y0, ROUND)]
-                ann.update(id=len(annotations) + 1, image_id=image_id, bbox=box)
+                ann = dict(obj.source or {})  # an original's annotation: as given
+                ann.update(id=len(annotations) + 1, image_id=image_id)
                 if copy is not None:
+                    x0, y0, x1, y1 = targets["boxes"][pos]
+                    box = [x0, y0, round(x1 - x0, ROUND), round(y1 - y0, ROUND)]
+                    ann["bbox"] = box
                     shape = targets["shapes"][pos]
                     points = targets.get("keypoints", [None] * len(targets["kept"]))[pos]
                     if points is not None:
                         ann["keypoints"] = points
                         ann["num_keypoints"] = sum(v > 0 for v in points[2::3])
-                    if shape is not None:
+                    if shape is not None:  # the area of the moved mask, in pixels
                         ann["segmentation"] = shape
-                        mask_area = _shape_area(shape, height, width)
-                        ann["area"] = float(mask_area)
+                        ann["area"] = float(targets["areas"][pos])
                     else:
                         ann["area"] = round(box[2] * box[3], ROUND)
                 annotations.append(ann)
@@ -293,12 +296,6 @@ def _moved_keypoints(objs: list[Obj], kept: list[int], moved: np.ndarray,
                 v > 0 and visible[j]) else [0, 0, 0]
         result.append(flat)
     return result
-
-
-def _shape_area(shape: Any, height: int, width: int) -> int:
-    if isinstance(shape, dict):
-        return int(rle_to_mask(shape).sum())
-    return int(polygons_to_mask(shape, height, width).sum()) if shape else 0
 
 
 def _number(value: Any) -> bool:
