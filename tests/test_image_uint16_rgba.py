@@ -31,7 +31,8 @@ COLOUR_ONLY = {"ColorJitter", "HueSaturationValue", "RGBShift", "ChannelDropout"
 
 def _images(kind: str, n: int | None = None) -> np.ndarray:
     rng = np.random.default_rng(7)
-    shape = {"u16": (40, 48), "u16x3": (40, 48, 3), "rgba": (40, 48, 4)}[kind]
+    shape = {"u16": (40, 48), "u16x3": (40, 48, 3), "rgba": (40, 48, 4),
+             "u16x4": (40, 48, 4)}[kind]
     shape = shape if n is None else (n,) + shape
     if kind == "rgba":
         return rng.integers(0, 256, shape, dtype=np.uint8)
@@ -45,7 +46,7 @@ def _run(name: str, image: np.ndarray) -> np.ndarray:
     return t(image=image, seed=1)["image"]
 
 
-@pytest.mark.parametrize("kind", ["u16", "u16x3", "rgba"])
+@pytest.mark.parametrize("kind", ["u16", "u16x3", "rgba", "u16x4"])
 @pytest.mark.parametrize("name", IMAGE)
 def test_dtype_shape_and_alpha_are_kept(name, kind):
     image = _images(kind)
@@ -55,7 +56,7 @@ def test_dtype_shape_and_alpha_are_kept(name, kind):
         with pytest.raises(ValueError, match=name):  # the same refusal as for uint8
             _run(name, (image >> 8).astype(np.uint8))
         return
-    if kind == "rgba" and name == "Normalize":  # every channel: 4 values for RGBA
+    if kind in ("rgba", "u16x4") and name == "Normalize":  # every channel: 4 values
         out = A.Normalize(mean=0.5, std=0.25)(image=image)["image"]
         assert out.shape == image.shape and out.dtype == np.float32
         return
@@ -64,7 +65,8 @@ def test_dtype_shape_and_alpha_are_kept(name, kind):
     assert out.ndim == image.ndim and out.shape[2:] == image.shape[2:]
     if name in FLOAT_OUT:
         assert np.isfinite(out).all()
-    if kind == "rgba" and not issubclass(augkit.registered()[name], GeometricTransform) and (
+    if kind in ("rgba", "u16x4") and not issubclass(augkit.registered()[name],
+                                                    GeometricTransform) and (
             not CASES[name].batch_only):
         np.testing.assert_array_equal(out[..., 3], image[..., 3], f"{name} changed alpha")
 
