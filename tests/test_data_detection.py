@@ -13,8 +13,9 @@ import augkit
 from augkit import image as A
 from augkit.cli.main import main
 from augkit.data import open_dataset
-from augkit.data.detection import CocoDetection, YoloDetection
+from augkit.data.coco import CocoDetection
 from augkit.data.masks import mask_to_rle, rle_to_mask
+from augkit.data.yolo import YoloDetection
 from tests.data_helpers import photo, write_rgb
 
 H, W = 40, 48

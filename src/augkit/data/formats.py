@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 
 from augkit.core.limits import short_repr
-from augkit.data.detection import CocoDetection, Detection, YoloDetection
+from augkit.data.coco import CocoDetection
+from augkit.data.detection import Detection
 from augkit.data.imagefile import IMAGE_SUFFIXES, decode_image, encode_image
 from augkit.data.images import ImageCSV, ImageFolder, NpzImages, labels_csv
 from augkit.data.npzfile import npz_bytes
@@ -26,6 +27,7 @@ from augkit.data.paths import inside
 from augkit.data.sample import Dataset
 from augkit.data.series import NumpySeries, UCRSeries, numpy_bytes, ucr_bytes
 from augkit.data.text import LabelFirstLines, TextTable, looks_label_first, table_bytes
+from augkit.data.yolo import YoloDetection
 
 KNOWN = ("image folder with one subfolder per class", "image folder with labels.csv",
          "COCO .json (or a folder with annotations.json)",
