@@ -39,6 +39,7 @@ def add_commands(commands) -> None:
     aug.add_argument("--split", help="which split of a MedMNIST-style .npz (default train)")
     aug.add_argument("--text-column", help="text column of a CSV/TSV/JSONL table")
     aug.add_argument("--label-column", help="label column of a table or labels CSV")
+    aug.add_argument("--series-column", help="list column of a Parquet series table")
     aug.add_argument("--image-root", help="folder of a COCO JSON's images (default: the "
                                           "JSON's folder)")
     aug.add_argument("--max-pixels", type=positive_argument,
@@ -66,7 +67,7 @@ def _augment(args: argparse.Namespace) -> int:
     options = {}
     for flag, name in (("split", "split"), ("text_column", "text_column"),
                        ("label_column", "label_column"), ("max_pixels", "max_pixels"),
-                       ("image_root", "image_root")):
+                       ("image_root", "image_root"), ("series_column", "series_column")):
         if getattr(args, flag) is not None:
             options[name] = getattr(args, flag)
     job = Job(src=src, dst=Path(args.out), pipeline=augkit.load(args.pipeline),
