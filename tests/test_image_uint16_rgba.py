@@ -115,3 +115,12 @@ def test_rgba_channel_ops_keep_alpha_last():
     grey = A.Grayscale(p=1.0)(image=image)["image"]
     assert grey.shape == (4, 4, 4) and len(set(grey[0, 0, :3].tolist())) == 1
     assert grey[0, 0, 3] == 200
+
+
+def test_rgba_tensor_batches_keep_alpha():
+    torch = pytest.importorskip("torch")
+    x = torch.randint(0, 256, (3, 4, 8, 8), dtype=torch.uint8)
+    for name in ("Brightness", "Invert", "ColorJitter"):
+        out = augkit.registered()[name](p=1.0).batch(x, seed=0)["images"]
+        assert out.shape == x.shape and torch.equal(out[:, 3], x[:, 3]), name
+        assert not torch.equal(out[:, :3], x[:, :3]), name

@@ -126,7 +126,8 @@ class ImageTransform(Transform, register=False):
         if "_proxy" in batch:  # torch tensors: stay on the device when a kernel exists
             from augkit.image import torch_ops
 
-            if type(self) not in torch_ops.KERNELS:
+            # (RGBA under a pixel op: the numpy path, which keeps alpha)
+            if type(self) not in torch_ops.KERNELS or self.per_sample_only(batch["_proxy"]):
                 out = super().run_batch(torch_ops.to_numpy_batch(batch), rng, steps)
                 return torch_ops.to_torch_batch(out, batch["image"].device)
         return super().run_batch(batch, rng, steps)
