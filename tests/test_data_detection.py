@@ -237,3 +237,30 @@ def test_coco_errors_name_the_problem(tmp_path):
     out = tmp_path / "src" / "o"
     pipe = _pipe(tmp_path, [A.HorizontalFlip(p=1.0)])
     assert _augment(src / "annotations.json", "--pipeline", pipe, "--out", out) == 2
+
+
+# masks packed with np.packbits (row-major) and their compressed RLE as pycocotools writes it
+PYCOCOTOOLS_RLE = [([207, 104, 155, 43, 41, 0], 6, 7, "022OO010O0031M00O034NLO0000"),
+                   ([4, 64, 96, 64, 176], 9, 4, "81110O0050M050"),
+                   ([185, 255, 255, 255, 126, 201, 254], 5, 11, "051N01060J0N0<0E1N")]
+
+
+@pytest.mark.parametrize("packed, h, w, counts", PYCOCOTOOLS_RLE)
+def test_compressed_rle_matches_pycocotools(packed, h, w, counts):
+    mask = np.unpackbits(np.array(packed, np.uint8))[:h * w].reshape(h, w)
+    assert mask_to_rle(mask, compressed=True) == {"size": [h, w], "counts": counts}
+    np.testing.assert_array_equal(rle_to_mask({"size": [h, w], "counts": counts}), mask)
+
+
+def test_rle_round_trips_and_bad_rle_is_named():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        h, w = rng.integers(1, 30, 2)
+        mask = (rng.random((h, w)) < rng.random()).astype(np.uint8)
+        for compressed in (False, True):
+            np.testing.assert_array_equal(rle_to_mask(mask_to_rle(mask, compressed)), mask)
+    from augkit.data.masks import AnnotationError
+    with pytest.raises(AnnotationError, match="RLE runs cover 5 pixels; the size says 2 x 2"):
+        rle_to_mask({"size": [2, 2], "counts": [1, 4]})
+    with pytest.raises(AnnotationError, match="cut short"):
+        rle_to_mask({"size": [2, 2], "counts": "o"})
