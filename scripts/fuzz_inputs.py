@@ -113,6 +113,11 @@ def image_trials(rng: np.random.Generator) -> Iterator[Trial]:
     yield from variant("float32 negative values", neg, all_finite(neg))
     big = unit * 4
     yield from variant("float32 values above 1", big, all_finite(big))
+    deep = base.astype(np.uint16) * 257
+    yield from variant("uint16 40x48x3", deep, same_dtype(deep))
+    yield from variant("big-endian uint16", deep.astype(">u2"), same_dtype(deep))
+    rgba = np.dstack([base, base[..., :1]])
+    yield from variant("uint8 RGBA", rgba, same_dtype(rgba))
     yield from variant("grey 40x48", base[..., 0].copy(), same_dtype(base[..., 0]))
     yield from variant("1x1x3", base[:1, :1].copy(), same_dtype(base[:1, :1]))
     yield from variant("2 channels", base[..., :2].copy(), same_dtype(base[..., :2]))

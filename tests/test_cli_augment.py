@@ -165,10 +165,31 @@ def test_sixteen_bit_images_stay_sixteen_bit(tmp_path, capsys):
     out = open_dataset(tmp_path / "png")
     assert out.keys == ["x/a.png"] and out[0].data.dtype == np.uint16
     np.testing.assert_array_equal(out[0].data, image)
-    # uint16 pixels are refused by the image transforms for now: listed, not dropped
-    assert _augment(tmp_path / "src", "--pipeline", pipe, "--out", tmp_path / "aug") == 0
-    assert "skipped x/a.tif: augment failed (image targets: 'image' got" in (
-        capsys.readouterr().err)
+    # the image transforms take uint16: the copies are 16-bit TIFFs like their source
+    assert _augment(tmp_path / "src", "--pipeline", pipe, "--out", tmp_path / "aug",
+                    capsys=capsys) == 0
+    aug = open_dataset(tmp_path / "aug")
+    assert aug.keys == ["x/a.tif", "x/a__aug0.tif"] and not aug.skipped
+    assert all(s.data.dtype == np.uint16 and s.data.shape == image.shape for s in aug)
+
+
+def test_rgba_pngs_keep_their_alpha_under_colour_ops(tmp_path, capsys):
+    import cv2
+
+    from tests.data_helpers import photo
+    rng = np.random.default_rng(0)
+    rgba = np.dstack([photo(rng), rng.integers(0, 256, (30, 40, 1), dtype=np.uint8)])
+    (tmp_path / "src" / "x").mkdir(parents=True)
+    cv2.imwrite(str(tmp_path / "src" / "x" / "a.png"), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
+    pipe = tmp_path / "colour.yaml"
+    augkit.save(augkit.Compose([augkit.image.ColorJitter(p=1.0), augkit.image.RGBShift(p=1.0)]),
+                pipe)
+    assert _augment(tmp_path / "src", "--pipeline", pipe, "--out", tmp_path / "o",
+                    capsys=capsys) == 0
+    out = open_dataset(tmp_path / "o")
+    copy = {s.key: s.data for s in out}["x/a__aug0.png"]
+    assert copy.shape == rgba.shape and not np.array_equal(copy[..., :3], rgba[..., :3])
+    np.testing.assert_array_equal(copy[..., 3], rgba[..., 3])
 
 
 def test_bad_inputs_are_listed_in_the_summary(tmp_path, capsys):

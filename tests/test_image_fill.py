@@ -1,8 +1,9 @@
 """``fill`` / ``mask_fill``: finite numbers, given in the units of the array they fill.
 
 Checked for every registered image transform that takes them: at construction (finite, in
-[0, 255] for ``fill``), and at call time against the dtype (float32 images take [0, 1],
-uint8 images integers in [0, 255], integer masks integers within their range).
+[0, 65535] for ``fill``), and at call time against the dtype (float32 images take [0, 1],
+uint8 images integers in [0, 255], uint16 images integers in [0, 65535], integer masks
+integers within their range).
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ def test_the_fill_transforms_are_found():
 
 
 @pytest.mark.parametrize("name", FILLED)
-@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1e308, -1, 256])
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1e308, -1, 65536])
 def test_fill_must_be_finite_and_in_range_at_construction(name, value):
-    with pytest.raises(ValueError, match=rf"{name}: argument 'fill' got .*\[0, 255\].*float32"):
+    with pytest.raises(ValueError, match=rf"{name}: argument 'fill' got .*\[0, 65535\].*uint16"):
         _build(name, fill=value)
 
 
@@ -61,6 +62,25 @@ def test_fill_is_in_the_image_units(name):
                                          r"takes an integer fill in \[0, 255\]"):
         _build(name, fill=7.5)(image=pixels, seed=0)
     assert _build(name, fill=255)(image=pixels, seed=0)["image"].dtype == np.uint8
+    with pytest.raises(ValueError, match=rf"{name}: argument 'fill' got 300.0; a uint8 image "
+                                         r"takes an integer fill in \[0, 255\]"):
+        _build(name, fill=300)(image=pixels, seed=0)
+    deep = rng.integers(0, 65536, (40, 48, 3), dtype=np.uint16)
+    with pytest.raises(ValueError, match=rf"{name}: argument 'fill' got 7.5; a uint16 image "
+                                         r"takes an integer fill in \[0, 65535\]"):
+        _build(name, fill=7.5)(image=deep, seed=0)
+    assert _build(name, fill=40000)(image=deep, seed=0)["image"].dtype == np.uint16
+
+
+@pytest.mark.parametrize("name", FILLED)
+def test_a_uint16_fill_lands_as_given(name):
+    """Native ops (warps, Pad) write the value; carrier ops (Cutout, dropout) scale it to
+    [0, 1] and back: both write exactly ``fill`` (warps blend it at the border)."""
+    image = np.full((40, 48, 3), 1000, np.uint16)
+    out = _build(name, fill=40000)(image=image, seed=0)["image"]
+    assert out.dtype == np.uint16 and 1000 <= out.min() and out.max() <= 40000
+    if name in {"Pad", "Cutout", "RandomErasing", "GridDropout", "ChannelDropout"}:
+        assert set(np.unique(out).tolist()) == {1000, 40000}
 
 
 def test_pad_fill_writes_the_given_value_in_each_dtype():

@@ -75,7 +75,7 @@ def test_any_memory_layout_gives_the_contiguous_result(name):
 
 
 @pytest.mark.parametrize("bad, error, text", [
-    (np.zeros((4, 4), np.int16), TypeError, "uint8 or float32"),
+    (np.zeros((4, 4), np.int16), TypeError, "uint8, uint16 or float32"),
     (np.zeros((4, 4), np.float64), TypeError, "astype"),
     (np.zeros((4,), np.uint8), ValueError, "HxW or HxWxC"),
     (np.zeros((0, 4), np.uint8), ValueError, "HxW or HxWxC"),

@@ -28,7 +28,7 @@ def add_commands(commands) -> None:
     aug.add_argument("--address", help="Ray cluster for --engine ray (e.g. auto, HOST:6379); "
                                        "default: a local Ray with --workers CPUs")
     aug.add_argument("--resume", action="store_true", help="finish an interrupted run")
-    aug.add_argument("--format", default="same", choices=("same", "png", "npz"),
+    aug.add_argument("--format", default="same", choices=("same", "png", "npz", "parquet"),
                      help="output encoding (default: the source's)")
     aug.add_argument("--force", action="store_true",
                      help="write into a non-empty folder that augkit did not create")
@@ -39,6 +39,9 @@ def add_commands(commands) -> None:
     aug.add_argument("--split", help="which split of a MedMNIST-style .npz (default train)")
     aug.add_argument("--text-column", help="text column of a CSV/TSV/JSONL table")
     aug.add_argument("--label-column", help="label column of a table or labels CSV")
+    aug.add_argument("--series-column", help="list column of a Parquet series table")
+    aug.add_argument("--image-root", help="folder of a COCO JSON's images (default: the "
+                                          "JSON's folder)")
     aug.add_argument("--max-pixels", type=positive_argument,
                      help="refuse images with more pixels (default 178956970)")
     aug.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -63,7 +66,8 @@ def _augment(args: argparse.Namespace) -> int:
         raise CliError(f"--pipeline {args.pipeline!r} is not a file")
     options = {}
     for flag, name in (("split", "split"), ("text_column", "text_column"),
-                       ("label_column", "label_column"), ("max_pixels", "max_pixels")):
+                       ("label_column", "label_column"), ("max_pixels", "max_pixels"),
+                       ("image_root", "image_root"), ("series_column", "series_column")):
         if getattr(args, flag) is not None:
             options[name] = getattr(args, flag)
     job = Job(src=src, dst=Path(args.out), pipeline=augkit.load(args.pipeline),
@@ -97,6 +101,14 @@ def _augment(args: argparse.Namespace) -> int:
         print(f"  {summary['unchanged']} of {summary['written']} augmented copies "
               f"({share:.0%}) equal their source: duplicates, no new variety"
               + (" (raise p or the strength, or lower --copies)" if share >= 0.2 else ""),
+              file=sys.stderr)
+    boxes = summary.get("boxes")
+    if boxes and boxes["dropped"]:
+        shown = ", ".join(f"{b['output']} ({len(b['dropped'])})" for b in boxes["outputs"][:5])
+        more = len(boxes["outputs"]) - 5
+        print(f"  boxes: kept {boxes['kept']}, dropped {boxes['dropped']} (min_visibility / "
+              f"min_area of the pipeline, or moved out) in {shown}"
+              + (f" and {more} more outputs" if more > 0 else "") + "; all in summary.json",
               file=sys.stderr)
     for skip in summary["skipped"][:20]:
         print(f"  skipped {skip['key']}: {skip['reason']} ({skip['detail']})", file=sys.stderr)

@@ -11,18 +11,30 @@ import cv2
 import numpy as np
 
 from augkit.core.limits import short_repr
+from augkit.data.coco import CocoDetection
+from augkit.data.detection import Detection
 from augkit.data.imagefile import IMAGE_SUFFIXES, decode_image, encode_image
 from augkit.data.images import ImageCSV, ImageFolder, NpzImages, labels_csv
 from augkit.data.npzfile import npz_bytes
+from augkit.data.parquet import (
+    SeriesParquet,
+    TextParquet,
+    looks_like_series,
+    series_parquet_bytes,
+    text_parquet_bytes,
+)
 from augkit.data.paths import inside
 from augkit.data.sample import Dataset
 from augkit.data.series import NumpySeries, UCRSeries, numpy_bytes, ucr_bytes
 from augkit.data.text import LabelFirstLines, TextTable, looks_label_first, table_bytes
+from augkit.data.yolo import YoloDetection
 
 KNOWN = ("image folder with one subfolder per class", "image folder with labels.csv",
+         "COCO .json (or a folder with annotations.json)",
+         "YOLO folder (images/ and labels/)",
          "MedMNIST-style .npz (<split>_images)", "text .csv/.tsv/.jsonl table",
          "label-first text lines ('<label> <text>')", "UCR .tsv/.csv series",
-         "series .npy/.npz")
+         "series .npy/.npz", "text or series .parquet (pyarrow)")
 MODALITIES = ("image", "text", "timeseries")
 
 
@@ -57,6 +69,10 @@ def open_dataset(path: str | Path, modality: str | None = None, **options: Any) 
 
 def _detect(path: Path, modality: str | None, options: dict[str, Any]) -> type | None:
     if path.is_dir():
+        if (path / options.get("annotations", "annotations.json")).is_file():
+            return CocoDetection
+        if (path / "images").is_dir() and (path / "labels").is_dir():
+            return YoloDetection
         if (path / options.get("labels", "labels.csv")).is_file():
             return ImageCSV
         folders = [p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")]
@@ -72,6 +88,13 @@ def _detect(path: Path, modality: str | None, options: dict[str, Any]) -> type |
         return NumpySeries
     if suffix == ".jsonl":
         return TextTable
+    if suffix == ".json":
+        return CocoDetection
+    if suffix == ".parquet":
+        if modality in ("text", "timeseries"):
+            return TextParquet if modality == "text" else SeriesParquet
+        return SeriesParquet if looks_like_series(
+            path, options.get("text_column") or "text") else TextParquet
     if suffix in (".csv", ".tsv"):
         if modality == "text":
             return TextTable
@@ -146,8 +169,11 @@ class Layout:
     (``finalize``); the others write one file per output (``name``, ``encode``)."""
 
     def __init__(self, dataset: Dataset, fmt: str = "same", jpeg_quality: int = 95):
-        allowed = {"image": ("same", "png", "npz"), "text": ("same",),
-                   "timeseries": ("same", "npz")}[dataset.modality]
+        allowed = {"image": ("same", "png", "npz"), "text": ("same", "parquet"),
+                   "timeseries": ("same", "npz", "parquet")}[dataset.modality]
+        self.detection = isinstance(dataset, Detection)  # boxes travel: one file per image
+        if self.detection:
+            allowed = ("same", "png")
         if fmt not in allowed:
             raise ValueError(f"--format {short_repr(fmt)} does not apply to {dataset.format} "
                              f"data; allowed: {', '.join(allowed)}")
@@ -164,6 +190,8 @@ class Layout:
         if self.aggregate:
             if self.fmt == "npz":
                 return "images.npz" if ds.modality == "image" else "series.npz"
+            if self.fmt == "parquet":
+                return ds.path.stem + ".parquet"
             return ds.path.name
         if isinstance(ds, NpzImages):
             key = f"{ds.labels[i]}/{ds.keys[i].replace('/', '_')}"
@@ -175,7 +203,12 @@ class Layout:
         """An output's bytes: the file (per-file layouts) or its part (aggregates)."""
         if self.aggregate:
             return data.encode("utf-8") if isinstance(data, str) else _array_part(data)
-        return encode_image(data, PurePosixPath(self.name(i, copy)).suffix, self.jpeg_quality)
+        suffix = PurePosixPath(self.name(i, copy)).suffix
+        if suffix.lower() == ".dcm":  # the source's header, new pixels and identity
+            from augkit.data.dicom import encode_like
+
+            return encode_like(self.dataset.source_bytes(i), data, copy)
+        return encode_image(data, suffix, self.jpeg_quality)
 
     def decode_part(self, part: bytes) -> Any:
         return part.decode("utf-8") if self.dataset.modality == "text" else _from_part(part)
@@ -188,8 +221,11 @@ class Layout:
     def finalize(self, entries: list[tuple[int, int | None, Any, str | None]],
                  ) -> dict[str, bytes]:
         """The files that gather the outputs: ``entries`` are (item, copy, data, label) in
-        the run's order (data None for per-file layouts)."""
+        the run's order (data None for per-file layouts; for detection sets, the output's
+        objects as its manifest row holds them)."""
         ds = self.dataset
+        if self.detection:
+            return ds.finalize_files([self.name(i, copy) for i, copy, _, _ in entries], entries)
         if isinstance(ds, ImageCSV) and not self.aggregate:
             rows = [{ds.options["file_column"]: self.name(i, copy),
                      ds.options["label_column"]: label, **ds.extras[i]}
@@ -199,8 +235,15 @@ class Layout:
             return {}
         name = self.name(0, 0)
         if ds.modality == "text":
-            return {name: table_bytes(ds, [(d, lab, ds.extras[i]) for i, _, d, lab in entries])}
+            rows = [(d, lab, ds.extras[i]) for i, _, d, lab in entries]
+            if self.fmt == "parquet" or isinstance(ds, TextParquet):
+                return {name: text_parquet_bytes(ds, rows)}
+            return {name: table_bytes(ds, rows)}
         rows = [(d, lab) for _, _, d, lab in entries]
+        if self.fmt == "parquet" or isinstance(ds, SeriesParquet):
+            extras = [ds.extras[i] for i, _, _, _ in entries] if isinstance(
+                ds, SeriesParquet) else None
+            return {name: series_parquet_bytes(ds, rows, extras)}
         if ds.modality == "timeseries":
             if isinstance(ds, UCRSeries) and self.fmt == "same":
                 return {name: ucr_bytes(ds.delimiter, rows)}

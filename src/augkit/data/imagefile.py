@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 DEFAULT_MAX_PIXELS = 178_956_970  # Pillow's MAX_IMAGE_PIXELS: about 0.25 GiB of RGB
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".dcm")
 
 
 class BadFile(ValueError):
@@ -122,7 +122,12 @@ def decode_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarra
     """Decode file bytes as read (8 or 16 bit, channels kept; colour as RGB / RGBA).
 
     Raises ``BadFile`` for an undecodable, truncated or too-large image (the pixel count is
-    read from the header and checked against ``max_pixels`` before decoding)."""
+    read from the header and checked against ``max_pixels`` before decoding). DICOM files
+    go through :mod:`augkit.data.dicom` (pydicom, the ``dicom`` extra)."""
+    if data[128:132] == b"DICM":
+        from augkit.data.dicom import decode_dicom
+
+        return decode_dicom(data, max_pixels)
     width, height = header_size(data)
     if width * height > max_pixels:
         raise BadFile("too large", f"{width} x {height} = {width * height} pixels, above the "
@@ -143,6 +148,9 @@ def encode_image(image: np.ndarray, suffix: str, jpeg_quality: int = 95) -> byte
     """Encode an RGB/RGBA/grey image as ``suffix`` (``.png``, ``.jpg``...), keeping its bit
     depth; a dtype the format cannot hold gets a ``ValueError`` that says which to use."""
     suffix = suffix.lower()
+    if suffix == ".dcm":
+        raise ValueError("a DICOM output is derived from its source file "
+                         "(augkit.data.dicom.encode_like); use .png for a new file")
     if image.dtype not in (np.uint8, np.uint16):
         raise ValueError(f"cannot write a {image.dtype} image as {suffix}: the pipeline must "
                          "return uint8 or uint16 images for image files (use --format npz "

@@ -165,24 +165,35 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
     except BadFile as bad:
         return "skip", ds.keys[i], bad.reason, bad.detail
     rows, written = [], []
+    keyword = _context["keyword"]
+    inputs = {keyword: sample.data}
+    if sample.targets is not None:  # detection: boxes (pixel xyxy) and masks move too
+        inputs.update(sample.targets, bbox_format="pascal_voc")
     try:
         for seq, copy, rel, seed in outputs:
-            record = None
+            record = out = None
             if copy is None:
                 data = (ds.source_bytes(i) if layout.copy_originals_as_bytes
                         else layout.encode_for(i, None, sample.data))
+                image = sample.data
             else:
-                out = _context["pipeline"](**{_context["keyword"]: sample.data}, seed=seed,
-                                           return_record=True)
-                data = layout.encode_for(i, copy, out[_context["keyword"]])
+                out = _context["pipeline"](**inputs, seed=seed, return_record=True)
+                image = out[keyword]
+                data = layout.encode_for(i, copy, image)
                 record = out["record"].to_dict()
-                unchanged = _same(out[_context["keyword"]], sample.data)
-            target = _target(dst, layout, seq, rel, _context["checked"])
-            atomic_write(target, data)
-            written.append(target)
+                unchanged = _same(image, sample.data)
             row = {"output": rel, "source": sample.key, "copy": copy, "seed": seed,
                    "label": sample.label, "record": record, "pipeline": _context["digest"],
                    "seq": seq}
+            if layout.detection:  # side files (YOLO labels) first: the image marks it done
+                row["targets"] = ds.output_targets(i, out, image)
+                for side, side_data in ds.side_files(rel, copy, row["targets"], i).items():
+                    path = output_path(dst, side, _context["checked"])
+                    atomic_write(path, side_data)
+                    written.append(path)
+            target = _target(dst, layout, seq, rel, _context["checked"])
+            atomic_write(target, data)
+            written.append(target)
             if copy is not None:
                 row["unchanged"] = unchanged
             rows.append(row)
@@ -210,6 +221,10 @@ def _check_folders(job: Job, dataset: Dataset) -> None:
     if dst == root or (src.is_dir() and dst.is_relative_to(root)):
         raise RunError(f"--out {str(job.dst)!r} is inside the source {str(job.src)!r}; "
                        "choose a folder outside it (SRC is never modified)")
+    image_root = getattr(dataset, "image_root", None)  # COCO images may live elsewhere
+    if image_root is not None and dst.is_relative_to(Path(image_root).resolve()):
+        raise RunError(f"--out {str(job.dst)!r} is inside the source images "
+                       f"{str(image_root)!r}; choose a folder outside it")
     if src.is_relative_to(dst):
         raise RunError(f"the source {str(job.src)!r} is inside --out {str(job.dst)!r}; "
                        "choose a folder outside it (SRC is never modified)")
@@ -413,17 +428,25 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
             state) -> dict[str, Any]:
     """Write the gathering files, the summary and the manifest; drop journal and parts."""
     manifest, entries, index = [], [], 0
+    boxes: dict[str, Any] = {"kept": 0, "dropped": 0, "outputs": []}
     per_class: Counter = Counter()
     originals = unchanged = 0
     for i, outs in plan:
         if i in decode_skips:
             continue
-        for seq, copy, _rel, _seed in outs:
+        for seq, copy, rel, _seed in outs:
             if seq not in rows:
                 raise RuntimeError(f"output {seq} of {dataset.keys[i]!r} is missing after the "
                                    "run; rerun with --resume")
             data, line = None, rows[seq]
             label = dataset.labels[i]
+            if layout.detection:
+                data = json.loads(line)["targets"]
+                boxes["dropped"] += len(data["dropped"])
+                boxes["kept"] += len(data["kept"])
+                if data["dropped"]:
+                    boxes["outputs"].append({"output": rel, "source": dataset.keys[i],
+                                             "dropped": data["dropped"]})
             if layout.aggregate:
                 data = layout.decode_part((dst / PARTS / f"{seq}.part").read_bytes())
                 row = json.loads(line)
@@ -448,6 +471,8 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
         "unchanged": unchanged,
         "per_class": dict(sorted(per_class.items())), "notes": dataset.notes,
     }
+    if layout.detection:  # boxes the pipeline dropped (min_visibility, crops), by output
+        summary["boxes"] = boxes
     atomic_write(dst / "summary.json", json.dumps(summary, indent=1).encode())
     atomic_write(dst / "manifest.jsonl", b"".join(manifest))
     remove_temporaries(dst)
@@ -504,8 +529,11 @@ def _stored(dst: Path, layout: Layout, entry: dict[str, Any]) -> Any:
         options = {"split": ds.options["split"]} if layout.fmt == "same" else {}
         return open_dataset(path, "image", **options).load(entry["index"]).data
     if ds.modality == "text":
-        options = dict(ds.options)
+        options = {k: v for k, v in ds.options.items() if k in ("text_column", "label_column")}
         return open_dataset(path, "text", **options).load(entry["index"]).data
+    if path.suffix == ".parquet":  # the source's column names, or series / label
+        options = ds.options if layout.fmt == "same" else {}
+        return open_dataset(path, "timeseries", **options).load(entry["index"]).data
     if layout.fmt == "same" and not path.suffix == ".npz":
         return open_dataset(path, "timeseries").load(entry["index"]).data
     options = ds.options if layout.fmt == "same" else {"data_key": "X", "label_key": "y"}

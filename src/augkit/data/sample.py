@@ -15,18 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from augkit.data.imagefile import BadFile
+from augkit.data.masks import AnnotationError
 
 
 @dataclass
 class Sample:
     """One item: ``key`` (relative path or row index, stable across runs: it names outputs
     and manifest rows), ``data`` (image ndarray, text str, or (T, C) series ndarray),
-    ``label`` (a class name or None) and ``extras`` (other columns, metadata)."""
+    ``label`` (a class name or None), ``extras`` (other columns, metadata) and, for
+    detection sets, ``targets`` (see :mod:`augkit.data.detection`)."""
 
     key: str
     data: Any
     label: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # detection sets: keyword targets for the pipeline (bboxes, labels, masks), else None
+    targets: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Dataset:
     modality = "any"
     format = "?"
     per_file = False  # True when each item is its own file (the original can be copied)
+    targets = None  # detection sets: a method (i, decoded image) -> keyword targets
 
     def __init__(self, path: Path, **options: Any):
         self.path = Path(path)
@@ -85,13 +90,16 @@ class Dataset:
         ``reason``) when it cannot be used."""
         try:
             data = self._decode(i)
+            targets = None if self.targets is None else self.targets(i, data)
         except BadFile:
             raise
+        except AnnotationError as err:
+            raise BadFile("bad annotation", " ".join(str(err).split())[:200]) from None
         except OSError as err:
             raise BadFile("unreadable", err.strerror or str(err)) from None
         except (ValueError, UnicodeDecodeError) as err:
             raise BadFile("undecodable", " ".join(str(err).split())[:200]) from None
-        return Sample(self.keys[i], data, self.labels[i], dict(self.extras[i]))
+        return Sample(self.keys[i], data, self.labels[i], dict(self.extras[i]), targets)
 
     def __getitem__(self, i: int) -> Sample:
         return self.load(i)

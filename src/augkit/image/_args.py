@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from numbers import Real
 
 import numpy as np
@@ -48,11 +50,31 @@ def check_image_bytes(owner, height: int, width: int, like, count: int = 1) -> N
 
 
 # -- fill values: given in the units of the array they are written into ------------------------
-FILL_UNITS = "uint8 images take [0, 255], float32 images [0, 1]"
+FILL_UNITS = "uint8 images take [0, 255], uint16 images [0, 65535], float32 images [0, 1]"
+FILL_MAX = 65535  # the largest fill of any image dtype (uint16); checked per dtype at call
 MASK_FILL_MAX = 2**53  # mask values are exact within +-2**53 (see targets.mask_carrier)
+U16_MAX = 65535
 
 
-def check_fill(owner, name: str, value, hi: float = 255) -> float:
+class _CarrierState(threading.local):
+    uint16 = False  # True while a uint16 image runs on its float32 carrier (this thread)
+
+
+_carrier = _CarrierState()
+
+
+@contextmanager
+def uint16_fills():
+    """While a uint16 image runs on its float32 carrier: ``fill`` is read in uint16 units
+    (an integer in [0, 65535]) and handed to the kernel as fill / 65535."""
+    _carrier.uint16 = True
+    try:
+        yield
+    finally:
+        _carrier.uint16 = False
+
+
+def check_fill(owner, name: str, value, hi: float = FILL_MAX) -> float:
     """A finite fill value in [0, hi] (construction time: the image dtype is not known yet)."""
     if isinstance(value, bool) or not isinstance(value, Real):
         fail(owner, name, value, f"expected a number ({FILL_UNITS})", TypeError)
@@ -65,12 +87,18 @@ def check_fill(owner, name: str, value, hi: float = 255) -> float:
 def fill_for(owner, name: str, fill: float, array: np.ndarray) -> float:
     """``fill`` checked against the units of ``array`` (per call, since only the data tells
     the dtype; a few scalar tests): at most 1 for a float32 image, an integer within the
-    dtype's range for integer and bool arrays; float masks take any checked value."""
+    dtype's range for integer and bool arrays; float masks take any checked value. On a
+    uint16 image's float32 carrier, an image fill is a uint16 value, scaled to [0, 1]."""
     char = array.dtype.char
     if char in "fd":
+        if name == "fill" and _carrier.uint16:
+            if fill != int(fill) or fill > U16_MAX:
+                fail(owner, name, fill, f"a uint16 image takes an integer fill in [0, "
+                     f"{U16_MAX}], in its own units ({FILL_UNITS})")
+            return fill / U16_MAX
         if fill > 1.0 and name == "fill":
             fail(owner, name, fill, "a float32 image takes a fill in [0, 1], in its own units "
-                 f"({FILL_UNITS}); scale it, e.g. fill / 255")
+                 f"({FILL_UNITS}); scale it, e.g. fill / 255 from uint8 units")
         return fill
     if fill == 0:
         return fill

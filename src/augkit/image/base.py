@@ -10,11 +10,15 @@ from augkit.core.record import Step
 from augkit.core.targets import get_adapter
 from augkit.core.transform import ColumnParams, Params, State, Transform
 from augkit.core.validate import check_choice
-from augkit.image._args import MASK_FILL_MAX, check_fill
+from augkit.image._args import MASK_FILL_MAX, check_fill, uint16_fills
 from augkit.image.batch import VECTORISED
+from augkit.image.functional.carrier import from_carrier, join_alpha, split_rgb, to_carrier
 from augkit.image.functional.finite import all_finite, finite_standin, put_back
 from augkit.image.functional.geometric import BORDER_MODES, INTERPOLATIONS
+from augkit.image.functional.scratch import scratch
 from augkit.image.targets import BoxState, KeypointState, check_image
+
+_U8 = np.dtype(np.uint8)
 
 
 class ImageTransform(Transform, register=False):
@@ -29,6 +33,13 @@ class ImageTransform(Transform, register=False):
     # guarded ops whose output is usually smaller than the input (resizes) test the output:
     # a non-finite value that reached no output pixel has nothing to put back
     guard_output = False
+    # uint16 images: ops that only move or copy pixels run on them as they are; the rest
+    # run on a float32 carrier in [0, 1] (value / 65535) and come back rounded to uint16
+    native_uint16 = False
+    # a 4-channel image is RGBA: pixel ops act on R, G, B and keep alpha as it is
+    keep_alpha = True
+    # the output is float32 whatever the input (Normalize): a carrier is not cast back
+    float_output = False
 
     def __call__(self, *, seed: int | None = None, rng: np.random.Generator | None = None,
                  return_record: bool = False, **data: Any) -> dict[str, Any]:
@@ -48,16 +59,37 @@ class ImageTransform(Transform, register=False):
     __call__.__doc__ = Transform.__call__.__doc__
 
     def apply(self, state: State, params: Params) -> State:
+        image = state["image"]
+        if image.dtype is _U8 and image.shape[-1] != 4:  # uint8 without alpha: the kernel
+            out_image = self.apply_image(image, params)
+        elif image.ndim == 3 and image.shape[2] == 4 and self.keep_alpha:
+            out_image = self.rgba_image(image, params)
+        else:
+            out_image = self.guarded_image(image, params)
         if len(state) == 1:  # an image alone
-            return {"image": self.guarded_image(state["image"], params)}
+            return {"image": out_image}
         out = dict(state)
-        out["image"] = self.guarded_image(state["image"], params)
+        out["image"] = out_image
         return out
 
+    def rgba_image(self, image: np.ndarray, params: Params) -> np.ndarray:
+        """A pixel op on an RGBA image: the kernel sees the RGB planes, alpha is kept."""
+        rgb = self.guarded_image(split_rgb(image), params)
+        return join_alpha(rgb, image)
+
+    def colour_channels(self, image: np.ndarray) -> int:
+        """Channels the kernel sees (for ``sample``): RGBA counts as its 3 colour planes."""
+        channels = 1 if image.ndim == 2 else image.shape[2]
+        return 3 if channels == 4 and self.keep_alpha else channels
+
     def guarded_image(self, image: np.ndarray, params: Params) -> np.ndarray:
-        """``apply_image``, with the non-finite policy for guarded ops (one ~8 us test at
+        """``apply_image``, with the dtype rules: uint16 through a float32 carrier unless the
+        op moves uint16 natively; the non-finite policy for guarded ops (one ~8 us test at
         256x256x3 float32; nothing for uint8 or unguarded ops)."""
-        if not self.guard_nonfinite or image.dtype.char != "f":
+        char = image.dtype.char
+        if char == "H" and not self.native_uint16:
+            return self.carrier_image(image, params)
+        if not self.guard_nonfinite or char != "f":
             return self.apply_image(image, params)
         if self.guard_output:
             out = self.apply_image(image, params)
@@ -67,6 +99,19 @@ class ImageTransform(Transform, register=False):
             return self.apply_image(image, params)
         filled, codes = finite_standin(image)
         return put_back(self.apply_image(filled, params), self.move_codes(codes, params))
+
+    def carrier_image(self, image: np.ndarray, params: Params) -> np.ndarray:
+        """``apply_image`` of a uint16 image on its float32 carrier; ``fill`` arguments stay
+        in uint16 units (``_args.fill_for`` scales them while the carrier runs)."""
+        if self.float_output:  # the kernel's result is returned: no scratch input
+            with uint16_fills():
+                return self.apply_image(to_carrier(image), params)
+        # the carrier is a per-thread scratch array (whatever the kernel returns, even the
+        # carrier itself, is converted into a new uint16 array)
+        carrier = to_carrier(image, scratch("uint16-carrier", image.shape, np.float32))
+        with uint16_fills():
+            out = self.apply_image(carrier, params)
+        return from_carrier(out)
 
     def move_codes(self, codes: np.ndarray, params: Params) -> np.ndarray:
         """Where the non-finite map ``codes`` (uint8, the image's shape) lands: pixel ops
@@ -81,7 +126,8 @@ class ImageTransform(Transform, register=False):
         if "_proxy" in batch:  # torch tensors: stay on the device when a kernel exists
             from augkit.image import torch_ops
 
-            if type(self) not in torch_ops.KERNELS:
+            # (RGBA under a pixel op: the numpy path, which keeps alpha)
+            if type(self) not in torch_ops.KERNELS or self.per_sample_only(batch["_proxy"]):
                 out = super().run_batch(torch_ops.to_numpy_batch(batch), rng, steps)
                 return torch_ops.to_torch_batch(out, batch["image"].device)
         return super().run_batch(batch, rng, steps)
@@ -91,7 +137,7 @@ class ImageTransform(Transform, register=False):
             import augkit.image.batch_ops  # noqa: F401
         path = VECTORISED.get(type(self))
         images = batch.get("_proxy", batch["image"])  # a torch batch samples on its proxy
-        if path is None or not isinstance(images, np.ndarray):
+        if path is None or not isinstance(images, np.ndarray) or self.per_sample_only(images):
             return super().sample_batch(rng, batch)
         return path.sample(self, rng, images)
 
@@ -108,7 +154,7 @@ class ImageTransform(Transform, register=False):
         path = VECTORISED.get(type(self))
         images = batch["image"]
         if (path is None or not path.fusable or "_proxy" in batch
-                or not isinstance(images, np.ndarray)):
+                or not isinstance(images, np.ndarray) or self.per_sample_only(images)):
             return None
         drawn, start = [], 0
         for op, count in parts:
@@ -123,6 +169,13 @@ class ImageTransform(Transform, register=False):
         if self.skipped_unchanged and not params.applied.any():
             return batch
         return self.apply_batch(batch, params)
+
+    def per_sample_only(self, images: np.ndarray) -> bool:
+        """Batches the vectorised kernels (uint8 / float32, every channel) do not take: uint16
+        on a carrier and RGBA under pixel ops go sample by sample through ``apply``."""
+        if images.dtype.char == "H" and not self.native_uint16:
+            return True
+        return images.ndim == 4 and images.shape[3] == 4 and self.keep_alpha
 
     def apply_batch(self, batch, params):
         if "_proxy" in batch:
@@ -162,11 +215,17 @@ class GeometricTransform(ImageTransform, register=False):
 
     Subclasses implement ``apply_image``, ``apply_mask`` and ``apply_points`` (continuous
     pixel coordinates, see :mod:`augkit.image.targets`); boxes follow from their corners.
+    uint16 images are moved as they are (OpenCV warps and resizes take 16 bits), and all
+    four channels of an RGBA image move together.
     """
+
+    native_uint16 = True
+    keep_alpha = False
 
     def apply(self, state: State, params: Params) -> State:
         image = state["image"]
-        out_image = self.guarded_image(image, params)
+        out_image = (self.apply_image(image, params) if image.dtype is _U8  # nothing to guard
+                     else self.guarded_image(image, params))
         if len(state) == 1:  # an image alone: nothing to move (a per-call saving)
             return {"image": out_image}
         out = self.move_targets(state, params, image.shape[:2], out_image.shape[:2])

@@ -68,7 +68,7 @@ def vectorised(cls: type, sample: Callable, apply: Callable, fusable: bool = Fal
 
 
 def _check_images(inputs: Any) -> np.ndarray | list:
-    allowed = ("expected an (N, H, W[, C]) uint8/float32 array or a list of HxW[xC] images")
+    allowed = ("expected an (N, H, W[, C]) uint8/uint16/float32 array or a list of HxW[xC] images")
     if isinstance(inputs, np.ndarray):
         if inputs.ndim not in (3, 4) or inputs.shape[0] == 0:
             _error("images", inputs, allowed)

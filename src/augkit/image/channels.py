@@ -8,11 +8,7 @@ from __future__ import annotations
 from augkit.core.validate import check_range
 from augkit.image.base import ImageTransform
 from augkit.image.functional import channels as K
-from augkit.image.functional.color import require_rgb
-
-
-def _channels(image) -> int:
-    return 1 if image.ndim == 2 else image.shape[2]
+from augkit.image.functional.color import require_colour, require_rgb
 
 
 class ChannelShuffle(ImageTransform):
@@ -28,7 +24,8 @@ class ChannelShuffle(ImageTransform):
         super().__init__(p=p)
 
     def sample(self, rng, state):
-        return {"order": [int(i) for i in rng.permutation(_channels(state["image"]))]}
+        channels = self.colour_channels(state["image"])  # RGBA: alpha stays last
+        return {"order": [int(i) for i in rng.permutation(channels)]}
 
     def apply_image(self, image, params):
         if image.ndim == 2:
@@ -38,7 +35,8 @@ class ChannelShuffle(ImageTransform):
 
 class RGBShift(ImageTransform):
     """Add a value to each of the R, G and B channels, drawn from ``r_shift_limit``,
-    ``g_shift_limit`` and ``b_shift_limit`` (fractions of full scale). RGB input only.
+    ``g_shift_limit`` and ``b_shift_limit`` (fractions of full scale). RGB input (RGBA:
+    alpha is kept).
 
     >>> import numpy as np
     >>> t = RGBShift((0.1, 0.1), (0, 0), (-0.1, -0.1), p=1.0)
@@ -58,7 +56,7 @@ class RGBShift(ImageTransform):
                                          symmetric=True)
 
     def sample(self, rng, state):
-        require_rgb(state["image"], type(self).__name__)
+        require_colour(state["image"], type(self).__name__)
         limits = (self.r_shift_limit, self.g_shift_limit, self.b_shift_limit)
         return {"shifts": [float(rng.uniform(*lim)) for lim in limits]}
 

@@ -154,7 +154,7 @@ class HueSaturationValue(ImageTransform):
                                            symmetric=True)
 
     def sample(self, rng, state):
-        C.require_rgb(state["image"], type(self).__name__)
+        C.require_colour(state["image"], type(self).__name__)
         return {"hue_shift": uniform(rng, *self.hue_shift_limit),
                 "sat_shift": uniform(rng, *self.sat_shift_limit),
                 "val_shift": uniform(rng, *self.val_shift_limit)}
@@ -186,7 +186,7 @@ class ColorJitter(ImageTransform):
 
     def sample(self, rng, state):
         if self.saturation or self.hue:
-            C.require_rgb(state["image"], type(self).__name__)
+            C.require_colour(state["image"], type(self).__name__)
         def factor(x):
             return uniform(rng, max(0.0, 1 - x), 1 + x)
         return {"order": [self._OPS[i] for i in rng.permutation(4)],

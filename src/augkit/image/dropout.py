@@ -79,7 +79,7 @@ class ChannelDropout(ImageTransform):
 
     def sample(self, rng, state):
         image = state["image"]
-        channels = 1 if image.ndim == 2 else image.shape[2]
+        channels = self.colour_channels(image)  # RGBA: alpha is never dropped
         low, high = self.channel_drop_range
         if channels < 2 or low >= channels:
             raise ValueError(f"ChannelDropout: needs an image with more channels than it drops "

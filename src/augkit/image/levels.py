@@ -51,6 +51,9 @@ class Normalize(ImageTransform):
     array([[-1.,  1.]], dtype=float32)
     """
 
+    keep_alpha = False  # every channel is standardised (give 4 values for RGBA)
+    float_output = True
+
     def __init__(self, mean: float | tuple[float, ...] = (0.485, 0.456, 0.406),
                  std: float | tuple[float, ...] = (0.229, 0.224, 0.225), p: float = 1.0):
         super().__init__(p=p)

@@ -161,9 +161,9 @@ def native(array: np.ndarray) -> np.ndarray:
 
 
 def check_image(image: Any, key: str = "image") -> np.ndarray:
-    """The image, checked: 2 or 3 non-empty axes, uint8 or float32; a big-endian float32
-    image (on a little-endian machine) comes back converted to native float32."""
-    allowed = "expected an HxW or HxWxC numpy array of dtype uint8 or float32"
+    """The image, checked: 2 or 3 non-empty axes, uint8, uint16 or float32; a big-endian
+    image (on a little-endian machine) comes back converted to native byte order."""
+    allowed = "expected an HxW or HxWxC numpy array of dtype uint8, uint16 or float32"
     if not isinstance(image, np.ndarray):
         _error(key, image, allowed, TypeError)
     shape = image.shape
@@ -171,7 +171,7 @@ def check_image(image: Any, key: str = "image") -> np.ndarray:
         _error(key, image, allowed)
     dtype = image.dtype
     if dtype is not _U8 and dtype is not _F32:  # identity: the cheap test (singletons)
-        if dtype.char not in "Bf":
+        if dtype.char not in "BHf":
             _error(key, image, allowed + " (convert with .astype(np.float32))", TypeError)
         # OpenCV cannot write into non-native arrays (mixChannels, dst= kernels)
         return native(image)

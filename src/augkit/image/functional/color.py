@@ -457,6 +457,13 @@ def require_rgb(img: np.ndarray, owner: str) -> None:
         raise ValueError(f"{owner}: needs an RGB image (HxWx3); got shape {img.shape}")
 
 
+def require_colour(img: np.ndarray, owner: str) -> None:
+    """RGB, or RGBA (whose alpha the transform keeps): checked at sampling time."""
+    if img.ndim != 3 or img.shape[2] not in (3, 4):
+        raise ValueError(f"{owner}: needs an RGB or RGBA image (HxWx3 or HxWx4); got shape "
+                         f"{img.shape}")
+
+
 def _grey_rgb_u8(img: np.ndarray) -> np.ndarray:
     """OpenCV's luma of a uint8 RGB image, repeated to 3 channels (GRAY2RGB: faster here
     than cv2.merge of three references to the grey plane)."""

@@ -41,12 +41,13 @@ def mix_labels(y: np.ndarray, partners: np.ndarray, weights: np.ndarray) -> np.n
 
 def mixup(images: np.ndarray, partner: np.ndarray, lam: np.ndarray,
           applied: np.ndarray) -> np.ndarray:
-    """``lam * x_i + (1 - lam) * x_partner`` per sample (rounded back for uint8)."""
+    """``lam * x_i + (1 - lam) * x_partner`` per sample (rounded back for uint8 and uint16;
+    float32 holds every 16-bit value exactly)."""
     shape = (-1,) + (1,) * (images.ndim - 1)
     w = np.where(applied, lam, 1.0).astype(np.float32).reshape(shape)
     out = images.astype(np.float32) * w + images[partner].astype(np.float32) * (1 - w)
-    if images.dtype == np.uint8:
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    if images.dtype.kind == "u":
+        return np.clip(np.rint(out), 0, np.iinfo(images.dtype).max).astype(images.dtype)
     return out
 
 
