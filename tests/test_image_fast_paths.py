@@ -202,3 +202,19 @@ def test_float_posterize_equals_its_level_formula_bit_for_bit(bits, shape, seed)
     got = C.posterize(img, bits)
     assert got.dtype == np.float32 and got.shape == img.shape
     np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
+@settings(max_examples=300, deadline=None)
+@given(shifts=st.lists(st.one_of(st.floats(-1, 1),  # ties (x.5 levels) take the table path
+                                 st.integers(-510, 510).map(lambda k: k / 510)),
+                       min_size=1, max_size=5),
+       seed=st.integers(0, 2**16))
+def test_channel_shift_uint8_equals_the_rounded_table(shifts, seed):
+    from augkit.image.functional.channels import channel_shift
+
+    img = np.random.default_rng(seed).integers(0, 256, (7, 5, len(shifts)), dtype=np.uint8)
+    table = np.clip(np.rint(np.arange(256.0)[:, None] + np.asarray(shifts) * 255), 0, 255)
+    expected = np.stack([table[img[..., c], c] for c in range(len(shifts))], -1)
+    out = channel_shift(img, shifts)
+    assert out.shape == img.shape and out.dtype == np.uint8
+    np.testing.assert_array_equal(out, expected)
