@@ -28,6 +28,8 @@ class Case:
     # ``.batch`` (``inputs`` plus per-sample targets), ``check`` sees a batch output, and
     # the suite runs batch equivalents of its single-call checks
     batch_only: bool = False
+    # what a batch-only transform's single call says (after its name), before ".batch("
+    batch_message: str = "mixes the samples of a batch"
 
 
 CASES: dict[str, Case] = {}

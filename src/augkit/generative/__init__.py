@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import importlib
 
+# the transforms register on import (configs name them); no torch until a model loads
+from augkit.generative.augment import GenerativeAugment, SeriesGenerativeAugment
+
 _EXPORTS = {
     "GANConfig": "augkit.generative.config",
     "DataSpec": "augkit.generative.scaling",
@@ -24,13 +27,11 @@ _EXPORTS = {
     "GANModel": "augkit.generative.model",
     "class_counts": "augkit.generative.model",
     "Interpolator": "augkit.generative.interpolate",
-    "GenerativeAugment": "augkit.generative.augment",
-    "SeriesGenerativeAugment": "augkit.generative.augment",
     "fidelity": "augkit.generative.metrics",
     "evaluate": "augkit.generative.evaluation",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "GenerativeAugment", "SeriesGenerativeAugment"])
 
 
 def __getattr__(name: str):
