@@ -49,6 +49,7 @@ _BAD = [({"model": 3}, TypeError, "'model'"), ({"model": "/no/such/model"}, Valu
                                                  "'model'")]
 add("GenerativeAugment", Case(build=_build(GenerativeAugment, "image"), data=image_batch,
                               bad_args=_BAD, check=check_images, batch_only=True,
-                              batch_message="needs each sample's class label"))
+                              batch_message="needs each sample's class label",
+                              needs_label=True))
 add("SeriesGenerativeAugment", Case(build=_build(SeriesGenerativeAugment, "timeseries"),
                                     data=series_data, bad_args=_BAD, check=check_series))

@@ -31,7 +31,7 @@ _EXPORTS = {
     "evaluate": "augkit.generative.evaluation",
 }
 
-__all__ = sorted([*_EXPORTS, "GenerativeAugment", "SeriesGenerativeAugment"])
+__all__ = ["GenerativeAugment", "SeriesGenerativeAugment", *sorted(_EXPORTS)]
 
 
 def __getattr__(name: str):

@@ -84,6 +84,9 @@ class GenerativeAugment(ImageTransform):
     sample = apply = _refuse
 
     def sample_batch(self, rng, batch):
+        applied = self.applied_mask(rng, batch["_n"])
+        if not applied.any():
+            return [None] * batch["_n"]
         if "label" not in batch:
             raise ValueError(f"{type(self).__name__}: give the class of each image, "
                              ".batch(images, label=[...])")
@@ -91,7 +94,6 @@ class GenerativeAugment(ImageTransform):
         if labels.ndim == 2:  # one-hot / soft vectors: their largest entry
             labels = labels.argmax(1)
         model = _loaded(self.model)
-        applied = self.applied_mask(rng, len(labels))
         return [{"label": class_index(self, model, lab),
                  "noise_seed": int(rng.integers(0, SEED_MAX))} if a else None
                 for lab, a in zip(labels, applied, strict=True)]

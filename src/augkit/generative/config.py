@@ -42,8 +42,9 @@ class GANConfig:
     threads: int | None = None
 
     def __post_init__(self) -> None:
-        for name, lo, hi in (("z_dim", 2, 1024), ("width", 8, 512), ("d_width", 4, 512), ("batch_size", 2, 4096),
-                             ("ada_interval", 1, 10_000), ("ada_steps", 1, 10_000_000)):
+        for name, lo, hi in (("z_dim", 2, 1024), ("width", 8, 512), ("d_width", 4, 512),
+                             ("batch_size", 2, 4096), ("ada_interval", 1, 10_000),
+                             ("ada_steps", 1, 10_000_000)):
             check_number(OWNER, name, getattr(self, name), lo, hi, integer=True)
         if self.width % 2:
             fail(OWNER, "width", self.width, "expected an even integer")
