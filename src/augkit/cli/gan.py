@@ -43,7 +43,7 @@ def add_commands(commands) -> None:
                        help="batch size (default: %(default)s)")
     train.add_argument("--width", type=positive_argument, default=32,
                        help="generator base channels, even (default: %(default)s)")
-    train.add_argument("--d-width", type=positive_argument, default=16,
+    train.add_argument("--d-width", type=positive_argument, default=32,
                        help="discriminator base channels (default: %(default)s)")
     train.add_argument("--r1", type=float, default=0.0,
                        help="R1 penalty weight gamma, >= 0 (default: %(default)s: off)")

@@ -14,9 +14,9 @@ OWNER = "GANConfig"
 @dataclass(frozen=True)
 class GANConfig:
     """``z_dim`` noise size; ``width`` base channel count of the generator, ``d_width`` of the
-    discriminator (a narrow one trains ~2x faster on a CPU; spectral norm keeps it in
-    check); ``batch_size``;
-    Adam learning rates ``lr_g`` / ``lr_d`` (betas 0.5, 0.999); ``spectral_norm`` on the
+    discriminator; ``batch_size``;
+    Adam learning rates ``lr_g`` / ``lr_d`` (betas 0.5, 0.999; the spectrally normalised
+    discriminator learns at twice the generator's rate); ``spectral_norm`` on the
     discriminator; ``r1_gamma`` weight of the R1 penalty (0: off); ``diffaug`` the
     differentiable augmentations (None: all of the data's kind, ``()``: none; see
     :mod:`augkit.generative.diffaug`); ``ada``: tune their probability from
@@ -27,10 +27,10 @@ class GANConfig:
 
     z_dim: int = 64
     width: int = 32
-    d_width: int = 16
+    d_width: int = 32
     batch_size: int = 64
     lr_g: float = 2e-4
-    lr_d: float = 2e-4
+    lr_d: float = 4e-4
     spectral_norm: bool = True
     r1_gamma: float = 0.0
     diffaug: tuple[str, ...] | None = None
