@@ -14,7 +14,8 @@ OWNER = "GANConfig"
 @dataclass(frozen=True)
 class GANConfig:
     """``z_dim`` noise size; ``width`` base channel count of the generator, ``d_width`` of the
-    discriminator; ``batch_size``;
+    discriminator; ``batch_size``; ``balanced``: class-balanced batches (every class fills
+    an equal share of each batch, so a rare class trains as often as a common one);
     Adam learning rates ``lr_g`` / ``lr_d`` (betas 0.5, 0.999; the spectrally normalised
     discriminator learns at twice the generator's rate); ``spectral_norm`` on the
     discriminator; ``r1_gamma`` weight of the R1 penalty (0: off); ``diffaug`` the
@@ -29,6 +30,7 @@ class GANConfig:
     width: int = 32
     d_width: int = 32
     batch_size: int = 64
+    balanced: bool = True
     lr_g: float = 2e-4
     lr_d: float = 4e-4
     spectral_norm: bool = True
@@ -51,7 +53,7 @@ class GANConfig:
         for name, lo, hi in (("lr_g", 1e-7, 1.0), ("lr_d", 1e-7, 1.0), ("r1_gamma", 0.0, 1e4),
                              ("ada_target", 0.0, 1.0), ("p", 0.0, 1.0)):
             check_number(OWNER, name, getattr(self, name), lo, hi)
-        for name in ("spectral_norm", "ada"):
+        for name in ("spectral_norm", "ada", "balanced"):
             if not isinstance(getattr(self, name), bool):
                 fail(OWNER, name, getattr(self, name), "expected True or False", TypeError)
         if self.threads is not None:

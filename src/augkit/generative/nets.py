@@ -2,11 +2,11 @@
 
 Images (28..64 px, 1 or 3 channels): a DCGAN-style generator (class embedding joined to the
 noise, a linear layer to a (2w, H/4, W/4) map, two stride-2 transposed convolutions, batch
-norm between them, tanh, cropped to H x W: the last layer writes the output directly,
-which keeps sampling fast on a CPU) and a discriminator of strided
-convolutions with a projection head for the class (Miyato & Koyama 2018: ``linear(h) +
-<embed(y), h>``). Series ((T, C)): the same shapes in 1D, with a linear output (series are
-standardised). Spectral norm on every discriminator layer is optional (on by default).
+norm between them, tanh, cropped to H x W: the last layer writes the output directly, which
+keeps sampling fast on a CPU) and a discriminator of strided convolutions, a minibatch-std
+channel before the last one, and a projection head for the class (Miyato & Koyama 2018:
+``linear(h) + <embed(y), h>``). Series ((T, C)): the same shapes in 1D, with a linear output
+(series are standardised). Spectral norm on every discriminator layer is optional (on by default).
 """
 
 from __future__ import annotations
@@ -56,13 +56,19 @@ def build(kind: str, shape: tuple[int, ...], classes: int, z_dim: int, width: in
             super().__init__()
             self.body = nn.Sequential(
                 sn(conv(channels, d_width, 4, 2, 1)), nn.LeakyReLU(0.2),
-                sn(conv(d_width, 2 * d_width, 4, 2, 1)), nn.LeakyReLU(0.2),
-                sn(conv(2 * d_width, 4 * d_width, 3, 1, 1)), nn.LeakyReLU(0.2))
+                sn(conv(d_width, 2 * d_width, 4, 2, 1)), nn.LeakyReLU(0.2))
+            # + 1 channel: the batch's feature spread (minibatch std, Karras et al. 2018), so
+            # a generator that collapses onto a few modes is easy to tell from the data
+            self.head = nn.Sequential(sn(conv(2 * d_width + 1, 4 * d_width, 3, 1, 1)),
+                                      nn.LeakyReLU(0.2))
             self.out = sn(nn.Linear(4 * d_width, 1))
             self.embed = sn(nn.Embedding(classes, 4 * d_width))
 
         def features(self, x):
-            return self.body(x).flatten(2).sum(2)  # sum pooling over positions
+            h = self.body(x)
+            spread = h.std(0, unbiased=False).mean() if h.shape[0] > 1 else h.sum() * 0
+            h = torch.cat([h, spread.expand(h.shape[0], 1, *h.shape[2:])], 1)
+            return self.head(h).flatten(2).sum(2)  # sum pooling over positions
 
         def forward(self, x, y):
             h = self.features(x)

@@ -2,9 +2,10 @@
 
 Every random draw of step ``k`` (noise, differentiable augmentation) comes from a
 ``torch.Generator`` seeded by ``(seed, k)``, and the batch of step ``k`` is read from the
-``(seed, epoch)`` permutation of the data, so a step is a pure function of the seed, the
-step number and the state before it. A checkpoint therefore holds all there is: the
-networks' and optimisers' state dicts (tensors only, read back with
+``(seed, epoch)`` permutations of the data (of each class, with class-balanced batches), so
+a step is a pure function of the seed, the step number and the state before it. A
+checkpoint therefore holds all there is: the networks' and optimisers' state dicts (tensors
+only, read back with
 ``torch.load(weights_only=True)``), the ADA probability and its running ``r_t`` sums, the
 step, and a fingerprint of the data. A run stopped at step ``k`` and resumed gives the same
 weights, bit for bit, as an uninterrupted run (same thread count, same torch build).
@@ -59,26 +60,56 @@ def _torch_bytes(torch, obj: Any) -> bytes:
     return buffer.getvalue()
 
 
-class _Order:
-    """Step ``k``'s batch: positions ``[kB, (k+1)B)`` of the concatenated epoch
-    permutations (epoch ``e``: a permutation seeded by ``(seed, e)``)."""
+class _Stream:
+    """Positions ``[a, b)`` of the concatenated epoch permutations of ``members`` (epoch
+    ``e``: a permutation seeded by ``(seed, stream, e)``)."""
 
-    def __init__(self, n: int, batch: int, seed: int):
-        self.n, self.batch, self.seed = n, batch, seed
+    def __init__(self, members: np.ndarray, seed: int, stream: int):
+        self.members, self.seed, self.stream = members, seed, stream
         self._cache: dict[int, np.ndarray] = {}
 
     def _perm(self, epoch: int) -> np.ndarray:
         if epoch not in self._cache:
             if len(self._cache) > 4:
                 self._cache.clear()
-            rng = np.random.default_rng(np.random.SeedSequence([self.seed, 1, epoch]))
-            self._cache[epoch] = rng.permutation(self.n)
+            ss = np.random.SeedSequence([self.seed, 1, self.stream, epoch])
+            self._cache[epoch] = self.members[np.random.default_rng(ss).permutation(
+                self.members.size)]
         return self._cache[epoch]
 
+    def take(self, start: int, stop: int) -> np.ndarray:
+        epochs, within = np.divmod(np.arange(start, stop), self.members.size)
+        return np.array([self._perm(int(e))[i] for e, i in zip(epochs, within, strict=True)],
+                        dtype=np.int64)
+
+
+class _Order:
+    """Step ``k``'s batch, a pure function of (seed, k). Plain: positions ``[kB, (k+1)B)``
+    of the data's epoch permutations. Class-balanced: each of the K classes fills ``B // K``
+    slots from its own permutation stream, and the ``B % K`` extra slots rotate over the
+    classes step by step, so a rare class is seen as often as a common one."""
+
+    def __init__(self, y: np.ndarray, batch: int, seed: int, balanced: bool):
+        self.batch = batch
+        classes = np.flatnonzero(np.bincount(y))
+        if balanced and classes.size > 1:
+            self.streams = [_Stream(np.flatnonzero(y == c), seed, 1 + i)
+                            for i, c in enumerate(classes)]
+        else:
+            self.streams = [_Stream(np.arange(y.size), seed, 0)]
+
+    def _used(self, c: int, step: int) -> int:
+        """Slots of stream ``c`` in steps ``0 .. step - 1``."""
+        k = len(self.streams)
+        base, extra = divmod(self.batch, k)
+        cycles, rest = divmod(step, k)
+        tail = sum(1 for j in range(cycles * k, step) if (c - j) % k < extra)
+        return step * base + cycles * extra + tail
+
     def indices(self, step: int) -> np.ndarray:
-        pos = np.arange(step * self.batch, (step + 1) * self.batch)
-        epochs, within = np.divmod(pos, self.n)
-        return np.array([self._perm(int(e))[i] for e, i in zip(epochs, within, strict=True)])
+        parts = [s.take(self._used(c, step), self._used(c, step + 1))
+                 for c, s in enumerate(self.streams)]
+        return np.concatenate(parts)
 
 
 class Trainer:
@@ -270,7 +301,7 @@ def _loop(torch, trainer: Trainer, x, y, folder: Path, steps: int, progress, eve
 
     xt = to_channels_first(torch, trainer.spec.to_network(x))
     yt = torch.from_numpy(y)
-    order = _Order(len(y), trainer.config.batch_size, trainer.seed)
+    order = _Order(y, trainer.config.batch_size, trainer.seed, trainer.config.balanced)
     bar = Progress(steps - trainer.step, "step", "gan train", enabled=progress)
     last_save = time.perf_counter()
     started = time.perf_counter()
