@@ -5,9 +5,10 @@ Every random draw of step ``k`` (noise, differentiable augmentation) comes from 
 ``(seed, epoch)`` permutations of the data (of each class, with class-balanced batches), so
 a step is a pure function of the seed, the step number and the state before it. A
 checkpoint therefore holds all there is: the networks' and optimisers' state dicts
-(tensors only, read back with ``torch.load(weights_only=True)``), the ADA probability and its running ``r_t`` sums, the
-step, and a fingerprint of the data. A run stopped at step ``k`` and resumed gives the same
-weights, bit for bit, as an uninterrupted run (same thread count, same torch build).
+(tensors only, read back with ``torch.load(weights_only=True)``), the ADA probability and
+its running ``r_t`` sums, the step, and a fingerprint of the data. A run stopped at step
+``k`` and resumed gives the same weights, bit for bit, as an uninterrupted run (same thread
+count, same torch build).
 
 Files in the model folder: ``model.json`` (settings, data spec, step, ADA state, loss
 history, file hashes), ``generator-<step>.pt`` and ``state-<step>.pt`` (discriminator and
