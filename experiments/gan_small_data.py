@@ -69,14 +69,17 @@ def _ucr(name: str):
 
 
 def settings(args) -> dict[str, dict]:
-    out = {}
-    for pct in (10, 25, 100):
+    # run order: quickest and most informative first (each setting is written when done)
+    out = {f"ucr-{args.ucr}": {"data": ("ucr", args.ucr), "synthetic": "auto",
+                               "diffaug": True}}
+    for pct in (100, 10):
         out[f"pneumonia-minority-{pct}"] = {"data": ("pneumonia", pct / 100, None),
                                             "synthetic": "balance", "diffaug": True}
     for on in (True, False):
         out[f"pneumonia-100pc-diffaug-{'on' if on else 'off'}"] = {
             "data": ("pneumonia", None, 100), "synthetic": "double", "diffaug": on}
-    out[f"ucr-{args.ucr}"] = {"data": ("ucr", args.ucr), "synthetic": "auto", "diffaug": True}
+    out["pneumonia-minority-25"] = {"data": ("pneumonia", 0.25, None), "synthetic": "balance",
+                                    "diffaug": True}
     return out
 
 
