@@ -100,14 +100,15 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
 
 def _load(path: str, args, split: str):
     """``(dataset, x, y, names)`` of a labelled image / series dataset, with CLI errors."""
-    from augkit.cli.quality import _options, _size
+    from augkit.cli.quality import _size
     from augkit.data import load_arrays, open_dataset
 
     modality = check_modality(args.modality)
     if modality is not None and modality not in GAN_MODALITIES:
         raise CliError(f"--modality {modality!r}: augkit gan trains on "
                        f"{' or '.join(GAN_MODALITIES)} data")
-    dataset = open_dataset(path, modality, **_options(args, modality, split))
+    options = {"split": split} if Path(path).suffix.lower() == ".npz" else {}
+    dataset = open_dataset(path, modality, **options)
     if dataset.modality not in GAN_MODALITIES:
         raise CliError(f"DATA {path!r} is {dataset.modality} data ({dataset.format}); augkit "
                        f"gan trains on {' or '.join(GAN_MODALITIES)} data")
