@@ -107,7 +107,11 @@ def _load(path: str, args, split: str):
     if modality is not None and modality not in GAN_MODALITIES:
         raise CliError(f"--modality {modality!r}: augkit gan trains on "
                        f"{' or '.join(GAN_MODALITIES)} data")
-    options = {"split": split} if Path(path).suffix.lower() == ".npz" else {}
+    options = {}
+    if Path(path).suffix.lower() == ".npz" and Path(path).is_file():
+        with np.load(path, allow_pickle=False) as npz:  # MedMNIST-style: splits by key
+            if any(name.endswith("_images") for name in npz.files):
+                options["split"] = split
     dataset = open_dataset(path, modality, **options)
     if dataset.modality not in GAN_MODALITIES:
         raise CliError(f"DATA {path!r} is {dataset.modality} data ({dataset.format}); augkit "
