@@ -131,3 +131,20 @@ def test_steps_must_be_positive(xray_npz, tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["gan", "train", str(xray_npz), "--out", str(tmp_path / "m"), "--steps", "0"])
     assert "--steps" in capsys.readouterr().err
+
+
+def test_series_npz_samples_come_back_as_npz(tmp_path, capsys):
+    x, y = waves(n=20, length=32, channels=2)
+    data = tmp_path / "series.npz"
+    np.savez(data, X=x, y=y)
+    model = tmp_path / "model"
+    assert main(["gan", "train", str(data), "--out", str(model), "--steps", "2", *SMALL]) == 0
+    out = tmp_path / "samples"
+    assert main(["gan", "sample", str(model), "--balance", "--out", str(out)]) == 0
+    assert _manifest(out) == []
+    assert main(["gan", "sample", str(model), "--per-class", "2,1", "--out", str(out)]) == 0
+    from augkit.data import load_arrays
+
+    xs, ys, names = load_arrays(out / "samples.npz")
+    assert xs.shape == (3, 32, 2) and xs.dtype == np.float32 and ys.tolist() == [0, 0, 1]
+    assert [r["class"] for r in _manifest(out)] == ["0", "0", "1"]
