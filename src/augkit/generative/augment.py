@@ -5,7 +5,9 @@ only, since a single image call carries no class label; ``SeriesGenerativeAugmen
 takes the class from ``labels=`` in single calls and in batches. A label is matched to the
 model's class names as text (``1`` and ``"1"`` name the same class). Parameters per sample
 are the class index and a ``noise_seed``; the generator makes the sample from those alone,
-so records replay exactly while the model folder is there. ``model`` is the folder path (a
+so records replay exactly while the model folder is there. A generated image takes the
+units and channels of the image it replaces (uint8 / uint16 / float [0, 1]; grey repeated
+over RGB). ``model`` is the folder path (a
 :class:`~augkit.generative.model.GANModel` is accepted and stored as its folder), so
 configs stay plain JSON; the model loads on first use, once per process and folder.
 
@@ -109,12 +111,41 @@ class GenerativeAugment(ImageTransform):
             if prm is None:
                 continue
             new = model.sample_one(prm["label"], prm["noise_seed"])
-            if new.shape != np.shape(images[i]) or new.dtype != images[i].dtype:
-                raise ValueError(f"{type(self).__name__}: the model makes {new.dtype} samples "
-                                 f"of shape {new.shape}; image {i} is {images[i].dtype} "
-                                 f"{np.shape(images[i])}")
-            out_images[i] = new
+            out_images[i] = conform(self, new, images[i], i)
         return {**batch, "image": out_images}
+
+
+def _unit_scale(dtype: np.dtype) -> float:
+    return float(np.iinfo(dtype).max) if dtype.kind in "iu" else 1.0
+
+
+def conform(owner: Any, new: np.ndarray, like: np.ndarray, i: int) -> np.ndarray:
+    """A generated image in the units and channels of the image it replaces: integer
+    ranges and float [0, 1] map onto each other, grey is repeated over 3 channels; the size
+    must be the same and colour cannot become grey."""
+    if new.shape == like.shape and new.dtype == like.dtype:
+        return new
+    if new.shape[:2] != like.shape[:2]:
+        raise ValueError(f"{type(owner).__name__}: the model makes {new.shape[1]}x"
+                         f"{new.shape[0]} images; image {i} is {like.shape[1]}x{like.shape[0]}")
+    grey = new if new.ndim == 2 else (new[..., 0] if new.shape[2] == 1 else None)
+    if like.ndim == 2 or like.shape[2] == 1:
+        if grey is None:
+            raise ValueError(f"{type(owner).__name__}: the model makes colour images; image "
+                             f"{i} is grey")
+        new = grey.reshape(like.shape)
+    elif grey is not None:
+        new = np.repeat(grey[..., None], like.shape[2], axis=2)
+    elif new.shape != like.shape:
+        raise ValueError(f"{type(owner).__name__}: the model makes {new.shape[2]}-channel "
+                         f"images; image {i} has {like.shape[2]}")
+    if new.dtype != like.dtype:
+        unit = new.astype(np.float64) / _unit_scale(new.dtype)
+        if like.dtype.kind in "iu":
+            new = np.rint(np.clip(unit, 0.0, 1.0) * _unit_scale(like.dtype)).astype(like.dtype)
+        else:
+            new = unit.astype(like.dtype)
+    return new
 
 
 class SeriesGenerativeAugment(SeriesTransform):
