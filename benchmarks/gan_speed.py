@@ -106,7 +106,7 @@ def main() -> None:
     lines = ["# GAN speed (benchmarks/gan_speed.py)", "",
              f"28x28 grey cGAN, {y.size} PneumoniaMNIST training images "
              f"({', '.join(f'{n}: {c}' for n, c in zip(names, np.bincount(y), strict=True))}), "
-             f"CPU, {args.threads} torch threads, torch {torch.__version__}, "
+             f"CPU, torch threads: {args.threads}, torch {torch.__version__}, "
              f"{os.cpu_count()} cores seen (shared machine: other jobs ran alongside).", "",
              "| measure | value | target |", "|---|---|---|",
              f"| training steps/s (batch {config.batch_size}) | {steps_per_s:.1f} | |",
