@@ -115,7 +115,10 @@ class GanEvaluation:
             f"{s['seeds']} seeds; proxy classifier trained per arm and seed, scored once on "
             f"the real test set ({s['test_size']} samples). Synthetic samples per class "
             f"added to the training data: {s['extra_counts']} (mode {s['synthetic']}). "
-            "Paired differences against 'real' with Bonferroni-corrected intervals.")
+            "Paired differences against 'real' with Bonferroni-corrected intervals. The GAN "
+            "was trained on the whole training set, including the part each run holds out "
+            "for early stopping; SMOTE draws from each run's training split only; neither "
+            "saw the test set.")
         report.heading("Usefulness (test accuracy)")
         report.code(self.comparison.to_markdown())
         report.table(self.comparison.rows(), ["arm", "n", "mean", "std", "diff", "ci_low",
