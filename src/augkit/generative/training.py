@@ -245,8 +245,10 @@ def train(x, y, out: str | Path, *, steps: int, seed: int = 0, config: GANConfig
     with integer labels ``y`` for ``steps`` steps in all, writing the model folder ``out``
     (a checkpoint every ``checkpoint_seconds`` and at the end). ``resume=True`` continues
     the run saved in ``out`` (same data, seed and settings) up to ``steps``. Returns the
-    trained :class:`~augkit.generative.model.GANModel`. ``extra``: JSON-able facts stored
-    in ``model.json`` (the CLI keeps the source format there).
+    trained :class:`~augkit.generative.model.GANModel`. ``kind``: "image" or "timeseries"
+    (None: unsigned-integer or 4-D arrays are images, other arrays series; pass it for float
+    images). ``class_names``: names of the label indices (default "0", "1", ...).
+    ``extra``: JSON-able facts stored in ``model.json`` (the CLI keeps the source format).
     """
     import torch
 
