@@ -61,11 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list registered transforms")
     listing.add_argument("--modality", help="only this modality (image, text, timeseries)")
     listing.set_defaults(func=_list)
-    from augkit.cli import augment, quality, search
+    from augkit.cli import augment, experiment, quality, search
 
     augment.add_commands(commands)
     quality.add_commands(commands)
     search.add_commands(commands)
+    experiment.add_commands(commands)
     return parser
 
 
