@@ -175,7 +175,7 @@ def is_pipeline_file(name: str) -> bool:
 
 def arm_names(modality: str, text: str | Sequence[str]) -> list[str]:
     """Check and expand ``--arms`` (a comma-separated string or a list): "basic" of text and
-    series stands for each op of the family alone; "none" is put first when missing.
+    series stands for each op of the family alone; "none" (the baseline) always comes first.
     Unknown names raise ValueError naming the value and the allowed names."""
     if modality not in ARMS:
         raise ValueError(f"modality {modality!r} is not one of {', '.join(ARMS)}")
@@ -195,8 +195,7 @@ def arm_names(modality: str, text: str | Sequence[str]) -> list[str]:
             raise ValueError(f"--arms: {part!r} is not an arm for {modality}; allowed: "
                              f"{', '.join(ARMS[modality])}, basic, or a pipeline file "
                              f"({'/'.join(PIPELINE_SUFFIXES)})")
-    unique = list(dict.fromkeys(names))
-    return unique if "none" in unique else ["none", *unique]
+    return ["none", *(n for n in dict.fromkeys(names) if n != "none")]
 
 
 def facts(modality: str, inputs) -> dict[str, Any]:

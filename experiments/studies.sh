@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The real-data studies behind experiments/results/<study>/ and the README's summary table.
+# Run from the repository root with the shared datasets beside it (../shared/datasets):
+#   experiments/studies.sh            # every study, one after the other
+#   experiments/studies.sh text_sst2  # one of them
+# One thread, low priority: each study takes 1-10 minutes on one core of the reference
+# machine. AUGKIT overrides the command (default: the installed `augkit`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+AUGKIT=${AUGKIT:-augkit}
+D=../shared/datasets
+R=experiments/results
+export OMP_NUM_THREADS=1
+
+run() {  # name, then the experiment's arguments
+  local name=$1; shift
+  if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then return; fi
+  nice -n 10 $AUGKIT experiment "$@" --out "$R/$name"
+}
+ONLY=${1:-}
+
+run image_pneumoniamnist image $D/images/pneumoniamnist_variant.npz \
+  --test $D/images/pneumoniamnist_variant.npz \
+  --arms none,basic,randaugment,trivialaugment --seeds 10 --n-train 100,500
+run text_sst2_500 text $D/text/sst2/stsa.binary.train --test $D/text/sst2/stsa.binary.test \
+  --arms none,sr,ri,rs,rd,eda,eda-guarded --seeds 10 --n-train 500
+run text_trec_500 text $D/text/trec/TREC.train.all --test $D/text/trec/TREC.test.all \
+  --arms none,sr,ri,rs,rd,eda,eda-guarded --seeds 10 --n-train 500
+for set in CBF ECG200 Trace; do
+  run "timeseries_${set,,}" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
+    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,basic --seeds 5 --n-train all
+done
