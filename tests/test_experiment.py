@@ -164,3 +164,12 @@ def test_searched_arm_searches_the_training_subset_only(ucr, tmp_path):
     note = summary["notes"]["30"][0]
     assert note.startswith("searched: augkit search (trivial") and "recommended" in note
     assert "--search-space trivial --search-minutes 0.2" in summary["command"]
+
+
+def test_every_named_arm_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "experiments.md").read_text()
+    for modality, names in ARMS.items():
+        for name in names:
+            assert f"`{name}`" in doc, (modality, name)
