@@ -86,7 +86,7 @@ def _image_arms() -> dict[str, Callable[[dict], tuple[Any, str]]]:
         "basic": lambda f: (Compose([A.HorizontalFlip(p=0.5),
                                      A.Rotate(limit=15, border_mode="reflect101", p=0.5),
                                      crop(f)]),
-                            "flip + rotate + crop, as above"),
+                            "HorizontalFlip + Rotate(15) + pad-crop, each as alone"),
         "randaugment": lambda f: (RandAugment(), "RandAugment(num_ops=2, magnitude=9)"),
         "trivialaugment": lambda f: (TrivialAugmentWide(), "TrivialAugmentWide()"),
         "augmix": lambda f: (AugMix(), "AugMix(severity=3, width=3)"),
