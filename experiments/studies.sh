@@ -30,3 +30,14 @@ for set in CBF ECG200 Trace; do
   run "timeseries_${set,,}" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
     --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,basic --seeds 5 --n-train all
 done
+
+# The searched arm: `augkit search` on each training subset of the first seed (never the test
+# set), its recommendation trained on every seed next to none.
+run image_pneumoniamnist_searched image $D/images/pneumoniamnist_variant.npz \
+  --test $D/images/pneumoniamnist_variant.npz --arms none,searched --seeds 10 --n-train 100 \
+  --search-space trivial --search-minutes 3
+run text_sst2_searched text $D/text/sst2/stsa.binary.train --test $D/text/sst2/stsa.binary.test \
+  --arms none,searched --seeds 10 --n-train 500 --search-space randaugment --search-minutes 3
+run timeseries_cbf_searched timeseries $D/timeseries/ucr/CBF/CBF_TRAIN.tsv \
+  --test $D/timeseries/ucr/CBF/CBF_TEST.tsv --arms none,searched --seeds 5 --n-train all \
+  --search-space trivial --search-minutes 2

@@ -173,3 +173,17 @@ def test_every_named_arm_is_documented():
     for modality, names in ARMS.items():
         for name in names:
             assert f"`{name}`" in doc, (modality, name)
+
+
+def test_experiment_page_renders_in_headless_chromium(ucr, tmp_path):
+    from tests.browser import BROWSER, console_lines, probe
+
+    if BROWSER is None:
+        pytest.skip("no headless Chromium here (Debian package 'chromium'; .ci/run installs "
+                    "it best-effort)")
+    assert _run(ucr, tmp_path / "out", "--arms", "none,jitter", "--n-train", "15,all") == 0
+    page = tmp_path / "out" / "report.html"
+    found = probe(page)
+    assert [i["width"] > 0 for i in found["images"]] == [True]
+    assert found["tables"] == 2 and found["violations"] == []
+    assert console_lines(page) == []
