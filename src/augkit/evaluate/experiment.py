@@ -160,9 +160,11 @@ class ExperimentResult:
             "zero. W/T/L count the seeds on which the arm beat, tied or lost to none.")
         for study in self.studies:
             report.heading(f"n_train = {study.n_train}")
-            report.table([_pretty(r) for r in study.rows()],
-                         columns=["arm", "accuracy", "Δ vs none [interval]", "significant",
-                                  "W/T/L", "settings"])
+            level = 1.0 - 0.05 / max(1, len(study.comparison.arms) - 1)
+            column = f"Δ vs none, points [{level:.1%} interval]"
+            report.table([_pretty(r, column) for r in study.rows()],
+                         columns=["arm", "accuracy", column, "significant", "W/T/L",
+                                  "settings"])
             for note in study.notes:
                 report.paragraph(note)
         report.figure(paths["figure"], "paired Δ vs none (points); bars: corrected intervals; "
@@ -174,12 +176,12 @@ class ExperimentResult:
         return paths
 
 
-def _pretty(row: dict[str, Any]) -> dict[str, Any]:
+def _pretty(row: dict[str, Any], column: str) -> dict[str, Any]:
     out = {"arm": row["arm"], "accuracy": f"{row['mean']:.1%} ± {row['std']:.1%}",
            "settings": row["description"]}
     if "diff" in row:
-        out.update({"Δ vs none [interval]": f"{row['diff'] * 100:+.1f} [{row['ci_low'] * 100:+.1f}"
-                    f", {row['ci_high'] * 100:+.1f}]", "significant": bool(row["significant"]),
+        out.update({column: f"{row['diff'] * 100:+.1f} [{row['ci_low'] * 100:+.1f}, "
+                    f"{row['ci_high'] * 100:+.1f}]", "significant": bool(row["significant"]),
                     "W/T/L": f"{row['wins']}/{row['ties']}/{row['losses']}"})
     return out
 
