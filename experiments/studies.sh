@@ -26,7 +26,7 @@ run text_sst2_500 text $D/text/sst2/stsa.binary.train --test $D/text/sst2/stsa.b
   --arms none,sr,ri,rs,rd,eda,eda-guarded --seeds 10 --n-train 500
 run text_trec_500 text $D/text/trec/TREC.train.all --test $D/text/trec/TREC.test.all \
   --arms none,sr,ri,rs,rd,eda,eda-guarded --seeds 10 --n-train 500
-for set in CBF ECG200 Trace; do
+for set in CBF ECG200 Trace SyntheticControl Plane; do
   run "timeseries_${set,,}" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
     --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,basic --seeds 5 --n-train all
 done
