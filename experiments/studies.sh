@@ -28,7 +28,7 @@ run text_trec_500 text $D/text/trec/TREC.train.all --test $D/text/trec/TREC.test
   --arms none,sr,ri,rs,rd,eda,eda-guarded --seeds 10 --n-train 500
 for set in CBF ECG200 Trace SyntheticControl Plane; do
   run "timeseries_${set,,}" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
-    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,basic --seeds 5 --n-train all
+    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,basic --seeds 10 --n-train all
 done
 
 # The searched arm: `augkit search` on each training subset of the first seed (never the test
