@@ -100,6 +100,7 @@ def test_a_pipeline_file_is_an_arm(ucr, tmp_path):
     (["--n-train", "ten"], "--n-train: 'ten' is not an integer or 'all'"),
     (["--n-train", "1"], "--n-train: 1 is too small"),
     (["--n-train", "31"], "--n-train 31 is more than the 30 training samples"),
+    (["--n-train", "5"], "--n-train 5: must be between 6 (two per class) and 30"),
     (["--search-space", "grid"], "--search-space 'grid' is not one of randaugment, trivial"),
 ])
 def test_bad_arguments_name_the_argument_and_what_is_allowed(ucr, tmp_path, capsys, extra,

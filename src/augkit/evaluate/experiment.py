@@ -220,9 +220,10 @@ def _sizes(n_train: Sequence[int | None], total: int, classes: int) -> list[int]
     sizes = []
     for n in n_train:
         size = total if n is None else int(n)
-        if not classes <= size <= total:
-            raise ValueError(f"--n-train {n}: must be between {classes} (one per class) and "
-                             f"{total} (all training samples), or 'all'")
+        # two per class at least: one for the validation part, one to train on
+        if not 2 * classes <= size <= total:
+            raise ValueError(f"--n-train {n}: must be between {2 * classes} (two per class) "
+                             f"and {total} (all training samples), or 'all'")
         sizes.append(size)
     return list(dict.fromkeys(sizes))
 
