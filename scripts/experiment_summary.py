@@ -44,7 +44,14 @@ def table() -> str:
             lines.append(f"| {folder.name} | {row['n_train']} | {row['arm']} | {score} | "
                          f"{delta} | {row['wins']}/{row['ties']}/{row['losses']} | "
                          f"{_verdict(row)} |")
-    lines += ["", "Commands (each study's experiment.json and report hold its own):", ""]
+    verdicts = [line.rsplit("|", 2)[-2].strip() for line in lines[2:]
+                if "(baseline)" not in line]
+    gains, losses = verdicts.count("**gain**"), verdicts.count("**loss**")
+    neither = len(verdicts) - gains - losses
+    lines += ["", f"{len(verdicts)} arm x size comparisons in {len(studies)} studies: {gains} "
+              f"significant gain(s), {losses} significant loss(es), {neither} without a "
+              "significant difference (corrected intervals).", "",
+              "Commands (each study's experiment.json and report hold its own):", ""]
     for folder in studies:
         command = json.loads((folder / "experiment.json").read_text())["command"]
         lines.append(f"- `{folder.name}`: `{command}`")
