@@ -3,8 +3,8 @@
 # Run from the repository root with the shared datasets beside it (../shared/datasets):
 #   experiments/studies.sh            # every study, one after the other
 #   experiments/studies.sh text_sst2  # one of them
-# One thread, low priority: each study takes 1-10 minutes on one core of the reference
-# machine. AUGKIT overrides the command (default: the installed `augkit`).
+# One thread, low priority: each study took 1-11 minutes on one (shared) core of the
+# reference machine (its page and experiment.json give the time). AUGKIT overrides the command (default: the installed `augkit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AUGKIT=${AUGKIT:-augkit}
