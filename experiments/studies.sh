@@ -2,9 +2,10 @@
 # The real-data studies behind experiments/results/<study>/ and the README's summary table.
 # Run from the repository root with the shared datasets beside it (../shared/datasets):
 #   experiments/studies.sh            # every study, one after the other
-#   experiments/studies.sh text_sst2  # one of them
+#   experiments/studies.sh text_sst2_500  # one of them
 # One thread, low priority: each study took 1-11 minutes on one (shared) core of the
-# reference machine (its page and experiment.json give the time). AUGKIT overrides the command (default: the installed `augkit`).
+# reference machine (its page and experiment.json give the time).
+# AUGKIT overrides the command (default: the installed `augkit`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AUGKIT=${AUGKIT:-augkit}
