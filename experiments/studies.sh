@@ -42,3 +42,10 @@ run text_sst2_searched text $D/text/sst2/stsa.binary.train --test $D/text/sst2/s
 run timeseries_cbf_searched timeseries $D/timeseries/ucr/CBF/CBF_TRAIN.tsv \
   --test $D/timeseries/ucr/CBF/CBF_TEST.tsv --arms none,searched --seeds 5 --n-train all \
   --search-space trivial --search-minutes 2
+
+# Trace and Plane are at the proxy's ceiling with every training series; 20 of them is the
+# small-data case.
+for set in Trace Plane; do
+  run "timeseries_${set,,}_20" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
+    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,basic --seeds 10 --n-train 20
+done
