@@ -1,0 +1,310 @@
+"""Medical imaging artifact kernels: MR k-space artifacts, bias field, Rician noise,
+anisotropic resampling, H&E stain variation and burnt-in annotations.
+
+Every kernel takes an image (HxW or HxWxC; uint8, or float32 in [0, 1]: uint16 images arrive
+on the float32 carrier) and its sampled parameters, computes in float on [0, 1] and returns
+a new array of the input's dtype and shape. Random fields come from
+``np.random.default_rng(noise_seed)``. k-space ops work on the centred spectrum
+(``fftshift``) of each channel and return the magnitude of the inverse transform, as a
+magnitude MR image is.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from augkit.image.functional.geometric import INTERPOLATIONS, keep_shape
+from augkit.image.functional.noise import normal, to_dtype
+
+AXES = {"y": 0, "x": 1}  # "y": along the height (rows), "x": along the width (columns)
+
+
+def unit(img: np.ndarray) -> np.ndarray:
+    """A new float32 copy of the image on [0, 1], clipped (NaN stays NaN)."""
+    out = img.astype(np.float32)
+    if img.dtype == np.uint8:
+        out *= np.float32(1.0 / 255.0)
+    np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+# -- k-space ------------------------------------------------------------------------------
+def spectrum(x: np.ndarray) -> np.ndarray:
+    """Centred 2-D spectrum of each channel (DC at ``(h // 2, w // 2)``)."""
+    return np.fft.fftshift(np.fft.fft2(x, axes=(0, 1)), axes=(0, 1))
+
+
+def from_spectrum(spec: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """The magnitude image of a centred spectrum, in the dtype of ``like``."""
+    out = np.abs(np.fft.ifft2(np.fft.ifftshift(spec, axes=(0, 1)), axes=(0, 1)))
+    return to_dtype(out.astype(np.float32), like)
+
+
+def _lines(n: int, axis: int, ndim: int) -> tuple:
+    """Broadcast shape for a per-line factor along ``axis`` of an ``ndim`` array."""
+    shape = [1] * ndim
+    shape[axis] = n
+    return tuple(shape)
+
+
+def gibbs(img: np.ndarray, fraction: float, axis: str) -> np.ndarray:
+    """Truncate k-space to the central ``fraction`` of frequencies along ``axis`` ("x", "y"
+    or "both"): the ringing of a finite acquisition window next to sharp edges."""
+    x = unit(img)
+    axes = (0, 1) if axis == "both" else (AXES[axis],)
+    kept = {a: max(1, round(fraction * x.shape[a])) for a in axes}
+    if all(k == x.shape[a] for a, k in kept.items()):  # nothing cut: the image itself
+        return to_dtype(x, img)
+    spec = spectrum(x)
+    for a, keep in kept.items():
+        n = x.shape[a]
+        window = np.zeros(n, bool)
+        start = n // 2 - keep // 2  # the kept band is centred on DC
+        window[start:start + keep] = True
+        spec *= window.reshape(_lines(n, a, spec.ndim))
+    return from_spectrum(spec, img)
+
+
+def spike_spectrum(spec: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
+    """``spec`` (centred, modified in place) with ``intensity * max|spec|`` (per channel)
+    added at each spike, given as (row, column) offsets from DC (taken modulo the size)."""
+    h, w = spec.shape[:2]
+    peak = np.abs(spec).reshape(h * w, -1).max(axis=0)  # per channel
+    for (dy, dx), intensity in zip(spikes, intensities, strict=True):
+        r, c = (h // 2 + dy) % h, (w // 2 + dx) % w
+        spec[r, c] += intensity * (peak if spec.ndim == 3 else peak[0])
+    return spec
+
+
+def kspace_spike(img: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
+    """Bright points in k-space (a faulty RF sample): stripes across the whole image."""
+    x = unit(img)
+    return from_spectrum(spike_spectrum(spectrum(x), spikes, intensities), img)
+
+
+def ghosting(img: np.ndarray, num_ghosts: int, intensity: float, axis: str,
+             restore: float) -> np.ndarray:
+    """Scale every ``num_ghosts``-th k-space line along ``axis`` by ``1 - intensity`` (lines
+    within ``restore`` of the centre, a fraction of the size, are kept): replicas of the
+    image shifted by multiples of ``size / num_ghosts`` along that axis, as periodic motion
+    during acquisition gives."""
+    x = unit(img)
+    a = AXES[axis]
+    n = x.shape[a]
+    freq = np.arange(n) - n // 2  # line frequency of the centred spectrum
+    factor = np.where(freq % num_ghosts == 0, 1.0 - intensity, 1.0)
+    factor[np.abs(freq) < restore * n / 2] = 1.0
+    spec = spectrum(x) * factor.reshape(_lines(n, a, x.ndim))
+    return from_spectrum(spec, img)
+
+
+def _rigid(x: np.ndarray, angle: float, ty: float, tx: float) -> np.ndarray:
+    """``x`` rotated by ``angle`` degrees about its centre and shifted by (tx, ty) times its
+    width and height; linear, black outside (an MR background)."""
+    h, w = x.shape[:2]
+    matrix = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
+    matrix[:, 2] += (tx * w, ty * h)
+
+    def warp(a: np.ndarray) -> np.ndarray:
+        return keep_shape(cv2.warpAffine(a, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                                         borderMode=cv2.BORDER_CONSTANT, borderValue=0), a)
+
+    if x.ndim == 2 or x.shape[2] <= 4:
+        return warp(x)
+    return np.stack([warp(np.ascontiguousarray(x[:, :, c])) for c in range(x.shape[2])], 2)
+
+
+def motion(img: np.ndarray, moves: list, times: list, axis: str) -> np.ndarray:
+    """k-space filled line by line (along ``axis``) while the object moves: the lines from
+    ``times[i]`` (a fraction of the scan, sorted) on come from the image under rigid move
+    ``moves[i]`` = (degrees, ty, tx); those before ``times[0]`` from the image itself."""
+    x = unit(img)
+    a = AXES[axis]
+    n = x.shape[a]
+    spec = spectrum(x)
+    for (angle, ty, tx), start in zip(moves, times, strict=True):
+        first = min(n, round(start * n))
+        if first >= n:
+            continue
+        moved = spectrum(_rigid(x, angle, ty, tx))
+        index = [slice(None)] * x.ndim
+        index[a] = slice(first, None)  # each later move overwrites the lines from its time
+        spec[tuple(index)] = moved[tuple(index)]
+    return from_spectrum(spec, img)
+
+
+# -- intensity fields and noise -------------------------------------------------------------
+def bias_field(h: int, w: int, order: int, coefficients: list) -> np.ndarray:
+    """``exp`` of the polynomial ``sum c_k y**i x**j`` over ``i + j <= order`` (terms in the
+    order i = 0.., j = 0..order - i), x and y on [-1, 1]: a smooth positive (h, w) field."""
+    ys = np.linspace(-1.0, 1.0, h)[:, None] ** np.arange(order + 1)  # (h, order + 1)
+    xs = np.linspace(-1.0, 1.0, w)[:, None] ** np.arange(order + 1)  # (w, order + 1)
+    table = np.zeros((order + 1, order + 1))
+    k = 0
+    for i in range(order + 1):
+        for j in range(order + 1 - i):
+            table[i, j] = coefficients[k]
+            k += 1
+    # the polynomial as one product: (h, i) @ (i, j) @ (j, w)
+    return np.exp(ys @ table @ xs.T).astype(np.float32)
+
+
+def apply_bias(img: np.ndarray, order: int, coefficients: list) -> np.ndarray:
+    """The image multiplied by :func:`bias_field` (every channel by the same field)."""
+    x = unit(img)
+    field = bias_field(x.shape[0], x.shape[1], order, coefficients)
+    x *= field if x.ndim == 2 else field[:, :, None]
+    return to_dtype(x, img)
+
+
+def rician(img: np.ndarray, std: float, noise_seed: int) -> np.ndarray:
+    """Magnitude MR noise: ``sqrt((x + n1)**2 + n2**2)`` with n1, n2 normal of std ``std``
+    (fraction of full scale), drawn one after the other from the seed's stream."""
+    x = unit(img)
+    rng = np.random.default_rng(noise_seed)
+    real = normal(rng, x.shape)
+    real *= np.float32(std)
+    real += x
+    imag = normal(rng, x.shape)
+    imag *= np.float32(std)
+    out = np.hypot(real, imag, out=real)
+    return to_dtype(out, img)
+
+
+# -- resampling -------------------------------------------------------------------------------
+def anisotropy(img: np.ndarray, factor: float, axis: str, interpolation: str) -> np.ndarray:
+    """Downsample along ``axis`` by ``factor`` (nearest: the thick slices of a coarse
+    acquisition) and back to the original size with ``interpolation``."""
+    x = unit(img)
+    h, w = x.shape[:2]
+    a = AXES[axis]
+    n = (h, w)[a]
+    m = max(1, round(n / factor))
+    if m == n:
+        return to_dtype(x, img)
+    small = (w, m) if a == 0 else (m, h)  # OpenCV sizes are (width, height)
+
+    def there_and_back(band: np.ndarray) -> np.ndarray:
+        down = cv2.resize(band, small, interpolation=cv2.INTER_NEAREST)
+        return cv2.resize(down, (w, h), interpolation=INTERPOLATIONS[interpolation])
+
+    if x.ndim == 2:
+        out = there_and_back(x)
+    else:
+        out = np.stack([there_and_back(np.ascontiguousarray(x[:, :, c]))
+                        for c in range(x.shape[2])], axis=2)
+    return to_dtype(out, img)
+
+
+# -- H&E stain variation --------------------------------------------------------------------------
+# Ruifrok & Johnston (2001) optical-density vectors of haematoxylin, eosin and DAB
+RUIFROK = np.array([[0.65, 0.70, 0.29], [0.07, 0.99, 0.11], [0.27, 0.57, 0.78]])
+RUIFROK = RUIFROK / np.linalg.norm(RUIFROK, axis=1, keepdims=True)
+_OFFSET = 1.0 / 255.0  # the +1 of OD = -log((I + 1) / 256), on the [0, 1] scale
+MACENKO_OD_MIN = 0.15  # tissue pixels: optical density above this in every channel
+MACENKO_MIN_PIXELS = 64  # fewer tissue pixels than this: the fixed vectors are used
+MACENKO_PERCENTILE = 1.0  # robust extreme angles (Macenko et al. 2009)
+
+
+def optical_density(x: np.ndarray) -> np.ndarray:
+    """Optical density of RGB values on [0, 1] (0 for white), (N, 3) float64."""
+    flat = x.reshape(-1, 3).astype(np.float64)
+    return -np.log((flat + _OFFSET) / (1.0 + _OFFSET))
+
+
+def _with_residual(h: np.ndarray, e: np.ndarray) -> np.ndarray | None:
+    third = np.cross(h, e)
+    norm = np.linalg.norm(third)
+    if norm < 1e-6:
+        return None
+    return np.stack([h, e, third / norm])
+
+
+def macenko_vectors(od: np.ndarray) -> np.ndarray:
+    """H and E optical-density vectors estimated from the image (Macenko et al. 2009), plus
+    their cross product; the fixed Ruifrok vectors where the image has too little tissue."""
+    tissue = od[(od > MACENKO_OD_MIN).all(axis=1)]
+    if len(tissue) < MACENKO_MIN_PIXELS:
+        return RUIFROK
+    _, vectors = np.linalg.eigh(np.cov(tissue, rowvar=False))
+    plane = vectors[:, [2, 1]]  # the two largest eigenvectors
+    plane *= np.where(plane.sum(axis=0) < 0, -1.0, 1.0)  # point them into positive OD
+    t = tissue @ plane
+    phi = np.arctan2(t[:, 1], t[:, 0])
+    lo, hi = np.percentile(phi, [MACENKO_PERCENTILE, 100 - MACENKO_PERCENTILE])
+    v1 = plane @ np.array([math.cos(lo), math.sin(lo)])
+    v2 = plane @ np.array([math.cos(hi), math.sin(hi)])
+    h, e = (v1, v2) if v1[0] > v2[0] else (v2, v1)  # haematoxylin absorbs more red
+    matrix = _with_residual(h / np.linalg.norm(h), e / np.linalg.norm(e))
+    if matrix is None or abs(np.linalg.det(matrix)) < 1e-3:
+        return RUIFROK
+    return matrix
+
+
+def he_stain(img: np.ndarray, method: str, alphas: list, betas: list) -> np.ndarray:
+    """Stain concentrations (optical density over the stain vectors) scaled by ``alphas``
+    and shifted by ``betas``, one per stain (H, E, third), and recomposed (Tellez et al.
+    2018). ``img`` is RGB."""
+    x = unit(img)
+    od = optical_density(x)
+    matrix = macenko_vectors(od) if method == "macenko" else RUIFROK
+    conc = od @ np.linalg.inv(matrix)  # od = conc @ matrix
+    conc *= np.asarray(alphas)
+    conc += np.asarray(betas)
+    rgb = np.exp(-(conc @ matrix)) * (1.0 + _OFFSET) - _OFFSET
+    return to_dtype(rgb.reshape(x.shape).astype(np.float32), img)
+
+
+# -- burnt-in annotations ---------------------------------------------------------------------
+_FONT = cv2.FONT_HERSHEY_SIMPLEX
+_FONT_HEIGHT = 22.0  # pixels of a capital at fontScale 1
+
+
+def mark_ink(h: int, w: int, marks: list) -> np.ndarray:
+    """A (h, w) uint8 map, 255 where the marks are drawn. A mark is a dict: ``kind`` (text,
+    lr, arrow, ruler), ``text``, ``x``, ``y`` (its anchor, fractions of the width and
+    height), ``size`` (fraction of the shorter side), ``angle`` (degrees, arrow and ruler)."""
+    ink = np.zeros((h, w), np.uint8)
+    for mark in marks:
+        px, py = round(mark["x"] * (w - 1)), round(mark["y"] * (h - 1))
+        size = max(2.0, mark["size"] * min(h, w))
+        thick = max(1, round(size / 8))
+        kind = mark["kind"]
+        if kind in ("text", "lr"):
+            scale = size / _FONT_HEIGHT
+            cv2.putText(ink, mark["text"], (px, py), _FONT, scale, 255, thick, cv2.LINE_8)
+            if kind == "lr":  # the letter in a box, as a lead side marker
+                (tw, th), _ = cv2.getTextSize(mark["text"], _FONT, scale, thick)
+                pad = thick + 1
+                cv2.rectangle(ink, (px - pad, py - th - pad), (px + tw + pad, py + pad), 255,
+                              thick, cv2.LINE_8)
+            continue
+        rad = math.radians(mark["angle"])
+        length = (2.0 if kind == "arrow" else 4.0) * size
+        end = (round(px + length * math.cos(rad)), round(py + length * math.sin(rad)))
+        if kind == "arrow":
+            cv2.arrowedLine(ink, (px, py), end, 255, thick, cv2.LINE_8, tipLength=0.35)
+            continue
+        cv2.line(ink, (px, py), end, 255, thick, cv2.LINE_8)  # ruler: ticks across it
+        nx, ny = -math.sin(rad), math.cos(rad)
+        for t in range(11):
+            tick = size * (0.5 if t % 5 else 0.9)
+            bx = px + length * t / 10 * math.cos(rad)
+            by = py + length * t / 10 * math.sin(rad)
+            cv2.line(ink, (round(bx), round(by)), (round(bx + tick * nx), round(by + tick * ny)),
+                     255, max(1, thick // 2), cv2.LINE_8)
+    return ink
+
+
+def burn_in(img: np.ndarray, marks: list) -> np.ndarray:
+    """The marks written into every channel at their own ``value`` (fraction of full
+    scale); other pixels are kept."""
+    out = img.copy()
+    for mark in marks:  # one map per mark: each keeps its own value
+        ink = mark_ink(img.shape[0], img.shape[1], [mark]).astype(bool)
+        value = mark["value"] * (255.0 if img.dtype == np.uint8 else 1.0)
+        out[ink] = round(value) if img.dtype == np.uint8 else value
+    return out
