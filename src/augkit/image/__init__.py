@@ -57,8 +57,8 @@ from augkit.image.geometric import (
 )
 from augkit.image.levels import CLAHE, Normalize
 from augkit.image.medical import (
-    AnnotationBurnIn,
     Anisotropy,
+    AnnotationBurnIn,
     BiasField,
     Ghosting,
     GibbsRinging,

@@ -229,7 +229,8 @@ class MotionArtifact(ImageTransform):
 class Anisotropy(ImageTransform):
     """Low resolution along one axis: downsampled by a factor drawn from ``factor``
     (nearest, like thick slices) and resampled back with ``interpolation`` ("linear",
-    "nearest", "cubic", "area", "lanczos"), as TorchIO's RandomAnisotropy. A factor of 1 keeps the image.
+    "nearest", "cubic", "area", "lanczos"), as TorchIO's RandomAnisotropy. A factor of 1
+    keeps the image.
 
     >>> import numpy as np
     >>> img = np.arange(64, dtype=np.uint8).reshape(8, 8)
