@@ -51,7 +51,8 @@ def spectrum(x: np.ndarray) -> np.ndarray:
 def _magnitude(plane: np.ndarray) -> np.ndarray:
     pair = cv2.dft(np.ascontiguousarray(plane).view(np.float32).reshape(*plane.shape, 2),
                    flags=cv2.DFT_INVERSE | cv2.DFT_SCALE)
-    return cv2.magnitude(pair[:, :, 0], pair[:, :, 1])
+    # numpy's complex abs on the pair (cv2.magnitude on its two strided planes: ~6x slower)
+    return np.abs(pair.view(np.complex64)[:, :, 0])
 
 
 def from_spectrum(spec: np.ndarray, like: np.ndarray) -> np.ndarray:
