@@ -174,6 +174,16 @@ def test_spike_spectrum_changes_exactly_the_drawn_locations():
     np.testing.assert_allclose(spiked[3, 25] - spec[3, 25], 1.5 * peak, rtol=1e-6)
 
 
+def test_spiked_image_has_the_spiked_spectrum():
+    rng = np.random.default_rng(1)
+    for image in (rng.random((24, 30), dtype=np.float32),
+                  rng.random((24, 30, 3), dtype=np.float32)):
+        spikes, intensities = [[3, -5], [-12, 14]], [1.5, 0.5]
+        want = K.spike_spectrum(np.fft.fft2(image, axes=(0, 1)), spikes, intensities)
+        got = np.fft.fft2(K.spiked(image, spikes, intensities), axes=(0, 1))
+        np.testing.assert_allclose(got, want, atol=2e-4 * np.abs(want).max())
+
+
 def test_kspace_spike_puts_stripes_at_the_drawn_frequency():
     image = _phantom() + 0.2
     for seed in range(4):

@@ -107,10 +107,34 @@ def spike_spectrum(spec: np.ndarray, spikes: list, intensities: list) -> np.ndar
     return spec
 
 
+def spiked(x: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
+    """The complex image whose spectrum is :func:`spike_spectrum` of ``x``'s, without a
+    transform: a value A added at frequency (dy, dx) adds the plane wave
+    ``A / (h w) * exp(2 pi i (dy r / h + dx c / w))`` to the image, and A / (h w) is
+    ``intensity`` times the channel's mean (DC is the sum of the pixels)."""
+    h, w = x.shape[:2]
+    mean = x.reshape(h * w, -1).mean(axis=0, dtype=np.float64)  # per channel
+    z = None
+    for (dy, dx), intensity in zip(spikes, intensities, strict=True):
+        rows = np.exp(2j * np.pi * (dy % h) * np.arange(h) / h)
+        cols = np.exp(2j * np.pi * (dx % w) * np.arange(w) / w).astype(np.complex64)
+        amp = intensity * mean
+        if x.ndim == 2:  # the wave as one outer product, its amplitude on the short factor
+            wave = np.multiply.outer((rows * amp[0]).astype(np.complex64), cols)
+        else:
+            wave = np.multiply.outer(rows.astype(np.complex64), cols)[:, :, None] * amp.astype(
+                np.complex64)
+        z = wave if z is None else z.__iadd__(wave)
+    if z is None:  # no spike
+        return x.astype(np.complex64)
+    z.real += x
+    return z
+
+
 def kspace_spike(img: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
-    """Bright points in k-space (a faulty RF sample): stripes across the whole image."""
-    x = unit(img)
-    return from_spectrum(spike_spectrum(spectrum(x), spikes, intensities), img)
+    """Bright points in k-space (a faulty RF sample): stripes across the whole image, the
+    magnitude of :func:`spiked` (the same as through a transform, ~3x faster)."""
+    return to_dtype(np.abs(spiked(unit(img), spikes, intensities)), img)
 
 
 def ghosting(img: np.ndarray, num_ghosts: int, intensity: float, axis: str,
@@ -201,8 +225,10 @@ def rician(img: np.ndarray, std: float, noise_seed: int) -> np.ndarray:
     real += x
     imag = normal(rng, x.shape)
     imag *= np.float32(std)
-    out = np.hypot(real, imag, out=real)
-    return to_dtype(out, img)
+    real *= real  # |z| as sqrt(re^2 + im^2): np.hypot's overflow care costs ~5x here
+    imag *= imag
+    real += imag
+    return to_dtype(np.sqrt(real, out=real), img)
 
 
 # -- resampling -------------------------------------------------------------------------------
