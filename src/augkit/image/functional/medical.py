@@ -124,7 +124,10 @@ def spiked(x: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
         else:
             wave = np.multiply.outer(rows.astype(np.complex64), cols)[:, :, None] * amp.astype(
                 np.complex64)
-        z = wave if z is None else z.__iadd__(wave)
+        if z is None:
+            z = wave
+        else:
+            z += wave
     if z is None:  # no spike
         return x.astype(np.complex64)
     z.real += x
