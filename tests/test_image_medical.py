@@ -213,6 +213,21 @@ def test_ghosts_are_replicas_at_multiples_of_size_over_n(axis):
     np.testing.assert_allclose(out, np.abs(expected), atol=1e-5)
 
 
+@pytest.mark.parametrize("shape", [(31, 40), (32, 27, 3)])
+@pytest.mark.parametrize("axis", ["x", "y"])
+def test_ghosting_equals_scaling_lines_of_the_2d_spectrum(shape, axis):
+    image = np.random.default_rng(5).random(shape, dtype=np.float32)
+    a = K.AXES[axis]
+    n = shape[a]
+    f = np.fft.fftfreq(n, 1.0 / n).round()
+    factor = np.where(f % 3 == 0, 1 - 0.7, 1.0)
+    factor[np.abs(f) < 0.2 * n / 2] = 1.0
+    spec = np.fft.fft2(image, axes=(0, 1))
+    spec *= factor.reshape([n if i == a else 1 for i in range(image.ndim)])
+    want = np.clip(np.abs(np.fft.ifft2(spec, axes=(0, 1))), 0, 1)
+    np.testing.assert_allclose(K.ghosting(image, 3, 0.7, axis, 0.2), want, atol=2e-6)
+
+
 def test_ghosting_restore_keeps_the_centre_of_k_space():
     rows = np.arange(64)[:, None] * np.ones((1, 48))
     smooth = (0.5 + 0.2 * np.cos(2 * np.pi * rows / 64)).astype(np.float32)  # lines 0, +-1
