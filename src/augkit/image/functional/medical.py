@@ -15,8 +15,9 @@ import math
 import cv2
 import numpy as np
 
-from augkit.image.functional.geometric import INTERPOLATIONS, keep_shape
+from augkit.image.functional.geometric import INTERPOLATIONS
 from augkit.image.functional.noise import normal, to_dtype
+from augkit.image.functional.scratch import scratch
 
 AXES = {"y": 0, "x": 1}  # "y": along the height (rows), "x": along the width (columns)
 
@@ -34,35 +35,46 @@ def unit(img: np.ndarray) -> np.ndarray:
 # Spectra are complex64 (H, W[, C]) in numpy's unshifted order (DC at [0, 0]), from OpenCV's
 # float32 DFT (~15x numpy's fft2 of a float32 256x256 image here). Positions are given as
 # signed frequencies, ``k % n`` in the array; the "centre" of k-space is low |frequency|.
-def _dft(plane: np.ndarray) -> np.ndarray:
-    return cv2.dft(plane, flags=cv2.DFT_COMPLEX_OUTPUT).view(np.complex64)[:, :, 0]
+def _dft(plane: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The spectrum of a float32 plane written into ``out`` (complex64, its shape)."""
+    cv2.dft(plane, dst=out.view(np.float32).reshape(*plane.shape, 2),
+            flags=cv2.DFT_COMPLEX_OUTPUT)
+    return out
 
 
-def spectrum(x: np.ndarray) -> np.ndarray:
-    """2-D spectrum of each channel of a float32 image (unshifted: DC at [0, 0])."""
+def spectrum(x: np.ndarray, slot: str | None = None) -> np.ndarray:
+    """2-D spectrum of each channel of a float32 image (unshifted: DC at [0, 0]); with
+    ``slot``, in that per-thread scratch array (a fresh one would fault every page: at
+    512x512 that cost more than the transform)."""
+    spec = np.empty(x.shape, np.complex64) if slot is None else scratch(slot, x.shape,
+                                                                         np.complex64)
     if x.ndim == 2:
-        return _dft(np.ascontiguousarray(x, np.float32))
-    spec = np.empty(x.shape, np.complex64)
+        return _dft(np.ascontiguousarray(x, np.float32), spec)
+    plane = scratch("kspace-c", x.shape[:2], np.complex64)
     for c in range(x.shape[2]):
-        spec[:, :, c] = _dft(np.ascontiguousarray(x[:, :, c], np.float32))
+        spec[:, :, c] = _dft(np.ascontiguousarray(x[:, :, c], np.float32), plane)
     return spec
 
 
-def _magnitude(plane: np.ndarray) -> np.ndarray:
+def _magnitude(plane: np.ndarray, out: np.ndarray) -> None:
+    """``out`` = the magnitude of the inverse transform of a complex64 plane."""
     pair = cv2.dft(np.ascontiguousarray(plane).view(np.float32).reshape(*plane.shape, 2),
+                   dst=scratch("kspace-i", (*plane.shape, 2), np.float32),
                    flags=cv2.DFT_INVERSE | cv2.DFT_SCALE)
     # numpy's complex abs on the pair (cv2.magnitude on its two strided planes: ~6x slower)
-    return np.abs(pair.view(np.complex64)[:, :, 0])
+    np.abs(pair.view(np.complex64)[:, :, 0], out=out)
 
 
 def from_spectrum(spec: np.ndarray, like: np.ndarray) -> np.ndarray:
     """The magnitude image of a spectrum, in the dtype of ``like``."""
+    out = np.empty(spec.shape, np.float32)
     if spec.ndim == 2:
-        out = _magnitude(spec)
+        _magnitude(spec, out)
     else:
-        out = np.empty(spec.shape, np.float32)
+        plane = scratch("kspace-m", spec.shape[:2], np.float32)
         for c in range(spec.shape[2]):
-            out[:, :, c] = _magnitude(spec[:, :, c])
+            _magnitude(spec[:, :, c], plane)
+            out[:, :, c] = plane
     return to_dtype(out, like)
 
 
@@ -86,7 +98,7 @@ def gibbs(img: np.ndarray, fraction: float, axis: str) -> np.ndarray:
     kept = {a: max(1, round(fraction * x.shape[a])) for a in axes}
     if all(k == x.shape[a] for a, k in kept.items()):  # nothing cut: the image itself
         return to_dtype(x, img)
-    spec = spectrum(x)
+    spec = spectrum(x, "kspace-0")
     for a, keep in kept.items():
         # the keep lowest frequencies, -(keep // 2) .. keep - keep // 2 - 1 (as a centred
         # window of that many lines)
@@ -111,26 +123,23 @@ def spiked(x: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
     """The complex image whose spectrum is :func:`spike_spectrum` of ``x``'s, without a
     transform: a value A added at frequency (dy, dx) adds the plane wave
     ``A / (h w) * exp(2 pi i (dy r / h + dx c / w))`` to the image, and A / (h w) is
-    ``intensity`` times the channel's mean (DC is the sum of the pixels)."""
+    ``intensity`` times the channel's mean (DC is the sum of the pixels). Returns a
+    per-thread scratch array."""
     h, w = x.shape[:2]
     mean = x.reshape(h * w, -1).mean(axis=0, dtype=np.float64)  # per channel
-    z = None
+    z = scratch("spike-z", x.shape, np.complex64)
+    z[...] = x
+    wave = scratch("spike-w", (h, w), np.complex64)
     for (dy, dx), intensity in zip(spikes, intensities, strict=True):
         rows = np.exp(2j * np.pi * (dy % h) * np.arange(h) / h)
         cols = np.exp(2j * np.pi * (dx % w) * np.arange(w) / w).astype(np.complex64)
         amp = intensity * mean
         if x.ndim == 2:  # the wave as one outer product, its amplitude on the short factor
-            wave = np.multiply.outer((rows * amp[0]).astype(np.complex64), cols)
+            z += np.multiply.outer((rows * amp[0]).astype(np.complex64), cols, out=wave)
         else:
-            wave = np.multiply.outer(rows.astype(np.complex64), cols)[:, :, None] * amp.astype(
-                np.complex64)
-        if z is None:
-            z = wave
-        else:
-            z += wave
-    if z is None:  # no spike
-        return x.astype(np.complex64)
-    z.real += x
+            np.multiply.outer(rows.astype(np.complex64), cols, out=wave)
+            for c in range(x.shape[2]):
+                z[:, :, c] += wave * np.complex64(amp[c])
     return z
 
 
@@ -140,16 +149,24 @@ def kspace_spike(img: np.ndarray, spikes: list, intensities: list) -> np.ndarray
     return to_dtype(np.abs(spiked(unit(img), spikes, intensities)), img)
 
 
-def _even_filter(plane: np.ndarray, factor: np.ndarray) -> np.ndarray:
-    """Each row of a float32 plane filtered by ``factor`` (its value at frequencies 0 ..
-    n // 2, the same at -f as at f): 1-D real transforms in OpenCV's packed layout (Re 0,
-    Re 1, Im 1, Re 2, ...), so the result is real, as the full 2-D transform would give
-    (the other axis's transform cancels out)."""
-    n = plane.shape[1]
-    packed = cv2.dft(plane, flags=cv2.DFT_ROWS)
+def _even_filter(plane: np.ndarray, factor: np.ndarray, along_rows: bool) -> None:
+    """Filter a C-contiguous float32 plane in place by ``factor`` along its rows
+    (``along_rows``) or columns; ``factor`` holds the values at frequencies 0 .. n // 2 (the
+    same at -f as at f). 1-D real transforms in OpenCV's packed layout (Re 0, Re 1, Im 1,
+    Re 2, ...) give a real result, as the full 2-D transform would (the other axis's
+    transform cancels out). Work arrays are per-thread scratch: fresh ones would fault
+    every page, which cost more than the transforms."""
+    h, w = plane.shape
+    rows = plane if along_rows else cv2.transpose(plane, dst=scratch("ghost-t", (w, h),
+                                                                     np.float32))
+    n = rows.shape[1]
+    packed = cv2.dft(rows, dst=scratch("ghost-f", rows.shape, np.float32), flags=cv2.DFT_ROWS)
     packed *= factor[(np.arange(n) + 1) // 2].astype(np.float32)
-    return cv2.dft(packed, flags=cv2.DFT_ROWS | cv2.DFT_INVERSE | cv2.DFT_SCALE
-                   | cv2.DFT_REAL_OUTPUT)
+    flags = cv2.DFT_ROWS | cv2.DFT_INVERSE | cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT
+    if along_rows:
+        cv2.dft(packed, dst=plane, flags=flags)
+    else:
+        cv2.transpose(cv2.dft(packed, dst=rows, flags=flags), dst=plane)
 
 
 def ghosting(img: np.ndarray, num_ghosts: int, intensity: float, axis: str,
@@ -165,18 +182,16 @@ def ghosting(img: np.ndarray, num_ghosts: int, intensity: float, axis: str,
     f = np.arange(n // 2 + 1)  # the factor is even: frequencies 0 .. n // 2 suffice
     factor = np.where(f % num_ghosts == 0, 1.0 - intensity, 1.0)
     factor[f < restore * n / 2] = 1.0
-    planes = [x] if x.ndim == 2 else [x[:, :, c] for c in range(x.shape[2])]
-    out = np.empty_like(x)
-    for c, plane in enumerate(planes):
-        rows = np.ascontiguousarray(plane if a == 1 else plane.T)
-        done = _even_filter(rows, factor)
-        done = done if a == 1 else done.T
-        if x.ndim == 2:
-            out[:] = done
-        else:
-            out[:, :, c] = done
-    np.abs(out, out=out)  # the magnitude of a real image
-    return to_dtype(out, img)
+    if x.ndim == 2:
+        _even_filter(x, factor, a == 1)
+    else:
+        plane = scratch("ghost-c", x.shape[:2], np.float32)
+        for c in range(x.shape[2]):
+            np.copyto(plane, x[:, :, c])
+            _even_filter(plane, factor, a == 1)
+            x[:, :, c] = plane
+    np.abs(x, out=x)  # the magnitude of a real image
+    return to_dtype(x, img)
 
 
 def _rigid(x: np.ndarray, angle: float, ty: float, tx: float) -> np.ndarray:
@@ -186,13 +201,16 @@ def _rigid(x: np.ndarray, angle: float, ty: float, tx: float) -> np.ndarray:
     matrix = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
     matrix[:, 2] += (tx * w, ty * h)
 
-    def warp(a: np.ndarray) -> np.ndarray:
-        return keep_shape(cv2.warpAffine(a, matrix, (w, h), flags=cv2.INTER_LINEAR,
-                                         borderMode=cv2.BORDER_CONSTANT, borderValue=0), a)
+    def warp(a: np.ndarray, slot: str) -> np.ndarray:
+        out = scratch(slot, a.shape, np.float32)  # only read by spectrum(): no fresh pages
+        cv2.warpAffine(a, matrix, (w, h), dst=out.reshape(h, w, -1) if a.ndim == 3 else out,
+                       flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        return out
 
     if x.ndim == 2 or x.shape[2] <= 4:
-        return warp(x)
-    return np.stack([warp(np.ascontiguousarray(x[:, :, c])) for c in range(x.shape[2])], 2)
+        return warp(x, "motion-w")
+    return np.stack([warp(np.ascontiguousarray(x[:, :, c]), "motion-w")
+                     for c in range(x.shape[2])], 2)
 
 
 def motion(img: np.ndarray, moves: list, times: list, axis: str) -> np.ndarray:
@@ -204,13 +222,13 @@ def motion(img: np.ndarray, moves: list, times: list, axis: str) -> np.ndarray:
     a = AXES[axis]
     n = x.shape[a]
     order = np.argsort(frequencies(n), kind="stable")  # scan order: index of each line
-    spec = spectrum(x)
+    spec = spectrum(x, "kspace-0")
     for (angle, ty, tx), start in zip(moves, times, strict=True):
         first = min(n, round(start * n))
         if first >= n:
             continue
         lines = order[first:]  # each later move overwrites the lines from its time on
-        moved = spectrum(_rigid(x, angle, ty, tx))
+        moved = spectrum(_rigid(x, angle, ty, tx), "kspace-1")
         if a == 0:
             spec[lines] = moved[lines]
         else:
