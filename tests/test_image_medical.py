@@ -286,6 +286,16 @@ def test_macenko_finds_the_stain_vectors_of_the_tissue():
         assert float(got @ want) > 0.99
 
 
+def test_macenko_on_a_sample_of_the_pixels_finds_the_same_vectors(monkeypatch):
+    rng = np.random.default_rng(0)
+    conc = rng.uniform(0.0, 1.2, (256, 256, 2))
+    od = K.optical_density(np.exp(-(conc @ K.RUIFROK[:2])))
+    sampled = K.macenko_vectors(od)
+    monkeypatch.setattr(K, "MACENKO_SAMPLE", 10**9)
+    every = K.macenko_vectors(od)
+    assert (sampled[:2] * every[:2]).sum(axis=1).min() > 0.9999
+
+
 def test_stain_scales_haematoxylin_alone():
     image = _tissue()
     out = A.HEStain()

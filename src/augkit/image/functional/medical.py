@@ -33,7 +33,7 @@ def unit(img: np.ndarray) -> np.ndarray:
 
 # -- k-space ------------------------------------------------------------------------------
 # Spectra are complex64 (H, W[, C]) in numpy's unshifted order (DC at [0, 0]), from OpenCV's
-# float32 DFT (~15x numpy's fft2 of a float32 256x256 image here). Positions are given as
+# float32 DFT (much faster here than numpy's fft2 of a float32 image). Positions are given as
 # signed frequencies, ``k % n`` in the array; the "centre" of k-space is low |frequency|.
 def _dft(plane: np.ndarray, out: np.ndarray) -> np.ndarray:
     """The spectrum of a float32 plane written into ``out`` (complex64, its shape)."""
@@ -61,7 +61,7 @@ def _magnitude(plane: np.ndarray, out: np.ndarray) -> None:
     pair = cv2.dft(np.ascontiguousarray(plane).view(np.float32).reshape(*plane.shape, 2),
                    dst=scratch("kspace-i", (*plane.shape, 2), np.float32),
                    flags=cv2.DFT_INVERSE | cv2.DFT_SCALE)
-    # numpy's complex abs on the pair (cv2.magnitude on its two strided planes: ~6x slower)
+    # numpy's complex abs on the pair (cv2.magnitude on its two strided planes was slower)
     np.abs(pair.view(np.complex64)[:, :, 0], out=out)
 
 
@@ -145,7 +145,7 @@ def spiked(x: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
 
 def kspace_spike(img: np.ndarray, spikes: list, intensities: list) -> np.ndarray:
     """Bright points in k-space (a faulty RF sample): stripes across the whole image, the
-    magnitude of :func:`spiked` (the same as through a transform, ~3x faster)."""
+    magnitude of :func:`spiked` (the same as through a transform, without one)."""
     return to_dtype(np.abs(spiked(unit(img), spikes, intensities)), img)
 
 
@@ -270,7 +270,7 @@ def rician(img: np.ndarray, std: float, noise_seed: int) -> np.ndarray:
     real += x
     imag = normal(rng, x.shape)
     imag *= np.float32(std)
-    real *= real  # |z| as sqrt(re^2 + im^2): np.hypot's overflow care costs ~5x here
+    real *= real  # |z| as sqrt(re^2 + im^2): np.hypot's overflow care is slower
     imag *= imag
     real += imag
     return to_dtype(np.sqrt(real, out=real), img)
@@ -333,7 +333,7 @@ def macenko_vectors(od: np.ndarray) -> np.ndarray:
     if len(tissue) < MACENKO_MIN_PIXELS:
         return RUIFROK
     # statistics of at most ~MACENKO_SAMPLE pixels, every k-th (deterministic): the
-    # vectors of a 512x512 tile barely move, the cost falls ~10x
+    # vectors of a 512x512 tile barely move (a test checks), the cost falls
     tissue = tissue[::-(-len(tissue) // MACENKO_SAMPLE)]
     _, vectors = np.linalg.eigh(np.cov(tissue, rowvar=False))
     plane = vectors[:, [2, 1]]  # the two largest eigenvectors
