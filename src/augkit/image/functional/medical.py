@@ -15,7 +15,7 @@ import math
 import cv2
 import numpy as np
 
-from augkit.image.functional.geometric import INTERPOLATIONS
+from augkit.image.functional.geometric import CV_NATIVE_CHANNELS, INTERPOLATIONS
 from augkit.image.functional.noise import normal, to_dtype
 from augkit.image.functional.scratch import scratch
 
@@ -35,10 +35,18 @@ def unit(img: np.ndarray) -> np.ndarray:
 # Spectra are complex64 (H, W[, C]) in numpy's unshifted order (DC at [0, 0]), from OpenCV's
 # float32 DFT (much faster here than numpy's fft2 of a float32 image). Positions are given as
 # signed frequencies, ``k % n`` in the array; the "centre" of k-space is low |frequency|.
+def _into(got: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """``dst`` holding OpenCV's result ``got`` (OpenCV writes into a matching ``dst``; were
+    it ever to allocate instead, the values are copied over)."""
+    if got is not dst:
+        dst[...] = got.reshape(dst.shape)
+    return dst
+
+
 def _dft(plane: np.ndarray, out: np.ndarray) -> np.ndarray:
     """The spectrum of a float32 plane written into ``out`` (complex64, its shape)."""
-    cv2.dft(plane, dst=out.view(np.float32).reshape(*plane.shape, 2),
-            flags=cv2.DFT_COMPLEX_OUTPUT)
+    pair = out.view(np.float32).reshape(*plane.shape, 2)
+    _into(cv2.dft(plane, dst=pair, flags=cv2.DFT_COMPLEX_OUTPUT), pair)
     return out
 
 
@@ -58,9 +66,9 @@ def spectrum(x: np.ndarray, slot: str | None = None) -> np.ndarray:
 
 def _magnitude(plane: np.ndarray, out: np.ndarray) -> None:
     """``out`` = the magnitude of the inverse transform of a complex64 plane."""
-    pair = cv2.dft(np.ascontiguousarray(plane).view(np.float32).reshape(*plane.shape, 2),
-                   dst=scratch("kspace-i", (*plane.shape, 2), np.float32),
-                   flags=cv2.DFT_INVERSE | cv2.DFT_SCALE)
+    pair = scratch("kspace-i", (*plane.shape, 2), np.float32)
+    _into(cv2.dft(np.ascontiguousarray(plane).view(np.float32).reshape(*plane.shape, 2),
+                  dst=pair, flags=cv2.DFT_INVERSE | cv2.DFT_SCALE), pair)
     # numpy's complex abs on the pair (cv2.magnitude on its two strided planes was slower)
     np.abs(pair.view(np.complex64)[:, :, 0], out=out)
 
@@ -157,16 +165,19 @@ def _even_filter(plane: np.ndarray, factor: np.ndarray, along_rows: bool) -> Non
     transform cancels out). Work arrays are per-thread scratch: fresh ones would fault
     every page, which cost more than the transforms."""
     h, w = plane.shape
-    rows = plane if along_rows else cv2.transpose(plane, dst=scratch("ghost-t", (w, h),
-                                                                     np.float32))
+    if along_rows:
+        rows = plane
+    else:
+        rows = scratch("ghost-t", (w, h), np.float32)
+        _into(cv2.transpose(plane, dst=rows), rows)
     n = rows.shape[1]
-    packed = cv2.dft(rows, dst=scratch("ghost-f", rows.shape, np.float32), flags=cv2.DFT_ROWS)
+    packed = scratch("ghost-f", rows.shape, np.float32)
+    _into(cv2.dft(rows, dst=packed, flags=cv2.DFT_ROWS), packed)
     packed *= factor[(np.arange(n) + 1) // 2].astype(np.float32)
     flags = cv2.DFT_ROWS | cv2.DFT_INVERSE | cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT
-    if along_rows:
-        cv2.dft(packed, dst=plane, flags=flags)
-    else:
-        cv2.transpose(cv2.dft(packed, dst=rows, flags=flags), dst=plane)
+    _into(cv2.dft(packed, dst=rows, flags=flags), rows)  # rows may be the plane itself
+    if not along_rows:
+        _into(cv2.transpose(rows, dst=plane), plane)
 
 
 def ghosting(img: np.ndarray, num_ghosts: int, intensity: float, axis: str,
@@ -203,14 +214,15 @@ def _rigid(x: np.ndarray, angle: float, ty: float, tx: float) -> np.ndarray:
 
     def warp(a: np.ndarray, slot: str) -> np.ndarray:
         out = scratch(slot, a.shape, np.float32)  # only read by spectrum(): no fresh pages
-        cv2.warpAffine(a, matrix, (w, h), dst=out.reshape(h, w, -1) if a.ndim == 3 else out,
-                       flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-        return out
+        return _into(cv2.warpAffine(a, matrix, (w, h), dst=out, flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_CONSTANT, borderValue=0), out)
 
-    if x.ndim == 2 or x.shape[2] <= 4:
+    if x.ndim == 2 or x.shape[2] in CV_NATIVE_CHANNELS:
         return warp(x, "motion-w")
-    return np.stack([warp(np.ascontiguousarray(x[:, :, c]), "motion-w")
-                     for c in range(x.shape[2])], 2)
+    out = scratch("motion-b", x.shape, np.float32)  # as OpenCV warps 1 band: band by band
+    for c in range(x.shape[2]):
+        out[:, :, c] = warp(np.ascontiguousarray(x[:, :, c]), "motion-w")
+    return out
 
 
 def motion(img: np.ndarray, moves: list, times: list, axis: str) -> np.ndarray:
