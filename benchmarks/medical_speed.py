@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     pythons = {"augkit": sys.executable, "torchio": str(TORCHIO_VENV)}
     env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(ROOT / "src")}
     best: dict = {"augkit": {}, "torchio": {}}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.rounds):
             for lib, python in pythons.items():
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> None:
                     row = best[lib].setdefault(name, {})
                     for size, value in rates.items():
                         row[size] = max(row.get(size, 0.0), value)
+    load_after = os.getloadavg()[0]
     rows, ratios = [], []
     for name in best["augkit"]:
         for size in map(str, SIZES):
@@ -175,7 +177,9 @@ def main(argv: list[str] | None = None) -> None:
         f"Written by `benchmarks/medical_speed.py --seconds {args.seconds} --rounds "
         f"{args.rounds}` on {cpu_name()} ({os.cpu_count()} cores, shared). Calls per second, "
         "best of the rounds; float32 slices in [0, 1]; TorchIO on a 1 x H x W x 1 "
-        "ScalarImage. `~`: a different model of the same artifact (see the script).",
+        "ScalarImage. `~`: a different model of the same artifact (see the script). "
+        f"Load average (1 min) {load_before:.1f} before, {load_after:.1f} after: absolute "
+        "rates move with the machine's other work, the ratios (interleaved rounds) less.",
         "",
         "| op | size | augkit /s | TorchIO /s | augkit / TorchIO |",
         "|---|---|---|---|---|",
@@ -191,7 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     results = HERE / "results"
     (results / "medical_speed.md").write_text("\n".join(lines))
     (results / "medical_speed.json").write_text(json.dumps(
-        {"rates": best, "geomean": geomean, "seconds": args.seconds, "rounds": args.rounds},
+        {"rates": best, "geomean": geomean, "seconds": args.seconds, "rounds": args.rounds,
+         "load_average": [load_before, load_after]},
         indent=1))
     print("\n".join(lines))
 
