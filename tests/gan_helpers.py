@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,7 +38,9 @@ def tiny_model(kind: str) -> str:
         from augkit.generative import GANConfig, train
 
         x, y = halves() if kind == "image" else waves()
-        folder = Path(tempfile.mkdtemp(prefix="augkit-gan-")) / kind
+        root = tempfile.mkdtemp(prefix="augkit-gan-")
+        atexit.register(shutil.rmtree, root, ignore_errors=True)  # no models left in /tmp
+        folder = Path(root) / kind
         train(x, y, folder, steps=2, seed=0, config=GANConfig(**TINY))
         _MODELS[kind] = str(folder)
     return _MODELS[kind]
