@@ -177,6 +177,15 @@ _add("RandomSunFlare", lambda: A.RandomSunFlare(p=1.0),
      [({"flare_roi": (0, 0, 1)}, TypeError, "'flare_roi'")])
 _add("LowLight", lambda: A.LowLight(p=1.0), [({"gamma": (0, 1)}, ValueError, "'gamma'")])
 
+# -- symmetries, grid shuffles (augkit.image.symmetry) ----------------------------------------
+EXACT |= {"SquareSymmetry", "RandomGridShuffle"}
+_add("SquareSymmetry", lambda: A.SquareSymmetry(p=1.0),
+     [({"elements": ["r45"]}, ValueError, "'elements'"),
+      ({"elements": []}, ValueError, "'elements'"), ({"elements": "e"}, ValueError, "'elements'")])
+_add("RandomGridShuffle", lambda: A.RandomGridShuffle(grid=(3, 4), p=1.0),
+     [({"grid": (1, 1)}, ValueError, "'grid'"), ({"grid": 3}, TypeError, "'grid'"),
+      ({"grid": (0, 3)}, ValueError, "'grid'"), ({"grid": (2, 2.5)}, TypeError, "'grid'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -60,6 +60,7 @@ from augkit.image.mix import CutMix, MixUp, Mosaic
 from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
+from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
 from augkit.image.weather import (
     LowLight,
@@ -87,4 +88,6 @@ __all__ = [
     "RandomFog", "RandomRain", "RandomShadow", "RandomSnow", "RandomSunFlare", "ShotNoise",
     # batch-only mixing (augkit.image.mix)
     "CutMix", "MixUp", "Mosaic",
+    # symmetries and grid shuffles (augkit.image.symmetry)
+    "RandomGridShuffle", "SquareSymmetry",
 ]
