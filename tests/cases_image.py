@@ -186,6 +186,34 @@ _add("RandomGridShuffle", lambda: A.RandomGridShuffle(grid=(3, 4), p=1.0),
      [({"grid": (1, 1)}, ValueError, "'grid'"), ({"grid": 3}, TypeError, "'grid'"),
       ({"grid": (0, 3)}, ValueError, "'grid'"), ({"grid": (2, 2.5)}, TypeError, "'grid'")])
 
+# -- pixel effects, stripe masks (augkit.image.effects) -------------------------------------
+_add("Downscale", lambda: A.Downscale(scale_range=(0.3, 0.7), up_interpolation="linear", p=1.0),
+     [({"scale_range": (0.0, 0.5)}, ValueError, "'scale_range'"),
+      ({"down_interpolation": "bilinear"}, ValueError, "'down_interpolation'")])
+_add("UnsharpMask", lambda: A.UnsharpMask(alpha=(0.5, 1.0), threshold=0.01, p=1.0),
+     [({"blur_limit": (4, 4)}, ValueError, "'blur_limit'"), ({"alpha": -1}, ValueError,
+                                                              "'alpha'"),
+      ({"threshold": 2}, ValueError, "'threshold'")])
+_add("Morphological", lambda: A.Morphological(scale=(2, 5), p=1.0),
+     [({"operation": "erode"}, ValueError, "'operation'"), ({"scale": (3, 1)}, ValueError,
+                                                             "'scale'"),
+      ({"scale": 2.5}, TypeError, "'scale'")])
+_add("PixelDropout", lambda: A.PixelDropout(dropout_prob=0.1, per_channel=True, fill=9,
+                                             p=1.0),
+     [({"dropout_prob": 1.5}, ValueError, "'dropout_prob'"),
+      ({"per_channel": 1}, TypeError, "'per_channel'"), ({"mask_fill": -1}, ValueError,
+                                                          "'mask_fill'")])
+_add("XYMasking", lambda: A.XYMasking(mask_x_length=(2, 8), mask_y_length=(2, 8), fill=5,
+                                       p=1.0),
+     [({"num_masks_x": -1}, ValueError, "'num_masks_x'"),
+      ({"mask_y_length": (5, 2)}, ValueError, "'mask_y_length'"),
+      ({"fill": "x"}, TypeError, "'fill'")])
+_add("TimeMasking", lambda: A.TimeMasking(time_mask_param=12, p=1.0),
+     [({"time_mask_param": 0}, ValueError, "'time_mask_param'"),
+      ({"time_mask_param": 2.5}, TypeError, "'time_mask_param'")])
+_add("FrequencyMasking", lambda: A.FrequencyMasking(freq_mask_param=12, p=1.0),
+     [({"freq_mask_param": -3}, ValueError, "'freq_mask_param'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -86,3 +86,76 @@ def test_grid_shuffle_moves_keypoints_masks_and_boxes_with_their_tiles():
                                                        rows.max() + 1]])
     with pytest.raises(ValueError, match="RandomGridShuffle.*at least"):
         A.RandomGridShuffle(grid=(4, 4), p=1.0)(image=np.zeros((3, 8), np.uint8))
+
+
+# -- Downscale, UnsharpMask, Morphological -------------------------------------------------------
+def test_downscale_is_a_resize_down_then_up():
+    import cv2
+
+    img = RNG.integers(0, 256, (40, 48, 3), dtype=np.uint8)
+    out = A.Downscale(scale_range=(0.5, 0.5), down_interpolation="area",
+                      up_interpolation="linear", p=1.0)(image=img)["image"]
+    small = cv2.resize(img, (24, 20), interpolation=cv2.INTER_AREA)
+    np.testing.assert_array_equal(out, cv2.resize(small, (48, 40), interpolation=cv2.INTER_LINEAR))
+    f32 = A.Downscale(scale_range=(0.3, 0.3), up_interpolation="lanczos", p=1.0)(
+        image=img.astype(np.float32) / 255)["image"]
+    assert f32.dtype == np.float32 and 0 <= f32.min() and f32.max() <= 1  # overshoot clipped
+
+
+def test_unsharp_mask_adds_alpha_times_the_detail():
+    import cv2
+
+    img = RNG.random((20, 24), dtype=np.float32) * 0.5 + 0.25
+    out = A.UnsharpMask(blur_limit=5, sigma_limit=1.5, alpha=(0.8, 0.8), threshold=0,
+                        p=1.0)(image=img)["image"]
+    blurred = cv2.GaussianBlur(img, (5, 5), 1.5, borderType=cv2.BORDER_REFLECT_101)
+    np.testing.assert_allclose(out, np.clip(img + 0.8 * (img - blurred), 0, 1), atol=1e-5)
+    flat = np.full((10, 10), 0.5, np.float32)
+    flat[5, 5] = 0.51  # detail under the threshold: left alone
+    kept = A.UnsharpMask(threshold=0.1, alpha=(1.0, 1.0), p=1.0)(image=flat, seed=0)["image"]
+    np.testing.assert_allclose(kept, flat, atol=1e-6)
+
+
+@pytest.mark.parametrize("operation, expected", [("erosion", 0), ("dilation", 200)])
+def test_morphological_erodes_and_dilates(operation, expected):
+    img = np.zeros((11, 11), np.uint8)
+    img[3:8, 3:8] = 200
+    out = A.Morphological(scale=(3, 3), operation=operation, p=1.0)(image=img)["image"]
+    assert out[3, 5] == expected and out[5, 5] == 200 and out[0, 0] == 0
+    assert out[2, 5] == (200 if operation == "dilation" else 0)
+
+
+# -- PixelDropout, XYMasking and the spectrogram masks --------------------------------------------
+def test_pixel_dropout_rate_fill_and_mask():
+    img = np.full((200, 200, 3), 100, np.uint8)
+    mask = np.ones((200, 200), np.uint8)
+    out = A.PixelDropout(dropout_prob=0.2, fill=7, mask_fill=0, p=1.0)(image=img, mask=mask,
+                                                                      seed=3)
+    dropped = (out["image"] == 7).all(axis=2)
+    assert abs(dropped.mean() - 0.2) < 0.01 and ((out["image"] == 7).any(axis=2) == dropped).all()
+    np.testing.assert_array_equal(out["mask"] == 0, dropped)
+    per = A.PixelDropout(dropout_prob=0.2, per_channel=True, p=1.0)(image=img, seed=3)["image"]
+    some = (per == 0).any(axis=2) & ~(per == 0).all(axis=2)
+    assert some.mean() > 0.3  # values dropped one channel at a time
+    u16 = A.PixelDropout(dropout_prob=0.5, fill=65535, p=1.0)(
+        image=np.zeros((8, 8), np.uint16), seed=0)["image"]
+    assert set(np.unique(u16).tolist()) == {0, 65535}
+
+
+def test_xy_masking_fills_whole_stripes_and_optionally_masks():
+    img = np.full((32, 40), 50, np.uint8)
+    mask = np.ones((32, 40), np.uint8)
+    out = A.XYMasking(num_masks_x=2, num_masks_y=1, mask_x_length=(3, 5),
+                      mask_y_length=(4, 4), fill=0, mask_fill=2, p=1.0)(image=img, mask=mask,
+                                                                        seed=1)
+    cols = (out["image"] == 0).all(axis=0)
+    rows = (out["image"] == 0).all(axis=1)
+    assert 3 <= cols.sum() <= 10 and rows.sum() == 4
+    np.testing.assert_array_equal(out["image"] == 0, cols[None, :] | rows[:, None])
+    np.testing.assert_array_equal(out["mask"] == 2, out["image"] == 0)
+    t = A.TimeMasking(time_mask_param=10, p=1.0)(image=img, seed=2, return_record=True)
+    (rect,) = _params(t)["rectangles"]
+    assert rect[0] == 0 and rect[2] == 32 and rect[3] - rect[1] <= 10
+    f = A.FrequencyMasking(freq_mask_param=10, p=1.0)(image=img, seed=2, return_record=True)
+    (rect,) = _params(f)["rectangles"]
+    assert rect[1] == 0 and rect[3] == 40 and rect[2] - rect[0] <= 10

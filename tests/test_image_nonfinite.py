@@ -23,7 +23,8 @@ IMAGE_OPS = sorted(name for name, cls in augkit.registered().items()
                    if not issubclass(cls, Container) and cls.modality == "image")
 SINGLE = [n for n in IMAGE_OPS if not CASES[n].batch_only]
 # ops that write a fill over pixels (a NaN under it is legitimately gone)
-OVERWRITE = {"Cutout", "RandomErasing", "GridDropout", "ChannelDropout", "SaltAndPepper"}
+OVERWRITE = {"Cutout", "RandomErasing", "GridDropout", "ChannelDropout", "SaltAndPepper",
+             "PixelDropout", "XYMasking", "TimeMasking", "FrequencyMasking"}
 H, W, Y, X = 40, 48, 20, 24
 VALUES = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}
 

@@ -39,6 +39,15 @@ from augkit.image.distortion import (
     ShiftScaleRotate,
 )
 from augkit.image.dropout import ChannelDropout, GridDropout
+from augkit.image.effects import (
+    Downscale,
+    FrequencyMasking,
+    Morphological,
+    PixelDropout,
+    TimeMasking,
+    UnsharpMask,
+    XYMasking,
+)
 from augkit.image.geometric import (
     Affine,
     CenterCrop,
@@ -90,4 +99,7 @@ __all__ = [
     "CutMix", "MixUp", "Mosaic",
     # symmetries and grid shuffles (augkit.image.symmetry)
     "RandomGridShuffle", "SquareSymmetry",
+    # pixel effects and stripe masks (augkit.image.effects)
+    "Downscale", "FrequencyMasking", "Morphological", "PixelDropout", "TimeMasking",
+    "UnsharpMask", "XYMasking",
 ]

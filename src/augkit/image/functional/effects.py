@@ -1,0 +1,74 @@
+"""Kernels of pixel effects: downscaling, unsharp masking, morphology, pixel dropout.
+
+Amounts are fractions of full scale (255 for uint8, 1.0 for float32 in [0, 1]); float
+results are clipped to [0, 1], uint8 results rounded and saturated.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from augkit.core.random import random_uint16
+from augkit.image.functional import geometric as G
+from augkit.image.functional.noise import to_dtype, unit
+
+_BORDER = cv2.BORDER_REFLECT_101
+MORPH_OPS = {"erosion": cv2.MORPH_ERODE, "dilation": cv2.MORPH_DILATE,
+             "opening": cv2.MORPH_OPEN, "closing": cv2.MORPH_CLOSE}
+
+
+def downscale(img: np.ndarray, scale: float, down: str, up: str) -> np.ndarray:
+    """Resize by ``scale`` (each side at least 1 pixel) with ``down``, then back to the
+    original size with ``up``: the detail a low-resolution camera would lose."""
+    h, w = img.shape[:2]
+    small = G.resize(img, max(1, round(h * scale)), max(1, round(w * scale)), down)
+    out = G.resize(small, h, w, up)
+    if out.dtype == np.float32 and up in ("cubic", "lanczos"):  # these overshoot
+        np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+def unsharp_mask(img: np.ndarray, ksize: int, sigma: float, alpha: float,
+                 threshold: float) -> np.ndarray:
+    """``x + alpha * (x - blur(x))`` where the detail ``|x - blur(x)|`` reaches
+    ``threshold``; the on/off map is smoothed with the same Gaussian so that the edge of a
+    thresholded region does not show as a step."""
+    x = unit(img)
+    kernel = cv2.getGaussianKernel(ksize, sigma, cv2.CV_32F)
+    blurred = G.keep_shape(cv2.sepFilter2D(x, -1, kernel, kernel, borderType=_BORDER), x)
+    detail = x - blurred
+    if threshold > 0:
+        on = (np.abs(detail) >= np.float32(threshold)).astype(np.float32)
+        on = G.keep_shape(cv2.sepFilter2D(on, -1, kernel, kernel, borderType=_BORDER), on)
+        detail *= on
+    detail *= np.float32(alpha)
+    x += detail
+    return to_dtype(x, img)
+
+
+def morphology(img: np.ndarray, operation: str, ksize: int) -> np.ndarray:
+    """Erode / dilate / open / close with an elliptic ``ksize`` x ``ksize`` element
+    (OpenCV; images with 2 or more than 4 channels band by band)."""
+    element = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (ksize, ksize))
+    op = MORPH_OPS[operation]
+    return G.by_band(lambda a: cv2.morphologyEx(a, op, element, borderType=cv2.BORDER_REPLICATE),
+                     img)
+
+
+def dropout_map(shape: tuple[int, ...], prob: float, noise_seed: int) -> np.ndarray:
+    """A bool map of ``shape``, each entry True with probability ``prob`` (16-bit draws:
+    steps of 1/65536)."""
+    rng = np.random.default_rng(noise_seed)
+    count = int(np.prod(shape))
+    return (random_uint16(rng, count) < round(prob * 65536)).reshape(shape)
+
+
+def pixel_dropout(img: np.ndarray, drop: np.ndarray, fill: float) -> np.ndarray:
+    """``img`` with ``fill`` where ``drop`` (HxW: whole pixels, HxWxC: single values)."""
+    out = img.copy()
+    if drop.ndim == 2 and img.ndim == 3:
+        out[drop] = fill
+    else:
+        out[drop.reshape(img.shape)] = fill
+    return out
