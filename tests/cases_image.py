@@ -214,6 +214,28 @@ _add("TimeMasking", lambda: A.TimeMasking(time_mask_param=12, p=1.0),
 _add("FrequencyMasking", lambda: A.FrequencyMasking(freq_mask_param=12, p=1.0),
      [({"freq_mask_param": -3}, ValueError, "'freq_mask_param'")])
 
+# -- crops and pads (augkit.image.crops2) -------------------------------------------------------
+EXACT |= {"Crop", "PadIfNeeded", "AtLeastOneBBoxRandomCrop", "CropNonEmptyMaskIfExists"}
+_add("Crop", lambda: A.Crop(5, 4, 40, 36, pad_if_needed=True, fill=3),
+     [({"x_max": 5}, ValueError, "'x_max'"), ({"y_min": -1}, ValueError, "'y_min'"),
+      ({"pad_if_needed": "yes"}, TypeError, "'pad_if_needed'")], random=False)
+_add("PadIfNeeded", lambda: A.PadIfNeeded(50, 64, position="random", fill=7),
+     [({"min_height": 0}, ValueError, "'min_height'"),
+      ({"pad_height_divisor": 32}, ValueError, "'min_height'"),
+      ({"position": "middle"}, ValueError, "'position'")])
+_add("CropAndPad", lambda: A.CropAndPad(percent=(-0.2, 0.25), fill=5),
+     [({"percent": (-0.6, 0.1)}, ValueError, "'percent'"), ({"px": 3}, ValueError, "'px'"),
+      ({"keep_size": 1}, TypeError, "'keep_size'")])
+_add("RandomSizedCrop", lambda: A.RandomSizedCrop((20, 36), (32, 32), w2h_ratio=1.2),
+     [({"min_max_height": (30, 10)}, ValueError, "'min_max_height'"),
+      ({"size": 32}, TypeError, "'size'"), ({"w2h_ratio": 0}, ValueError, "'w2h_ratio'")])
+_add("AtLeastOneBBoxRandomCrop", lambda: A.AtLeastOneBBoxRandomCrop(24, 28, erosion_factor=0.2),
+     [({"erosion_factor": 2}, ValueError, "'erosion_factor'"), ({"height": 0}, ValueError,
+                                                                 "'height'")])
+_add("CropNonEmptyMaskIfExists", lambda: A.CropNonEmptyMaskIfExists(16, 20),
+     [({"ignore_values": 3}, TypeError, "'ignore_values'"), ({"width": -2}, ValueError,
+                                                              "'width'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

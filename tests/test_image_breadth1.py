@@ -159,3 +159,92 @@ def test_xy_masking_fills_whole_stripes_and_optionally_masks():
     f = A.FrequencyMasking(freq_mask_param=10, p=1.0)(image=img, seed=2, return_record=True)
     (rect,) = _params(f)["rectangles"]
     assert rect[1] == 0 and rect[3] == 40 and rect[2] - rect[0] <= 10
+
+
+# -- crops and pads ------------------------------------------------------------------------------
+def _mask_and_box():
+    mask = np.zeros((30, 44), np.uint8)
+    mask[6:14, 30:40] = 1
+    return mask, [[30, 6, 40, 14]]
+
+
+def _aligned(out, atol=1e-9):
+    rows, cols = np.nonzero(out["mask"])
+    np.testing.assert_allclose(out["bboxes"], [[cols.min(), rows.min(), cols.max() + 1,
+                                                rows.max() + 1]], atol=atol)
+    x, y = out["keypoints"][0]
+    assert out["mask"][int(y), int(x)] == 1
+
+
+def test_crop_is_the_fixed_box_and_pads_past_the_edge_on_request():
+    mask, box = _mask_and_box()
+    out = A.Crop(20, 2, 50, 20, pad_if_needed=True, fill=9)(image=IMG, mask=mask, bboxes=box,
+                                                           labels=[0], keypoints=[[35, 10]])
+    np.testing.assert_array_equal(out["image"][:, :24], IMG[2:20, 20:44])
+    assert (out["image"][:, 24:] == 9).all() and out["image"].shape == (18, 30, 3)
+    _aligned(out)
+    with pytest.raises(ValueError, match="Crop.*pad_if_needed"):
+        A.Crop(20, 2, 50, 20)(image=IMG)
+
+
+@pytest.mark.parametrize("position, corner", [("top_left", (0, 0)), ("bottom_right", (10, 6)),
+                                              ("center", (5, 3))])
+def test_pad_if_needed_places_the_image(position, corner):
+    mask, box = _mask_and_box()
+    out = A.PadIfNeeded(40, 50, position=position)(image=IMG, mask=mask, bboxes=box, labels=[0],
+                                                   keypoints=[[35, 10]])
+    top, left = corner
+    assert out["image"].shape == (40, 50, 3)
+    np.testing.assert_array_equal(out["image"][top:top + 30, left:left + 44], IMG)
+    _aligned(out)
+    div = A.PadIfNeeded(None, None, pad_height_divisor=32, pad_width_divisor=32)(image=IMG)
+    assert div["image"].shape == (32, 64, 3)
+    assert A.PadIfNeeded(10, 10)(image=IMG)["image"].shape == IMG.shape
+
+
+def test_crop_and_pad_crops_negative_and_pads_positive_sides():
+    img = np.arange(20, dtype=np.uint8).reshape(4, 5)
+    out = A.CropAndPad(px=(-1, 2), keep_size=False, fill=99)(image=img, seed=0,
+                                                            return_record=True)
+    prm = _params(out)
+    assert out["image"].shape == (prm["height"], prm["width"])
+    top, left = -prm["top"], -prm["left"]
+    ys, xs = np.mgrid[0:4, 0:5]
+    inside = (ys + top >= 0) & (ys + top < prm["height"]) & (xs + left >= 0) & (
+        xs + left < prm["width"])
+    np.testing.assert_array_equal(out["image"][(ys + top)[inside], (xs + left)[inside]],
+                                  img[inside])
+    mask, box = _mask_and_box()
+    kept = A.CropAndPad(percent=(-0.1, 0.1), interpolation="nearest")(
+        image=IMG, mask=mask, bboxes=box, labels=[0], keypoints=[[35, 10]], seed=1)
+    assert kept["image"].shape == IMG.shape and len(kept["bboxes"]) == 1
+    _aligned(kept, atol=1.6)  # the mask is resized by nearest neighbour
+
+
+def test_random_sized_crop_size_and_ratio():
+    out = A.RandomSizedCrop((10, 20), (16, 24), w2h_ratio=1.5)(image=IMG, seed=2,
+                                                               return_record=True)
+    prm = _params(out)
+    assert out["image"].shape == (16, 24, 3) and 10 <= prm["height"] <= 20
+    assert prm["width"] == round(prm["height"] * 1.5)
+
+
+def test_crops_that_keep_an_object():
+    mask, box = _mask_and_box()
+    for seed in range(20):
+        out = A.AtLeastOneBBoxRandomCrop(16, 16)(image=IMG, mask=mask, bboxes=box, labels=[0],
+                                                 keypoints=[[35, 10]], seed=seed)
+        np.testing.assert_allclose(out["bboxes"], [[out["bboxes"][0][0], out["bboxes"][0][1],
+                                                    out["bboxes"][0][0] + 10,
+                                                    out["bboxes"][0][1] + 8]])  # whole box
+        _aligned(out)
+        tiny = np.zeros((30, 44), np.uint8)
+        tiny[27, 2] = 3
+        crop = A.CropNonEmptyMaskIfExists(8, 8, ignore_values=[5])(image=IMG, mask=tiny,
+                                                                   seed=seed)
+        assert crop["mask"].sum() == 3
+        ignored = A.CropNonEmptyMaskIfExists(8, 8, ignore_values=[3])(image=IMG, mask=tiny,
+                                                                      seed=seed)
+        assert ignored["image"].shape == (8, 8, 3)
+    with pytest.raises(ValueError, match="AtLeastOneBBoxRandomCrop.*PadIfNeeded"):
+        A.AtLeastOneBBoxRandomCrop(40, 40)(image=IMG)

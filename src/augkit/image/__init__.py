@@ -31,6 +31,14 @@ from augkit.image.color import (
     Solarize,
 )
 from augkit.image.compression import ImageCompression
+from augkit.image.crops2 import (
+    AtLeastOneBBoxRandomCrop,
+    Crop,
+    CropAndPad,
+    CropNonEmptyMaskIfExists,
+    PadIfNeeded,
+    RandomSizedCrop,
+)
 from augkit.image.distortion import (
     ElasticTransform,
     GridDistortion,
@@ -99,6 +107,9 @@ __all__ = [
     "CutMix", "MixUp", "Mosaic",
     # symmetries and grid shuffles (augkit.image.symmetry)
     "RandomGridShuffle", "SquareSymmetry",
+    # crops and pads (augkit.image.crops2)
+    "AtLeastOneBBoxRandomCrop", "Crop", "CropAndPad", "CropNonEmptyMaskIfExists", "PadIfNeeded",
+    "RandomSizedCrop",
     # pixel effects and stripe masks (augkit.image.effects)
     "Downscale", "FrequencyMasking", "Morphological", "PixelDropout", "TimeMasking",
     "UnsharpMask", "XYMasking",
