@@ -236,6 +236,18 @@ _add("CropNonEmptyMaskIfExists", lambda: A.CropNonEmptyMaskIfExists(16, 20),
      [({"ignore_values": 3}, TypeError, "'ignore_values'"), ({"width": -2}, ValueError,
                                                               "'width'")])
 
+# -- tone and colour casts (augkit.image.tone) ---------------------------------------------------
+_add("ToSepia", lambda: A.ToSepia(p=1.0), BAD_P, random=False)
+_add("FancyPCA", lambda: A.FancyPCA(alpha=0.5, p=1.0), [({"alpha": -0.1}, ValueError, "'alpha'")])
+_add("PlanckianJitter", lambda: A.PlanckianJitter(p=1.0),
+     [({"temperature_limit": (500, 4000)}, ValueError, "'temperature_limit'")])
+_add("RandomToneCurve", lambda: A.RandomToneCurve(scale=0.2, per_channel=True, p=1.0),
+     [({"scale": 2}, ValueError, "'scale'"), ({"per_channel": "no"}, TypeError,
+                                              "'per_channel'")])
+_add("Vignetting", lambda: A.Vignetting(p=1.0),
+     [({"intensity_range": (0.5, 1.5)}, ValueError, "'intensity_range'"),
+      ({"center_range": "mid"}, TypeError, "'center_range'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -248,3 +248,56 @@ def test_crops_that_keep_an_object():
         assert ignored["image"].shape == (8, 8, 3)
     with pytest.raises(ValueError, match="AtLeastOneBBoxRandomCrop.*PadIfNeeded"):
         A.AtLeastOneBBoxRandomCrop(40, 40)(image=IMG)
+
+
+# -- tone and colour casts ---------------------------------------------------------------------
+def test_sepia_is_the_sepia_matrix_and_needs_rgb():
+    from augkit.image.functional.tone import SEPIA
+
+    img = RNG.random((6, 7, 3), dtype=np.float32)
+    out = A.ToSepia(p=1.0)(image=img)["image"]
+    np.testing.assert_allclose(out, np.clip(img @ SEPIA.T, 0, 1), atol=1e-6)
+    with pytest.raises(ValueError, match="ToSepia.*RGB"):
+        A.ToSepia(p=1.0)(image=np.zeros((4, 4), np.uint8))
+
+
+def test_fancy_pca_shifts_along_the_principal_axis():
+    rng = np.random.default_rng(1)
+    t = rng.random((40, 40, 1), dtype=np.float32) * 0.5 + 0.25
+    img = np.concatenate([t, t, t], axis=2)  # all the variance lies along (1, 1, 1)
+    out = A.FancyPCA(alpha=1.0, p=1.0)(image=img, seed=3)["image"]
+    delta = (out - img).reshape(-1, 3)
+    assert np.allclose(delta, delta[:1], atol=1e-6)  # one shift for every pixel
+    np.testing.assert_allclose(delta[0, 0], delta[0, 1], atol=1e-6)  # along (1, 1, 1)
+    assert abs(delta[0, 0]) > 1e-4
+
+
+def test_planckian_jitter_warms_and_cools():
+    img = np.full((2, 2, 3), 0.5, np.float32)
+    warm = A.PlanckianJitter(temperature_limit=(2500, 2500), p=1.0)(image=img)["image"][0, 0]
+    cool = A.PlanckianJitter(temperature_limit=(12000, 12000), p=1.0)(image=img)["image"][0, 0]
+    neutral = A.PlanckianJitter(temperature_limit=(6600, 6600), p=1.0)(image=img)["image"][0, 0]
+    assert warm[0] > warm[1] > warm[2] and cool[2] > cool[1] > cool[0]
+    np.testing.assert_allclose(neutral, 0.5, atol=0.01)
+    u8 = A.PlanckianJitter(temperature_limit=(2500, 2500), p=1.0)(
+        image=np.full((2, 2, 3), 128, np.uint8))["image"][0, 0]
+    np.testing.assert_allclose(u8 / 255, warm, atol=1 / 255)
+
+
+def test_tone_curve_is_monotone_for_small_scale_and_fixes_the_ends():
+    ramp = np.arange(256, dtype=np.uint8)[None]
+    for seed in range(5):
+        out = A.RandomToneCurve(scale=0.05, p=1.0)(image=ramp, seed=seed)["image"][0]
+        assert out[0] == 0 and out[-1] == 255 and (np.diff(out.astype(int)) >= 0).all()
+    rgb = np.repeat(np.linspace(0, 1, 50, dtype=np.float32)[None, :, None], 3, axis=2)
+    per = A.RandomToneCurve(scale=0.2, per_channel=True, p=1.0)(image=rgb, seed=1)["image"]
+    assert not np.allclose(per[..., 0], per[..., 1])
+
+
+def test_vignetting_darkens_with_distance_from_the_centre():
+    img = np.ones((21, 31), np.float32)
+    out = A.Vignetting(intensity_range=(0.6, 0.6), center_range=(0.5, 0.5), p=1.0)(
+        image=img)["image"]
+    assert out[10, 15] > 0.99 and out[0, 0] < out[0, 15] < out[10, 15]
+    np.testing.assert_allclose(out[0, 0], 1 - 0.6 * (10 ** 2 + 15 ** 2) / (10.5 ** 2 + 15.5 ** 2),
+                               rtol=1e-5)

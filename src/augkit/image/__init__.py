@@ -79,6 +79,7 @@ from augkit.image.occlusion import Cutout, RandomErasing
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
 from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
+from augkit.image.tone import FancyPCA, PlanckianJitter, RandomToneCurve, ToSepia, Vignetting
 from augkit.image.weather import (
     LowLight,
     RandomFog,
@@ -110,6 +111,8 @@ __all__ = [
     # crops and pads (augkit.image.crops2)
     "AtLeastOneBBoxRandomCrop", "Crop", "CropAndPad", "CropNonEmptyMaskIfExists", "PadIfNeeded",
     "RandomSizedCrop",
+    # tone and colour casts (augkit.image.tone)
+    "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
     # pixel effects and stripe masks (augkit.image.effects)
     "Downscale", "FrequencyMasking", "Morphological", "PixelDropout", "TimeMasking",
     "UnsharpMask", "XYMasking",
