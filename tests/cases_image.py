@@ -248,6 +248,26 @@ _add("Vignetting", lambda: A.Vignetting(p=1.0),
      [({"intensity_range": (0.5, 1.5)}, ValueError, "'intensity_range'"),
       ({"center_range": "mid"}, TypeError, "'center_range'")])
 
+# -- lens and camera effects (augkit.image.optics) -----------------------------------------------
+_add("Defocus", lambda: A.Defocus(radius=(2, 5), p=1.0),
+     [({"radius": 0}, ValueError, "'radius'"), ({"alias_blur": -1}, ValueError, "'alias_blur'")])
+_add("ZoomBlur", lambda: A.ZoomBlur(max_factor=(1.05, 1.2), step_factor=(0.02, 0.04), p=1.0),
+     [({"max_factor": 0.9}, ValueError, "'max_factor'"),
+      ({"step_factor": (0.0, 0.1)}, ValueError, "'step_factor'")])
+_add("GlassBlur", lambda: A.GlassBlur(max_delta=2, iterations=1, p=1.0),
+     [({"sigma": 0}, ValueError, "'sigma'"), ({"max_delta": 1.5}, TypeError, "'max_delta'"),
+      ({"iterations": 0}, ValueError, "'iterations'")])
+_add("AdvancedBlur", lambda: A.AdvancedBlur(p=1.0),
+     [({"blur_limit": (2, 2)}, ValueError, "'blur_limit'"),
+      ({"beta_limit": (0.0, 1.0)}, ValueError, "'beta_limit'"),
+      ({"noise_limit": (0.0, 0.0)}, ValueError, "'noise_limit'")])
+_add("ChromaticAberration", lambda: A.ChromaticAberration(shift_limit=0.05, p=1.0),
+     [({"shift_limit": 0.7}, ValueError, "'shift_limit'"), ({"mode": "rgb"}, ValueError,
+                                                             "'mode'")])
+_add("FilmGrain", lambda: A.FilmGrain(p=1.0),
+     [({"grain_size_range": (0.5, 2)}, ValueError, "'grain_size_range'"),
+      ({"intensity_range": (0.3, 0.1)}, ValueError, "'intensity_range'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -301,3 +301,62 @@ def test_vignetting_darkens_with_distance_from_the_centre():
     assert out[10, 15] > 0.99 and out[0, 0] < out[0, 15] < out[10, 15]
     np.testing.assert_allclose(out[0, 0], 1 - 0.6 * (10 ** 2 + 15 ** 2) / (10.5 ** 2 + 15.5 ** 2),
                                rtol=1e-5)
+
+
+# -- lens and camera effects -------------------------------------------------------------------
+def test_defocus_is_a_normalised_disk():
+    from augkit.image.functional.optics import disk_kernel
+
+    k = disk_kernel(3, 0.0)
+    assert k.shape == (7, 7) and abs(k.sum() - 1) < 1e-12 and k[3, 0] > 0 and k[0, 0] == 0
+    img = RNG.integers(0, 256, (20, 20), dtype=np.uint8)
+    out = A.Defocus(radius=3, alias_blur=0, p=1.0)(image=img)["image"]
+    assert abs(float(out.mean()) - float(img.mean())) < 2 and out.std() < img.std()
+
+
+def test_zoom_blur_averages_zoomed_copies():
+    img = RNG.random((24, 24), dtype=np.float32)
+    out = A.ZoomBlur(max_factor=(1.1, 1.1), step_factor=(0.05, 0.05), p=1.0)(
+        image=img, seed=0, return_record=True)
+    np.testing.assert_allclose(_params(out)["factors"], [1.05])
+    assert out["image"].std() < img.std()
+
+
+def test_glass_blur_moves_values_only_locally():
+    img = np.zeros((32, 32), np.uint8)
+    img[:, 16:] = 255
+    out = A.GlassBlur(sigma=0.5, max_delta=2, iterations=2, p=1.0)(image=img, seed=1)["image"]
+    assert (out[:, :10] == 0).all() and (out[:, 22:] == 255).all()  # far from the edge
+    assert 0 < out[:, 14:18].mean() < 255
+
+
+def test_advanced_blur_kernel_is_anisotropic_and_rotates():
+    from augkit.image.functional.optics import generalized_gaussian_kernel as gk
+
+    k = gk(9, 3.0, 0.5, 0.0, 1.0)
+    assert k[4, 0] > k[0, 4] and abs(k.sum() - 1) < 1e-12
+    np.testing.assert_allclose(gk(9, 3.0, 0.5, 90.0, 1.0), k.T, atol=1e-12)
+    flat, peaked = gk(9, 2.0, 2.0, 0.0, 4.0), gk(9, 2.0, 2.0, 0.0, 0.5)
+    assert flat[4, 4] / flat[4, 2] < peaked[4, 4] / peaked[4, 2]  # beta: plateau vs peak
+
+
+def test_chromatic_aberration_moves_red_and_blue_only():
+    img = RNG.integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    out = A.ChromaticAberration(shift_limit=(0.05, 0.05), mode="green_purple", p=1.0)(
+        image=img)["image"]
+    np.testing.assert_array_equal(out[..., 1], img[..., 1])
+    np.testing.assert_array_equal(out[..., 0], out[..., 0])
+    assert (out[..., 0] != img[..., 0]).any() and (out[..., 2] != img[..., 2]).any()
+    with pytest.raises(ValueError, match="ChromaticAberration.*RGB"):
+        A.ChromaticAberration(p=1.0)(image=img[..., 0])
+
+
+def test_film_grain_spares_black_and_white_and_is_monochrome():
+    img = np.zeros((40, 40, 3), np.float32)
+    img[:, 20:] = 1.0
+    img[20:] = 0.5
+    out = A.FilmGrain(intensity_range=(0.1, 0.1), p=1.0)(image=img, seed=2)["image"]
+    np.testing.assert_array_equal(out[:20], img[:20])  # black and white stay
+    grain = out[20:] - img[20:]
+    assert 0.05 < grain.std() < 0.15
+    np.testing.assert_array_equal(grain[..., 0], grain[..., 2])  # one grain for all channels

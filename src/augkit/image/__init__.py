@@ -76,6 +76,14 @@ from augkit.image.levels import CLAHE, Normalize
 from augkit.image.mix import CutMix, MixUp, Mosaic
 from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
+from augkit.image.optics import (
+    AdvancedBlur,
+    ChromaticAberration,
+    Defocus,
+    FilmGrain,
+    GlassBlur,
+    ZoomBlur,
+)
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
 from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
@@ -113,6 +121,8 @@ __all__ = [
     "RandomSizedCrop",
     # tone and colour casts (augkit.image.tone)
     "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
+    # lens and camera effects (augkit.image.optics)
+    "AdvancedBlur", "ChromaticAberration", "Defocus", "FilmGrain", "GlassBlur", "ZoomBlur",
     # pixel effects and stripe masks (augkit.image.effects)
     "Downscale", "FrequencyMasking", "Morphological", "PixelDropout", "TimeMasking",
     "UnsharpMask", "XYMasking",
