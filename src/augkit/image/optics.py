@@ -42,7 +42,7 @@ class Defocus(ImageTransform):
 
 class ZoomBlur(ImageTransform):
     """Zoom during the exposure: the mean of the image and its enlargements about the centre
-    by 1 + step, 1 + 2 step, ... below a factor drawn from ``max_factor`` (step drawn from
+    by 1 + step, 1 + 2 step, ... up to a factor drawn from ``max_factor`` (step drawn from
     ``step_factor``; at most 64 copies).
 
     >>> import numpy as np
@@ -63,7 +63,8 @@ class ZoomBlur(ImageTransform):
 
     def sample(self, rng, state):
         top, step = float(rng.uniform(*self.max_factor)), float(rng.uniform(*self.step_factor))
-        factors = np.arange(1.0 + step, top, step)[:64]  # copies cost one warp each
+        count = min(64, int((top - 1.0) / step + 1e-9))  # copies cost one warp each
+        factors = 1.0 + step * np.arange(1, count + 1)
         return {"factors": [float(f) for f in factors]}
 
     def apply_image(self, image, params):
