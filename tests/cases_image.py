@@ -268,6 +268,19 @@ _add("FilmGrain", lambda: A.FilmGrain(p=1.0),
      [({"grain_size_range": (0.5, 2)}, ValueError, "'grain_size_range'"),
       ({"intensity_range": (0.3, 0.1)}, ValueError, "'intensity_range'")])
 
+# -- lighting fields (augkit.image.light) -------------------------------------------------------
+_add("Illumination", lambda: A.Illumination(mode="gaussian", intensity_range=(0.1, 0.3), p=1.0),
+     [({"mode": "radial"}, ValueError, "'mode'"), ({"effect_type": "dim"}, ValueError,
+                                                   "'effect_type'"),
+      ({"sigma_range": (0, 1)}, ValueError, "'sigma_range'")])
+_add("PlasmaBrightnessContrast", lambda: A.PlasmaBrightnessContrast(plasma_size=32, p=1.0),
+     [({"roughness": 0}, ValueError, "'roughness'"), ({"plasma_size": 1}, ValueError,
+                                                      "'plasma_size'"),
+      ({"brightness_range": (-2, 0)}, ValueError, "'brightness_range'")])
+_add("PlasmaShadow", lambda: A.PlasmaShadow(p=1.0),
+     [({"shadow_intensity_range": (0.5, 1.5)}, ValueError, "'shadow_intensity_range'"),
+      ({"plasma_size": 2.5}, TypeError, "'plasma_size'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

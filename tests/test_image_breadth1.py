@@ -360,3 +360,37 @@ def test_film_grain_spares_black_and_white_and_is_monochrome():
     grain = out[20:] - img[20:]
     assert 0.05 < grain.std() < 0.15
     np.testing.assert_array_equal(grain[..., 0], grain[..., 2])  # one grain for all channels
+
+
+# -- lighting fields ---------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["linear", "corner", "gaussian"])
+def test_illumination_patterns_span_zero_to_one_and_scale_the_image(mode):
+    from augkit.image.functional.light import illumination_pattern
+
+    pattern = illumination_pattern(30, 40, mode, 30.0, 2, 0.5, 0.5, 0.3)
+    assert pattern.shape == (30, 40) and 0 <= pattern.min() and pattern.max() <= 1
+    img = np.full((30, 40, 3), 0.5, np.float32)
+    out = A.Illumination(mode=mode, intensity_range=(0.4, 0.4), effect_type="brighten",
+                         p=1.0)(image=img, seed=0, return_record=True)
+    prm = _params(out)
+    want = illumination_pattern(30, 40, mode, prm["angle"], prm["corner"], prm["cx"],
+                                prm["cy"], prm["sigma"])
+    np.testing.assert_allclose(out["image"][..., 1], 0.5 * (1 + 0.4 * want), rtol=1e-5)
+    if mode == "corner":  # corner 2 is the bottom right: brightest there
+        assert pattern[-1, -1] > pattern[0, 0]
+
+
+def test_plasma_fields_are_smooth_and_seeded():
+    from augkit.image.functional.light import plasma
+
+    a, b = plasma(64, 80, 3.0, 256, 5), plasma(64, 80, 3.0, 256, 5)
+    np.testing.assert_array_equal(a, b)
+    assert a.min() == 0 and a.max() == 1
+    rough = plasma(64, 80, 0.5, 256, 5)
+    assert np.abs(np.diff(a, axis=1)).mean() < np.abs(np.diff(rough, axis=1)).mean()
+    img = np.full((64, 80), 0.8, np.float32)
+    out = A.PlasmaShadow(shadow_intensity_range=(0.5, 0.5), p=1.0)(image=img, seed=1)["image"]
+    assert abs(out.min() - 0.4) < 1e-6 and abs(out.max() - 0.8) < 1e-6
+    flat = A.PlasmaBrightnessContrast(brightness_range=(0, 0), contrast_range=(0.5, 0.5),
+                                      p=1.0)(image=img, seed=1)["image"]
+    np.testing.assert_allclose(flat, img, atol=1e-6)  # contrast of a flat image: nothing

@@ -73,6 +73,7 @@ from augkit.image.geometric import (
     Zoom,
 )
 from augkit.image.levels import CLAHE, Normalize
+from augkit.image.light import Illumination, PlasmaBrightnessContrast, PlasmaShadow
 from augkit.image.mix import CutMix, MixUp, Mosaic
 from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
@@ -123,6 +124,8 @@ __all__ = [
     "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
     # lens and camera effects (augkit.image.optics)
     "AdvancedBlur", "ChromaticAberration", "Defocus", "FilmGrain", "GlassBlur", "ZoomBlur",
+    # lighting fields (augkit.image.light)
+    "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow",
     # pixel effects and stripe masks (augkit.image.effects)
     "Downscale", "FrequencyMasking", "Morphological", "PixelDropout", "TimeMasking",
     "UnsharpMask", "XYMasking",

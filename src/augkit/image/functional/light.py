@@ -1,0 +1,83 @@
+"""Lighting kernels: smooth illumination gradients and fractal ("plasma") fields.
+
+Fields are float32 HxW arrays in [0, 1] that scale or shift the pixels' [0, 1] values;
+random fields come from ``np.random.default_rng(noise_seed)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from augkit.image.functional.noise import to_dtype, unit
+
+ILLUMINATION_MODES = ("linear", "corner", "gaussian")
+
+
+def _grid(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel-centre coordinates as fractions of width and height (broadcastable)."""
+    return ((np.arange(w, dtype=np.float32) + 0.5) / w)[None, :], (
+        (np.arange(h, dtype=np.float32) + 0.5) / h)[:, None]
+
+
+def illumination_pattern(h: int, w: int, mode: str, angle: float, corner: int,
+                         cx: float, cy: float, sigma: float) -> np.ndarray:
+    """A light pattern in [0, 1]: "linear" rises along ``angle`` degrees (counter-clockwise
+    from +x as displayed), "corner" falls with the distance from corner ``corner`` (0-3:
+    top-left, top-right, bottom-right, bottom-left), "gaussian" is a spot at (``cx``,
+    ``cy``) of width ``sigma`` (fractions of the sides)."""
+    x, y = _grid(h, w)
+    if mode == "linear":
+        a = math.radians(angle)
+        t = x * np.float32(math.cos(a)) - y * np.float32(math.sin(a))
+        t = t - t.min()
+        return (t / max(float(t.max()), 1e-12)).astype(np.float32)
+    if mode == "corner":
+        px, py = (0.0, 1.0, 1.0, 0.0)[corner], (0.0, 0.0, 1.0, 1.0)[corner]
+        d = np.sqrt((x - np.float32(px)) ** 2 + (y - np.float32(py)) ** 2)
+        return np.clip(1.0 - d / np.float32(math.sqrt(2.0)), 0.0, 1.0).astype(np.float32)
+    r2 = (x - np.float32(cx)) ** 2 + (y - np.float32(cy)) ** 2
+    return np.exp(-r2 / np.float32(2 * sigma * sigma)).astype(np.float32)
+
+
+def scale_by(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """``img`` times an HxW ``gain`` (every channel), in [0, 1] units, back to the dtype."""
+    x = unit(img)
+    x *= gain[:, :, None] if x.ndim == 3 else gain
+    return to_dtype(x, img)
+
+
+def plasma(h: int, w: int, roughness: float, size: int, noise_seed: int) -> np.ndarray:
+    """A fractal field in [0, 1]: white noise on a grid of at most ``size`` pixels a side,
+    its spectrum shaped to fall as 1 / f**roughness (larger: smoother), enlarged
+    bilinearly to ``h`` x ``w`` and stretched to [0, 1]."""
+    rng = np.random.default_rng(noise_seed)
+    scale = min(1.0, size / max(h, w))
+    gh, gw = max(2, round(h * scale)), max(2, round(w * scale))
+    fy = np.fft.fftfreq(gh)[:, None]
+    fx = np.fft.rfftfreq(gw)[None, :]
+    f = np.sqrt(fx * fx + fy * fy)
+    f[0, 0] = 1.0
+    spectrum = np.fft.rfft2(rng.standard_normal((gh, gw))) / f ** roughness
+    spectrum[0, 0] = 0.0
+    field = np.fft.irfft2(spectrum, s=(gh, gw)).astype(np.float32)
+    field -= field.min()
+    field /= max(float(field.max()), 1e-12)
+    if (gh, gw) != (h, w):
+        field = cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.clip(field, 0.0, 1.0)
+
+
+def plasma_brightness_contrast(img: np.ndarray, field: np.ndarray, brightness: float,
+                               contrast: float) -> np.ndarray:
+    """Contrast about the image mean by ``1 + contrast * field`` and a shift of
+    ``brightness * field``, per pixel."""
+    x = unit(img)
+    mean = np.float32(x.mean(dtype=np.float64))
+    f = field[:, :, None] if x.ndim == 3 else field
+    x -= mean
+    x *= 1.0 + np.float32(contrast) * f
+    x += mean + np.float32(brightness) * f
+    return to_dtype(x, img)
