@@ -394,3 +394,8 @@ def test_plasma_fields_are_smooth_and_seeded():
     flat = A.PlasmaBrightnessContrast(brightness_range=(0, 0), contrast_range=(0.5, 0.5),
                                       p=1.0)(image=img, seed=1)["image"]
     np.testing.assert_allclose(flat, img, atol=1e-6)  # contrast of a flat image: nothing
+
+
+def test_fancy_pca_leaves_a_single_pixel_alone():
+    one = np.array([[[10, 20, 30]]], np.uint8)
+    np.testing.assert_array_equal(A.FancyPCA(alpha=1.0, p=1.0)(image=one, seed=0)["image"], one)

@@ -34,6 +34,8 @@ def pca_lighting(img: np.ndarray, alphas: list[float]) -> np.ndarray:
     channel covariance (in [0, 1] units, float64)."""
     x = unit(img)
     flat = x.reshape(-1, 1 if x.ndim == 2 else x.shape[2]).astype(np.float64)
+    if len(flat) < 2:  # one pixel has no covariance: nothing to shift along
+        return img.copy()
     cov = np.atleast_2d(np.cov(flat, rowvar=False))
     values, vectors = np.linalg.eigh(cov)
     delta = vectors @ (np.asarray(alphas) * np.maximum(values, 0.0))
