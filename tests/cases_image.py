@@ -281,6 +281,24 @@ _add("PlasmaShadow", lambda: A.PlasmaShadow(p=1.0),
      [({"shadow_intensity_range": (0.5, 1.5)}, ValueError, "'shadow_intensity_range'"),
       ({"plasma_size": 2.5}, TypeError, "'plasma_size'")])
 
+# -- domain adaptation (augkit.image.domain): the bundled sample image as the reference ---------
+def _reference() -> list:
+    from augkit.resources import path
+
+    return [str(path("images", "astronaut.png"))]
+
+
+_add("HistogramMatching", lambda: A.HistogramMatching(_reference(), p=1.0),
+     [({"reference_images": []}, ValueError, "'reference_images'"),
+      ({"reference_images": ["/no/such.png"]}, ValueError, "'reference_images'"),
+      ({"blend_ratio": (0.5, 1.5)}, ValueError, "'blend_ratio'")])
+_add("FDA", lambda: A.FDA(_reference(), beta_limit=(0.02, 0.1), p=1.0),
+     [({"beta_limit": 0.7}, ValueError, "'beta_limit'"),
+      ({"reference_images": [np.zeros((4, 4), np.int16)]}, TypeError, "'reference_images'")])
+_add("PixelDistributionAdaptation", lambda: A.PixelDistributionAdaptation(_reference(), p=1.0),
+     [({"transform_type": "qda"}, ValueError, "'transform_type'"),
+      ({"reference_images": "ref.png"}, TypeError, "'reference_images'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -345,7 +345,6 @@ def test_chromatic_aberration_moves_red_and_blue_only():
     out = A.ChromaticAberration(shift_limit=(0.05, 0.05), mode="green_purple", p=1.0)(
         image=img)["image"]
     np.testing.assert_array_equal(out[..., 1], img[..., 1])
-    np.testing.assert_array_equal(out[..., 0], out[..., 0])
     assert (out[..., 0] != img[..., 0]).any() and (out[..., 2] != img[..., 2]).any()
     with pytest.raises(ValueError, match="ChromaticAberration.*RGB"):
         A.ChromaticAberration(p=1.0)(image=img[..., 0])
@@ -399,3 +398,73 @@ def test_plasma_fields_are_smooth_and_seeded():
 def test_fancy_pca_leaves_a_single_pixel_alone():
     one = np.array([[[10, 20, 30]]], np.uint8)
     np.testing.assert_array_equal(A.FancyPCA(alpha=1.0, p=1.0)(image=one, seed=0)["image"], one)
+
+
+# -- domain adaptation ---------------------------------------------------------------------------
+def test_array_references_round_trip_through_json_exactly():
+    import json
+
+    import augkit
+
+    refs = [RNG.integers(0, 65536, (6, 5, 3), dtype=np.uint16),
+            RNG.random((4, 4), dtype=np.float32)]
+    t = A.HistogramMatching(refs, blend_ratio=(1.0, 1.0), p=1.0)
+    rebuilt = augkit.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert rebuilt == t
+    for a, b in zip(t._arrays, rebuilt._arrays, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    img = RNG.integers(0, 256, (10, 12, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(t(image=img, seed=1)["image"],
+                                  rebuilt(image=img, seed=1)["image"])
+
+
+def test_histogram_matching_takes_the_reference_distribution():
+    img = RNG.random((40, 40), dtype=np.float32)
+    ref = (RNG.random((30, 30), dtype=np.float32) ** 3) * 0.5
+    out = A.HistogramMatching([ref], blend_ratio=(1.0, 1.0), p=1.0)(image=img)["image"]
+    np.testing.assert_allclose(np.quantile(out, [0.1, 0.5, 0.9]),
+                               np.quantile(ref, [0.1, 0.5, 0.9]), atol=0.01)
+    assert (np.argsort(out.ravel(), kind="stable") == np.argsort(img.ravel(),
+                                                                 kind="stable")).mean() > 0.99
+    half = A.HistogramMatching([ref], blend_ratio=(0.5, 0.5), p=1.0)(image=img)["image"]
+    np.testing.assert_allclose(half, (img + out) / 2, atol=1e-6)
+
+
+def test_fda_swaps_only_the_low_frequencies():
+    img = np.zeros((32, 32), np.float32)
+    img[:, ::2] = 0.6  # a high-frequency pattern
+    ref = np.full((16, 16), 0.3, np.float32)
+    out = A.FDA([ref], beta_limit=(0.05, 0.05), blend_ratio=(1.0, 1.0), p=1.0)(
+        image=img)["image"]
+    assert abs(out.mean() - 0.3) < 0.02  # the mean came from the reference
+    np.testing.assert_allclose(out[:, 0] - out[:, 1], 0.6, atol=0.02)  # the stripes stayed
+    same = A.FDA([ref], beta_limit=(0.0, 0.0), p=1.0)(image=img)["image"]
+    np.testing.assert_allclose(same, img, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["standard", "pca", "minmax"])
+def test_pixel_distribution_adaptation_takes_the_reference_statistics(kind):
+    rng = np.random.default_rng(4)
+    img = np.clip(rng.normal([0.3, 0.5, 0.4], [0.05, 0.1, 0.08], (40, 40, 3)), 0, 1).astype(
+        np.float32)
+    ref = np.clip(rng.normal([0.6, 0.4, 0.5], [0.1, 0.05, 0.1], (30, 30, 3)), 0, 1).astype(
+        np.float32)
+    out = A.PixelDistributionAdaptation([ref], transform_type=kind, blend_ratio=(1.0, 1.0),
+                                        p=1.0)(image=img)["image"]
+    np.testing.assert_allclose(out.reshape(-1, 3).mean(axis=0), ref.reshape(-1, 3).mean(axis=0),
+                               atol=0.03)
+    if kind != "minmax":
+        np.testing.assert_allclose(out.reshape(-1, 3).std(axis=0),
+                                   ref.reshape(-1, 3).std(axis=0), atol=0.02)
+
+
+def test_references_convert_between_grey_and_rgb_and_refuse_other_counts():
+    rgb = RNG.integers(0, 256, (8, 8, 3), dtype=np.uint8)
+    grey_out = A.HistogramMatching([rgb], p=1.0)(image=RNG.integers(0, 256, (8, 8), np.uint8),
+                                                 seed=0)["image"]
+    assert grey_out.shape == (8, 8)
+    with pytest.raises(ValueError, match="HistogramMatching.*channel"):
+        A.HistogramMatching([rgb], p=1.0)(image=np.zeros((8, 8, 5), np.uint8))
+    with pytest.raises(ValueError, match="FDA.*'reference_images'"):
+        A.FDA(["/no/such/file.png"])

@@ -46,6 +46,7 @@ from augkit.image.distortion import (
     Perspective,
     ShiftScaleRotate,
 )
+from augkit.image.domain import FDA, HistogramMatching, PixelDistributionAdaptation
 from augkit.image.dropout import ChannelDropout, GridDropout
 from augkit.image.effects import (
     Downscale,
@@ -126,6 +127,8 @@ __all__ = [
     "AdvancedBlur", "ChromaticAberration", "Defocus", "FilmGrain", "GlassBlur", "ZoomBlur",
     # lighting fields (augkit.image.light)
     "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow",
+    # domain adaptation towards reference images (augkit.image.domain)
+    "FDA", "HistogramMatching", "PixelDistributionAdaptation",
     # pixel effects and stripe masks (augkit.image.effects)
     "Downscale", "FrequencyMasking", "Morphological", "PixelDropout", "TimeMasking",
     "UnsharpMask", "XYMasking",
