@@ -299,6 +299,20 @@ _add("PixelDistributionAdaptation", lambda: A.PixelDistributionAdaptation(_refer
      [({"transform_type": "qda"}, ValueError, "'transform_type'"),
       ({"reference_images": "ref.png"}, TypeError, "'reference_images'")])
 
+# -- more crops, whole-image rotation and scale (augkit.image.crops2, augkit.image.fit) ---------
+EXACT |= {"BBoxSafeRandomCrop", "RandomCropFromBorders"}
+_add("BBoxSafeRandomCrop", lambda: A.BBoxSafeRandomCrop(erosion_rate=0.3),
+     [({"erosion_rate": -0.1}, ValueError, "'erosion_rate'")])
+_add("RandomCropFromBorders", lambda: A.RandomCropFromBorders(0.3, 0.3, 0.3, 0.3),
+     [({"crop_left": 1.5}, ValueError, "'crop_left'"), ({"crop_top": "x"}, TypeError,
+                                                        "'crop_top'")])
+_add("SafeRotate", lambda: A.SafeRotate(limit=60, p=1.0),
+     [({"limit": 400}, ValueError, "'limit'"), ({"border_mode": "mirror"}, ValueError,
+                                                 "'border_mode'")])
+_add("RandomScale", lambda: A.RandomScale(scale_limit=(-0.4, 0.6), p=1.0),
+     [({"scale_limit": (-1.5, 0)}, ValueError, "'scale_limit'"),
+      ({"interpolation": "bilinear"}, ValueError, "'interpolation'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -468,3 +468,48 @@ def test_references_convert_between_grey_and_rgb_and_refuse_other_counts():
         A.HistogramMatching([rgb], p=1.0)(image=np.zeros((8, 8, 5), np.uint8))
     with pytest.raises(ValueError, match="FDA.*'reference_images'"):
         A.FDA(["/no/such/file.png"])
+
+
+# -- more crops, SafeRotate, RandomScale -------------------------------------------------------
+def test_bbox_safe_random_crop_keeps_every_box_whole_and_unscaled():
+    boxes = [[5, 4, 12, 10], [30, 18, 40, 26]]
+    for seed in range(10):
+        out = A.BBoxSafeRandomCrop()(image=IMG, bboxes=boxes, labels=[0, 1], seed=seed,
+                                     return_record=True)
+        prm = _params(out)
+        np.testing.assert_allclose(out["bboxes"], np.array(boxes) - [prm["left"], prm["top"]] * 2)
+        np.testing.assert_array_equal(out["image"], IMG[prm["top"]:prm["top"] + prm["height"],
+                                                        prm["left"]:prm["left"] + prm["width"]])
+
+
+def test_random_crop_from_borders_cuts_within_the_limits():
+    for seed in range(10):
+        out = A.RandomCropFromBorders(0.2, 0.1, 0.5, 0.0)(image=IMG, seed=seed,
+                                                         return_record=True)
+        prm = _params(out)
+        assert prm["left"] <= 8 and 44 - prm["left"] - prm["width"] <= 4
+        assert prm["top"] <= 15 and prm["top"] + prm["height"] == 30
+    tiny = A.RandomCropFromBorders(1, 1, 1, 1)(image=np.zeros((2, 2), np.uint8), seed=0)
+    assert min(tiny["image"].shape) >= 1
+
+
+def test_safe_rotate_keeps_every_corner_inside():
+    mask = np.ones((30, 44), np.uint8)
+    for seed in range(6):
+        out = A.SafeRotate(limit=180, p=1.0)(image=IMG, mask=mask, bboxes=[[0, 0, 44, 30]],
+                                             labels=[0], keypoints=[[0, 0], [44, 30]],
+                                             seed=seed)
+        assert len(out["bboxes"]) == 1
+        pts = out["keypoints"]  # the image corners stay within the frame
+        assert (pts >= -1e-9).all() and (pts[:, 0] <= 44 + 1e-9).all() and (
+            pts[:, 1] <= 30 + 1e-9).all()
+
+
+def test_random_scale_resizes_image_and_targets():
+    mask, box = _mask_and_box()
+    out = A.RandomScale(scale_limit=(0.5, 0.5), interpolation="nearest", p=1.0)(
+        image=IMG, mask=mask, bboxes=box, labels=[0], keypoints=[[35, 10]])
+    assert out["image"].shape == (45, 66, 3) and out["mask"].shape == (45, 66)
+    np.testing.assert_allclose(out["bboxes"], [[45, 9, 60, 21]])
+    np.testing.assert_allclose(out["keypoints"], [[52.5, 15]])
+    _aligned(out, atol=1.6)

@@ -33,10 +33,12 @@ from augkit.image.color import (
 from augkit.image.compression import ImageCompression
 from augkit.image.crops2 import (
     AtLeastOneBBoxRandomCrop,
+    BBoxSafeRandomCrop,
     Crop,
     CropAndPad,
     CropNonEmptyMaskIfExists,
     PadIfNeeded,
+    RandomCropFromBorders,
     RandomSizedCrop,
 )
 from augkit.image.distortion import (
@@ -57,6 +59,7 @@ from augkit.image.effects import (
     UnsharpMask,
     XYMasking,
 )
+from augkit.image.fit import RandomScale, SafeRotate
 from augkit.image.geometric import (
     Affine,
     CenterCrop,
@@ -120,7 +123,9 @@ __all__ = [
     "RandomGridShuffle", "SquareSymmetry",
     # crops and pads (augkit.image.crops2)
     "AtLeastOneBBoxRandomCrop", "Crop", "CropAndPad", "CropNonEmptyMaskIfExists", "PadIfNeeded",
-    "RandomSizedCrop",
+    "RandomSizedCrop", "BBoxSafeRandomCrop", "RandomCropFromBorders",
+    # rotations and scalings that keep the whole image (augkit.image.fit)
+    "RandomScale", "SafeRotate",
     # tone and colour casts (augkit.image.tone)
     "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
     # lens and camera effects (augkit.image.optics)

@@ -1,6 +1,6 @@
 """The rest of the crop and pad family: Crop (a fixed box), PadIfNeeded, CropAndPad,
-RandomSizedCrop, and crops that keep an object: AtLeastOneBBoxRandomCrop and
-CropNonEmptyMaskIfExists.
+RandomSizedCrop, RandomCropFromBorders, and crops that keep an object:
+AtLeastOneBBoxRandomCrop, CropNonEmptyMaskIfExists and BBoxSafeRandomCrop.
 
 Parameters are a window ``top, left, height, width`` in input pixels, which may reach past
 the image (that part is padded per ``border_mode``); masks, boxes and keypoints move with the
@@ -18,7 +18,8 @@ from augkit.image._args import check_bool, check_image_bytes, fill_for
 from augkit.image.base import GeometricTransform, WarpArgs
 from augkit.image.functional import crops as K
 from augkit.image.functional import geometric as G
-from augkit.image.geometric import _CropResizeBase, _hw
+from augkit.image.geometric import _CropBase, _CropResizeBase, _hw
+from augkit.image.resize import RandomSizedBBoxSafeCrop
 from augkit.image.targets import box_areas
 
 _SIZE_MAX = 1 << 20
@@ -346,3 +347,54 @@ class CropNonEmptyMaskIfExists(_FixedCrop):
             i = int(rng.integers(0, len(ys)))
             target = (float(xs[i]), float(ys[i]), xs[i] + 1.0, ys[i] + 1.0)
         return self._window(rng, state, target)
+
+
+class BBoxSafeRandomCrop(_CropBase):
+    """Crop a random window that contains every box, without resizing (each side drawn
+    between the image edge and the union of the boxes; boxes outside the image are
+    ignored). Without boxes the window keeps at least ``1 - erosion_rate`` of each side.
+    :class:`~augkit.image.RandomSizedBBoxSafeCrop` is the same crop resized to a size.
+
+    >>> import numpy as np
+    >>> out = BBoxSafeRandomCrop()(image=np.zeros((40, 60), np.uint8),
+    ...                            bboxes=[[10, 10, 30, 20]], seed=0)
+    >>> out["bboxes"].shape, bool(out["image"].shape[0] >= 10)
+    ((1, 4), True)
+    """
+
+    def __init__(self, erosion_rate: float = 0.0, p: float = 1.0):
+        super().__init__(p=p)
+        self.erosion_rate = check_number(self, "erosion_rate", erosion_rate, 0, 1)
+
+    sample = RandomSizedBBoxSafeCrop.sample  # the same window; only the resize differs
+
+
+class RandomCropFromBorders(_CropBase):
+    """Cut a random amount from each border: up to ``crop_left`` / ``crop_right`` of the
+    width and ``crop_top`` / ``crop_bottom`` of the height (fractions; at least one pixel
+    always remains).
+
+    >>> import numpy as np
+    >>> out = RandomCropFromBorders(0.5, 0.0, 0.0, 0.0)(image=np.zeros((4, 10), np.uint8),
+    ...                                                 seed=1)
+    >>> out["image"].shape[0], 5 <= out["image"].shape[1] <= 10
+    (4, True)
+    """
+
+    def __init__(self, crop_left: float = 0.1, crop_right: float = 0.1, crop_top: float = 0.1,
+                 crop_bottom: float = 0.1, p: float = 1.0):
+        super().__init__(p=p)
+        self.crop_left = check_number(self, "crop_left", crop_left, 0, 1)
+        self.crop_right = check_number(self, "crop_right", crop_right, 0, 1)
+        self.crop_top = check_number(self, "crop_top", crop_top, 0, 1)
+        self.crop_bottom = check_number(self, "crop_bottom", crop_bottom, 0, 1)
+
+    def sample(self, rng, state):
+        h, w = _hw(state)
+        left = int(rng.integers(0, int(self.crop_left * w) + 1))
+        right = int(rng.integers(0, int(self.crop_right * w) + 1))
+        top = int(rng.integers(0, int(self.crop_top * h) + 1))
+        bottom = int(rng.integers(0, int(self.crop_bottom * h) + 1))
+        left, right = min(left, w - 1), min(right, w - 1 - min(left, w - 1))
+        top, bottom = min(top, h - 1), min(bottom, h - 1 - min(top, h - 1))
+        return {"top": top, "left": left, "height": h - top - bottom, "width": w - left - right}
