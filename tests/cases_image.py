@@ -313,6 +313,15 @@ _add("RandomScale", lambda: A.RandomScale(scale_limit=(-0.4, 0.6), p=1.0),
      [({"scale_limit": (-1.5, 0)}, ValueError, "'scale_limit'"),
       ({"interpolation": "bilinear"}, ValueError, "'interpolation'")])
 
+# -- smooth random warps (augkit.image.warps) ---------------------------------------------------
+_add("ThinPlateSpline", lambda: A.ThinPlateSpline(scale_range=(0.03, 0.06), p=1.0),
+     [({"scale_range": (0, 0.5)}, ValueError, "'scale_range'"),
+      ({"num_control_points": 1}, ValueError, "'num_control_points'")])
+_add("GridElasticDeform", lambda: A.GridElasticDeform((4, 3), magnitude=3, p=1.0),
+     [({"num_grid_xy": 4}, TypeError, "'num_grid_xy'"), ({"num_grid_xy": (0, 2)}, ValueError,
+                                                          "'num_grid_xy'"),
+      ({"magnitude": -1}, ValueError, "'magnitude'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

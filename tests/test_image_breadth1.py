@@ -513,3 +513,32 @@ def test_random_scale_resizes_image_and_targets():
     np.testing.assert_allclose(out["bboxes"], [[45, 9, 60, 21]])
     np.testing.assert_allclose(out["keypoints"], [[52.5, 15]])
     _aligned(out, atol=1.6)
+
+
+# -- smooth random warps ---------------------------------------------------------------------
+def test_thin_plate_spline_takes_control_points_to_their_moved_places():
+    from augkit.image.functional.warps import tps_apply, tps_control_points, tps_fit
+
+    src = tps_control_points(3)
+    dst = src + np.random.default_rng(2).uniform(-0.05, 0.05, src.shape)
+    w, a = tps_fit(src, dst)
+    np.testing.assert_allclose(tps_apply(src, src, w, a), dst, atol=1e-9)
+    t = A.ThinPlateSpline(scale_range=(0.05, 0.05), num_control_points=3, p=1.0)
+    out = t(image=np.zeros((48, 64), np.uint8), keypoints=[[32.0, 24.0]], seed=3,
+            return_record=True)
+    dx, dy = np.asarray(_params(out)["offsets"]).reshape(-1, 2)[4]  # the centre point
+    np.testing.assert_allclose(out["keypoints"][0], [32 + dx * 64, 24 + dy * 48], atol=0.3)
+
+
+def test_warps_move_a_dot_and_its_keypoint_together():
+    for t in (A.ThinPlateSpline(scale_range=(0.05, 0.05), p=1.0),
+              A.GridElasticDeform((3, 3), magnitude=4, p=1.0)):
+        mask = np.zeros((48, 64), np.uint8)
+        mask[20:24, 30:34] = 1
+        out = t(image=np.zeros((48, 64), np.uint8), mask=mask, keypoints=[[32.0, 22.0]],
+                seed=5)
+        x, y = out["keypoints"][0]
+        rows, cols = np.nonzero(out["mask"])
+        assert abs(x - (cols.mean() + 0.5)) < 1.0 and abs(y - (rows.mean() + 0.5)) < 1.0
+    zero = A.GridElasticDeform(magnitude=0, p=1.0)(image=IMG, seed=0)["image"]
+    np.testing.assert_array_equal(zero, IMG)

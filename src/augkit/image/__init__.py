@@ -93,6 +93,7 @@ from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, Smalles
 from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
 from augkit.image.tone import FancyPCA, PlanckianJitter, RandomToneCurve, ToSepia, Vignetting
+from augkit.image.warps import GridElasticDeform, ThinPlateSpline
 from augkit.image.weather import (
     LowLight,
     RandomFog,
@@ -126,6 +127,8 @@ __all__ = [
     "RandomSizedCrop", "BBoxSafeRandomCrop", "RandomCropFromBorders",
     # rotations and scalings that keep the whole image (augkit.image.fit)
     "RandomScale", "SafeRotate",
+    # smooth random warps (augkit.image.warps)
+    "GridElasticDeform", "ThinPlateSpline",
     # tone and colour casts (augkit.image.tone)
     "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
     # lens and camera effects (augkit.image.optics)

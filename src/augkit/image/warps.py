@@ -1,0 +1,95 @@
+"""Smooth random warps: ThinPlateSpline (control points moved, a thin-plate spline between
+them) and GridElasticDeform (random displacements on a coarse grid).
+
+Masks move by nearest neighbour, keypoints through the inverse of the sampling field
+(Newton), boxes through points along their edges, as for
+:class:`augkit.image.ElasticTransform`.
+"""
+
+from __future__ import annotations
+
+from augkit.core.validate import check_number, check_range, fail
+from augkit.image._args import SEED_MAX
+from augkit.image.distortion import _CurvedWarp
+from augkit.image.functional import distortion as D
+from augkit.image.functional import warps as K
+
+
+class _FieldWarp(_CurvedWarp, register=False):
+    def field(self, params, in_hw):
+        raise NotImplementedError
+
+    def _warp(self, array, params, interpolation, fill):
+        dx, dy = self.field(params, array.shape[:2])
+        return D.remap_field(array, dx, dy, interpolation, self.border_mode, fill)
+
+    def apply_points(self, xy, params, in_hw):
+        return D.remap_points(xy, *self.field(params, in_hw))
+
+
+class ThinPlateSpline(_FieldWarp):
+    """Move each of ``num_control_points`` x ``num_control_points`` control points spread
+    over the image (corners included) by a uniform offset in [-s, s] of the image size per
+    axis, s drawn from ``scale_range``, and warp smoothly between them with the thin-plate
+    spline through the moved points (Bookstein 1989).
+
+    >>> import numpy as np
+    >>> out = ThinPlateSpline(scale_range=(0.05, 0.05), p=1.0)(
+    ...     image=np.zeros((32, 32), np.uint8), keypoints=[[16.0, 16.0]], seed=0)
+    >>> bool(np.abs(out["keypoints"] - 16).max() < 0.1 * 32)
+    True
+    """
+
+    def __init__(self, scale_range: float | tuple[float, float] = (0.02, 0.05),
+                 num_control_points: int = 4, interpolation: str = "linear",
+                 border_mode: str = "constant", fill: float = 0, mask_fill: float = 0,
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.scale_range = check_range(self, "scale_range", scale_range, 0, 0.25)
+        self.num_control_points = check_number(self, "num_control_points", num_control_points,
+                                               2, 16, integer=True)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        s = float(rng.uniform(*self.scale_range))
+        count = self.num_control_points ** 2
+        return {"offsets": [float(v) for v in rng.uniform(-s, s, 2 * count)]}
+
+    def field(self, params, in_hw):
+        return K.tps_field(in_hw[0], in_hw[1], self.num_control_points,
+                           tuple(params["offsets"]))
+
+
+class GridElasticDeform(_FieldWarp):
+    """Elastic deformation on a coarse grid: displacements drawn uniformly in
+    [-magnitude, magnitude] pixels at the nodes of a ``num_grid_xy`` = (columns, rows)
+    grid of cells, interpolated bicubically in between (the field comes from a sampled
+    ``noise_seed``).
+
+    >>> import numpy as np
+    >>> out = GridElasticDeform((4, 4), magnitude=3, p=1.0)(image=np.zeros((40, 40), np.uint8),
+    ...                                                    keypoints=[[20.0, 20.0]], seed=1)
+    >>> bool(np.abs(out["keypoints"] - 20).max() <= 4)
+    True
+    """
+
+    def __init__(self, num_grid_xy: tuple[int, int] = (4, 4), magnitude: float = 10,
+                 interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
+                 mask_fill: float = 0, p: float = 0.5):
+        super().__init__(p=p)
+        if not isinstance(num_grid_xy, (list, tuple)) or len(num_grid_xy) != 2:
+            fail(self, "num_grid_xy", num_grid_xy, "expected (columns, rows), two integers "
+                 "in [1, 64]", TypeError if not isinstance(num_grid_xy, (list, tuple))
+                 else ValueError)
+        self.num_grid_xy = tuple(check_number(self, "num_grid_xy", v, 1, 64, integer=True)
+                                 for v in num_grid_xy)
+        self.magnitude = check_number(self, "magnitude", magnitude, 0, 1000)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        return {"noise_seed": int(rng.integers(0, SEED_MAX))}
+
+    def field(self, params, in_hw):
+        cols, rows = self.num_grid_xy
+        return K.grid_field(in_hw[0], in_hw[1], rows, cols, self.magnitude,
+                            params["noise_seed"])
