@@ -321,7 +321,10 @@ _add("GridElasticDeform", lambda: A.GridElasticDeform((4, 3), magnitude=3, p=1.0
      [({"num_grid_xy": 4}, TypeError, "'num_grid_xy'"), ({"num_grid_xy": (0, 2)}, ValueError,
                                                           "'num_grid_xy'"),
       ({"magnitude": -1}, ValueError, "'magnitude'")])
-
+_add("PiecewiseAffine", lambda: A.PiecewiseAffine(scale_range=(0.01, 0.03), nb_rows_range=(2, 5),
+                                                   p=1.0),
+     [({"nb_rows_range": (0, 3)}, ValueError, "'nb_rows_range'"),
+      ({"scale_range": "big"}, TypeError, "'scale_range'")])
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

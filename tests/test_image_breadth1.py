@@ -532,7 +532,8 @@ def test_thin_plate_spline_takes_control_points_to_their_moved_places():
 
 def test_warps_move_a_dot_and_its_keypoint_together():
     for t in (A.ThinPlateSpline(scale_range=(0.05, 0.05), p=1.0),
-              A.GridElasticDeform((3, 3), magnitude=4, p=1.0)):
+              A.GridElasticDeform((3, 3), magnitude=4, p=1.0),
+              A.PiecewiseAffine(scale_range=(0.02, 0.02), p=1.0)):
         mask = np.zeros((48, 64), np.uint8)
         mask[20:24, 30:34] = 1
         out = t(image=np.zeros((48, 64), np.uint8), mask=mask, keypoints=[[32.0, 22.0]],
@@ -542,3 +543,14 @@ def test_warps_move_a_dot_and_its_keypoint_together():
         assert abs(x - (cols.mean() + 0.5)) < 1.0 and abs(y - (rows.mean() + 0.5)) < 1.0
     zero = A.GridElasticDeform(magnitude=0, p=1.0)(image=IMG, seed=0)["image"]
     np.testing.assert_array_equal(zero, IMG)
+
+
+def test_piecewise_affine_field_is_affine_inside_a_triangle_and_continuous():
+    from augkit.image.functional.warps import piecewise_affine_field
+
+    dx, dy = piecewise_affine_field(40, 40, 2, 2, 0.05, 7)  # cells of 20 x 20 pixels
+    # inside the lower-left triangle of cell (0, 0): second differences vanish
+    for d in (dx, dy):
+        assert np.abs(d[2, 1:8] - 2 * d[2, 2:9] + d[2, 3:10]).max() < 1e-4
+        assert np.abs(d[1:8, 2] - 2 * d[2:9, 2] + d[3:10, 2]).max() < 1e-4
+        assert np.abs(np.diff(d, axis=0)).max() < 1.0 and np.abs(np.diff(d, axis=1)).max() < 1.0

@@ -93,7 +93,7 @@ from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, Smalles
 from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
 from augkit.image.tone import FancyPCA, PlanckianJitter, RandomToneCurve, ToSepia, Vignetting
-from augkit.image.warps import GridElasticDeform, ThinPlateSpline
+from augkit.image.warps import GridElasticDeform, PiecewiseAffine, ThinPlateSpline
 from augkit.image.weather import (
     LowLight,
     RandomFog,
@@ -128,7 +128,7 @@ __all__ = [
     # rotations and scalings that keep the whole image (augkit.image.fit)
     "RandomScale", "SafeRotate",
     # smooth random warps (augkit.image.warps)
-    "GridElasticDeform", "ThinPlateSpline",
+    "GridElasticDeform", "PiecewiseAffine", "ThinPlateSpline",
     # tone and colour casts (augkit.image.tone)
     "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
     # lens and camera effects (augkit.image.optics)

@@ -93,3 +93,39 @@ class GridElasticDeform(_FieldWarp):
         cols, rows = self.num_grid_xy
         return K.grid_field(in_hw[0], in_hw[1], rows, cols, self.magnitude,
                             params["noise_seed"])
+
+
+class PiecewiseAffine(_FieldWarp):
+    """A random piecewise-affine warp: a mesh of (rows, cols) cells drawn from
+    ``nb_rows_range`` / ``nb_cols_range``, each cut into two triangles; every mesh node is
+    displaced by N(0, s) of the image size (s drawn from ``scale_range``), and each triangle
+    is mapped affinely (the field comes from a sampled ``noise_seed``).
+
+    >>> import numpy as np
+    >>> out = PiecewiseAffine(scale_range=(0.0, 0.0), p=1.0)(image=np.eye(8, dtype=np.uint8))
+    >>> out["image"].tolist() == np.eye(8, dtype=np.uint8).tolist()  # no displacement
+    True
+    """
+
+    def __init__(self, scale_range: float | tuple[float, float] = (0.03, 0.05),
+                 nb_rows_range: int | tuple[int, int] = (4, 4),
+                 nb_cols_range: int | tuple[int, int] = (4, 4), interpolation: str = "linear",
+                 border_mode: str = "constant", fill: float = 0, mask_fill: float = 0,
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.scale_range = check_range(self, "scale_range", scale_range, 0, 0.25)
+        self.nb_rows_range = check_range(self, "nb_rows_range", nb_rows_range, 1, 64,
+                                         integer=True)
+        self.nb_cols_range = check_range(self, "nb_cols_range", nb_cols_range, 1, 64,
+                                         integer=True)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        return {"scale": float(rng.uniform(*self.scale_range)),
+                "rows": int(rng.integers(self.nb_rows_range[0], self.nb_rows_range[1] + 1)),
+                "cols": int(rng.integers(self.nb_cols_range[0], self.nb_cols_range[1] + 1)),
+                "noise_seed": int(rng.integers(0, SEED_MAX))}
+
+    def field(self, params, in_hw):
+        return K.piecewise_affine_field(in_hw[0], in_hw[1], params["rows"], params["cols"],
+                                        params["scale"], params["noise_seed"])

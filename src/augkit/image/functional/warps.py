@@ -94,3 +94,27 @@ def grid_field(height: int, width: int, rows: int, cols: int, magnitude: float,
     dy = cv2.remap(np.ascontiguousarray(nodes[:, :, 1]), map_x, map_y, cv2.INTER_CUBIC,
                    borderMode=cv2.BORDER_REPLICATE)
     return _frozen(dx), _frozen(dy)
+
+
+@lru_cache(maxsize=4)
+def piecewise_affine_field(height: int, width: int, rows: int, cols: int, scale: float,
+                           noise_seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A piecewise-affine backward field: the output is cut into ``rows`` x ``cols`` cells
+    (corner to corner), each split along its anti-diagonal into two triangles; the nodes'
+    displacements are drawn from N(0, ``scale``) (fractions of width and height), and
+    inside a triangle the displacement is the affine blend of its three nodes."""
+    rng = np.random.default_rng(noise_seed)
+    nodes = rng.normal(0.0, scale, (rows + 1, cols + 1, 2)) * np.array([width, height])
+    gx = (np.arange(width) + 0.5) / width * cols
+    gy = (np.arange(height) + 0.5) / height * rows
+    j = np.minimum(gx.astype(np.int64), cols - 1)[None, :]
+    i = np.minimum(gy.astype(np.int64), rows - 1)[:, None]
+    u = (gx[None, :] - j)
+    v = (gy[:, None] - i)
+    d00, d01 = nodes[i, j], nodes[i, j + 1]  # (row, col) corners of each pixel's cell
+    d10, d11 = nodes[i + 1, j], nodes[i + 1, j + 1]
+    u3, v3 = u[..., None], v[..., None]
+    lower = d00 + u3 * (d01 - d00) + v3 * (d10 - d00)  # triangle (00, 01, 10): u + v <= 1
+    upper = d11 + (1 - u3) * (d10 - d11) + (1 - v3) * (d01 - d11)
+    d = np.where((u + v <= 1.0)[..., None], lower, upper)
+    return _frozen(d[..., 0]), _frozen(d[..., 1])
