@@ -325,6 +325,31 @@ _add("PiecewiseAffine", lambda: A.PiecewiseAffine(scale_range=(0.01, 0.03), nb_r
                                                    p=1.0),
      [({"nb_rows_range": (0, 3)}, ValueError, "'nb_rows_range'"),
       ({"scale_range": "big"}, TypeError, "'scale_range'")])
+_add("MultiplicativeNoise", lambda: A.MultiplicativeNoise(per_channel=True, elementwise=True,
+                                                           p=1.0),
+     [({"multiplier": (1.2, 0.8)}, ValueError, "'multiplier'"),
+      ({"elementwise": "y"}, TypeError, "'elementwise'")])
+_add("Emboss", lambda: A.Emboss(p=1.0),
+     [({"alpha_range": (0.5, 2)}, ValueError, "'alpha_range'"),
+      ({"strength_range": -1}, ValueError, "'strength_range'")])
+
+
+def _check_mask_dropout(inp: dict, out: dict) -> None:
+    """The one object of the case's mask is removed: its pixels filled, its labels gone;
+    boxes and keypoints stay."""
+    region = inp["mask"] == 1
+    assert out["image"].dtype == inp["image"].dtype and out["image"].shape == inp["image"].shape
+    assert (out["image"][region] == 7).all()
+    np.testing.assert_array_equal(out["image"][~region], inp["image"][~region])
+    assert not out["mask"].any() and out["mask"].dtype == inp["mask"].dtype
+    np.testing.assert_array_equal(out["bboxes"], [BOX])
+
+
+add("MaskDropout", Case(build=lambda: A.MaskDropout(fill=7, p=1.0), data=image_data,
+                        check=_check_mask_dropout, random=False,
+                        bad_args=[({"max_objects_range": 0}, ValueError, "'max_objects_range'"),
+                                  ({"mask_fill": -2}, ValueError, "'mask_fill'")]))
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

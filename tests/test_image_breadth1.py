@@ -554,3 +554,47 @@ def test_piecewise_affine_field_is_affine_inside_a_triangle_and_continuous():
         assert np.abs(d[2, 1:8] - 2 * d[2, 2:9] + d[2, 3:10]).max() < 1e-4
         assert np.abs(d[1:8, 2] - 2 * d[2:9, 2] + d[3:10, 2]).max() < 1e-4
         assert np.abs(np.diff(d, axis=0)).max() < 1.0 and np.abs(np.diff(d, axis=1)).max() < 1.0
+
+
+# -- Emboss, MultiplicativeNoise, MaskDropout ------------------------------------------------------
+def test_emboss_is_the_blended_kernel():
+    import cv2
+
+    from augkit.image.functional.effects import emboss_kernel
+
+    img = RNG.random((12, 14), dtype=np.float32)
+    out = A.Emboss(alpha_range=(0.5, 0.5), strength_range=(0.4, 0.4), p=1.0)(image=img)["image"]
+    want = cv2.filter2D(img, -1, emboss_kernel(0.5, 0.4), borderType=cv2.BORDER_REFLECT_101)
+    np.testing.assert_allclose(out, np.clip(want, 0, 1), atol=1e-6)
+    assert abs(emboss_kernel(0.5, 0.4).sum() - 1) < 1e-6  # flat regions keep their level
+
+
+def test_multiplicative_noise_granularity():
+    img = np.full((20, 20, 3), 0.5, np.float32)
+    one = A.MultiplicativeNoise(p=1.0)(image=img, seed=0)["image"]
+    assert len(np.unique(one)) == 1
+    per = A.MultiplicativeNoise(per_channel=True, p=1.0)(image=img, seed=0)["image"]
+    assert len(np.unique(per[0, 0])) == 3 and (per == per[0, 0]).all()
+    pix = A.MultiplicativeNoise(elementwise=True, p=1.0)(image=img, seed=0)["image"]
+    assert (pix[..., 0] == pix[..., 2]).all() and len(np.unique(pix[..., 0])) > 100
+    assert 0.45 <= pix.min() and pix.max() <= 0.55
+
+
+def test_mask_dropout_removes_whole_objects_from_label_maps_and_instance_masks():
+    mask = np.zeros((30, 44), np.int32)
+    mask[2:8, 2:8], mask[10:20, 10:20], mask[22:28, 30:40] = 4, 7, 9
+    out = A.MaskDropout(max_objects_range=(2, 2), fill=0, p=1.0)(image=IMG, mask=mask, seed=1,
+                                                               return_record=True)
+    gone = _params(out)["labels"]
+    assert len(gone) == 2 and set(gone) <= {4, 7, 9}
+    region = np.isin(mask, gone)
+    assert (out["image"][region] == 0).all() and not np.isin(out["mask"], gone).any()
+    np.testing.assert_array_equal(out["image"][~region], IMG[~region])
+    instances = [(mask == v).astype(np.uint8) for v in (4, 7, 9)]
+    out = A.MaskDropout(fill=5, p=1.0)(image=IMG, masks=instances, seed=2, return_record=True)
+    (i,) = _params(out)["instances"]
+    assert not out["masks"][i].any() and (out["image"][instances[i] == 1] == 5).all()
+    rgba = np.dstack([IMG, np.full((30, 44), 200, np.uint8)])
+    kept = A.MaskDropout(p=1.0)(image=rgba, mask=mask, seed=0)["image"]
+    assert (kept[..., 3] == 200).all()
+    np.testing.assert_array_equal(A.MaskDropout(p=1.0)(image=IMG, seed=0)["image"], IMG)

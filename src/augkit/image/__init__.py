@@ -52,8 +52,10 @@ from augkit.image.domain import FDA, HistogramMatching, PixelDistributionAdaptat
 from augkit.image.dropout import ChannelDropout, GridDropout
 from augkit.image.effects import (
     Downscale,
+    Emboss,
     FrequencyMasking,
     Morphological,
+    MultiplicativeNoise,
     PixelDropout,
     TimeMasking,
     UnsharpMask,
@@ -76,6 +78,7 @@ from augkit.image.geometric import (
     VerticalFlip,
     Zoom,
 )
+from augkit.image.instances import MaskDropout
 from augkit.image.levels import CLAHE, Normalize
 from augkit.image.light import Illumination, PlasmaBrightnessContrast, PlasmaShadow
 from augkit.image.mix import CutMix, MixUp, Mosaic
@@ -138,6 +141,8 @@ __all__ = [
     # domain adaptation towards reference images (augkit.image.domain)
     "FDA", "HistogramMatching", "PixelDistributionAdaptation",
     # pixel effects and stripe masks (augkit.image.effects)
-    "Downscale", "FrequencyMasking", "Morphological", "PixelDropout", "TimeMasking",
-    "UnsharpMask", "XYMasking",
+    "Downscale", "Emboss", "FrequencyMasking", "Morphological", "MultiplicativeNoise",
+    "PixelDropout", "TimeMasking", "UnsharpMask", "XYMasking",
+    # instance dropout (augkit.image.instances)
+    "MaskDropout",
 ]

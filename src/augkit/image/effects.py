@@ -1,11 +1,14 @@
-"""Pixel effects: Downscale, UnsharpMask, Morphological, PixelDropout, and the stripe
-masks of spectrograms (XYMasking, TimeMasking, FrequencyMasking).
+"""Pixel effects: Downscale, UnsharpMask, Morphological, Emboss, MultiplicativeNoise,
+PixelDropout, and the stripe masks of spectrograms (XYMasking, TimeMasking,
+FrequencyMasking).
 
 Masks, boxes and keypoints are untouched, except that PixelDropout and the stripe masks cut
 their holes from masks too when ``mask_fill`` is set.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from augkit.core.validate import check_choice, check_number, check_range
 from augkit.image._args import (
@@ -251,3 +254,65 @@ class FrequencyMasking(_EraseBase):
     def sample(self, rng, state):
         h, w = state["image"].shape[:2]
         return {"rectangles": _stripes(rng, (1, 1), (0, self.freq_mask_param), h, False, w)}
+
+
+class MultiplicativeNoise(ImageTransform):
+    """Multiply by a factor drawn from ``multiplier``: one for the image, one per channel
+    (``per_channel``), or one per pixel (``elementwise``; with ``per_channel`` one per
+    value), the per-pixel factors from a sampled ``noise_seed``.
+
+    >>> import numpy as np
+    >>> MultiplicativeNoise(multiplier=(0.5, 0.5), p=1.0)(
+    ...     image=np.full((1, 2), 100, np.uint8))["image"].tolist()
+    [[50, 50]]
+    """
+
+    def __init__(self, multiplier: float | tuple[float, float] = (0.9, 1.1),
+                 per_channel: bool = False, elementwise: bool = False, p: float = 0.5):
+        super().__init__(p=p)
+        self.multiplier = check_range(self, "multiplier", multiplier, 0, 100)
+        self.per_channel = check_bool(self, "per_channel", per_channel)
+        self.elementwise = check_bool(self, "elementwise", elementwise)
+
+    def sample(self, rng, state):
+        channels = self.colour_channels(state["image"]) if self.per_channel else 1
+        if self.elementwise:
+            return {"channels": channels, "noise_seed": int(rng.integers(0, SEED_MAX))}
+        return {"factors": [float(v) for v in rng.uniform(*self.multiplier, channels)]}
+
+    def apply_image(self, image, params):
+        if "factors" in params:  # one per channel, or one for all: (1, 1, C) or ()
+            factors = np.asarray(params["factors"], np.float32)
+            factors = factors.reshape(1, 1, -1) if len(factors) > 1 else factors.reshape(())
+        else:  # one per pixel (H, W, 1) or per value (H, W, C)
+            rng = np.random.default_rng(params["noise_seed"])
+            factors = rng.uniform(*self.multiplier, image.shape[:2] + (
+                params["channels"],)).astype(np.float32)
+            if image.ndim == 2:
+                factors = factors[:, :, 0]
+        return K.multiply_noise(image, factors)
+
+
+class Emboss(ImageTransform):
+    """Relief from a 3x3 emboss filter (light from the top left) of strength drawn from
+    ``strength_range``, blended with the image by a weight drawn from ``alpha_range``.
+
+    >>> import numpy as np
+    >>> Emboss(alpha_range=(0, 0), p=1.0)(image=np.full((3, 3), 9, np.uint8))["image"][1, 1]
+    np.uint8(9)
+    """
+
+    guard_nonfinite = True  # the kernel mixes neighbours
+
+    def __init__(self, alpha_range: tuple[float, float] = (0.2, 0.5),
+                 strength_range: tuple[float, float] = (0.2, 0.7), p: float = 0.5):
+        super().__init__(p=p)
+        self.alpha_range = check_range(self, "alpha_range", alpha_range, 0, 1)
+        self.strength_range = check_range(self, "strength_range", strength_range, 0, 10)
+
+    def sample(self, rng, state):
+        return {"alpha": float(rng.uniform(*self.alpha_range)),
+                "strength": float(rng.uniform(*self.strength_range))}
+
+    def apply_image(self, image, params):
+        return K.emboss(image, params["alpha"], params["strength"])

@@ -1,4 +1,5 @@
-"""Kernels of pixel effects: downscaling, unsharp masking, morphology, pixel dropout.
+"""Kernels of pixel effects: downscaling, unsharp masking, morphology, emboss,
+multiplicative noise, pixel dropout.
 
 Amounts are fractions of full scale (255 for uint8, 1.0 for float32 in [0, 1]); float
 results are clipped to [0, 1], uint8 results rounded and saturated.
@@ -71,4 +72,30 @@ def pixel_dropout(img: np.ndarray, drop: np.ndarray, fill: float) -> np.ndarray:
         out[drop] = fill
     else:
         out[drop.reshape(img.shape)] = fill
+    return out
+
+
+def multiply_noise(img: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """``img`` times ``factors`` (float32, broadcastable to the image), in [0, 1] units,
+    back to the dtype."""
+    x = unit(img)
+    x *= factors
+    return to_dtype(x, img)
+
+
+def emboss_kernel(alpha: float, strength: float) -> np.ndarray:
+    """The 3x3 emboss filter (light from the top left) blended with the identity by
+    ``alpha``: 0 is the image, 1 the full relief of ``strength``."""
+    s = strength
+    effect = np.array([[-1 - s, -s, 0], [-s, 1, s], [0, s, 1 + s]], np.float32)
+    identity = np.zeros((3, 3), np.float32)
+    identity[1, 1] = 1
+    return (1 - alpha) * identity + alpha * effect
+
+
+def emboss(img: np.ndarray, alpha: float, strength: float) -> np.ndarray:
+    out = G.keep_shape(cv2.filter2D(img, -1, emboss_kernel(alpha, strength),
+                                    borderType=_BORDER), img)
+    if out.dtype == np.float32:
+        np.clip(out, 0.0, 1.0, out=out)
     return out
