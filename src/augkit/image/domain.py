@@ -143,13 +143,18 @@ class HistogramMatching(_Adapt):
         super().__init__(p=p)
         self._set_references(reference_images)
         self.blend_ratio = check_range(self, "blend_ratio", blend_ratio, 0, 1)
+        self._sorted: dict = {}
 
     def sample(self, rng, state):
         return {"reference": self._pick(rng, state),
                 "blend": float(rng.uniform(*self.blend_ratio))}
 
     def apply_image(self, image, params):
-        return K.histogram_match(image, self._ref_for(image, params), params["blend"])
+        channels = 1 if image.ndim == 2 else image.shape[2]
+        key = (params["reference"], channels)
+        if key not in self._sorted:  # sorting a reference once per channel count
+            self._sorted[key] = K.sorted_channels(self._ref_for(image, params))
+        return K.histogram_match(image, self._sorted[key], params["blend"])
 
 
 class FDA(_Adapt):

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from augkit.image.functional import color as C
+from augkit.image.functional.domain import channel_covariance
 from augkit.image.functional.geometric import keep_shape
 from augkit.image.functional.noise import to_dtype, unit
 
@@ -31,14 +32,20 @@ def sepia(img: np.ndarray) -> np.ndarray:
 def pca_lighting(img: np.ndarray, alphas: list[float]) -> np.ndarray:
     """AlexNet's "fancy PCA" (Krizhevsky et al. 2012): add ``sum_i alpha_i lambda_i v_i`` to
     every pixel, where ``lambda_i, v_i`` are the eigenvalues and vectors of the image's
-    channel covariance (in [0, 1] units, float64)."""
-    x = unit(img)
-    flat = x.reshape(-1, 1 if x.ndim == 2 else x.shape[2]).astype(np.float64)
-    if len(flat) < 2:  # one pixel has no covariance: nothing to shift along
+    channel covariance (in [0, 1] units). uint8 images add the shift through one table per
+    channel."""
+    channels = 1 if img.ndim == 2 else img.shape[2]
+    pixels = img.reshape(-1, channels).astype(np.float32)
+    if len(pixels) < 2:  # one pixel has no covariance: nothing to shift along
         return img.copy()
-    cov = np.atleast_2d(np.cov(flat, rowvar=False))
+    if img.dtype == np.uint8:
+        pixels *= np.float32(1 / 255)
+    cov, _ = channel_covariance(pixels)
     values, vectors = np.linalg.eigh(cov)
     delta = vectors @ (np.asarray(alphas) * np.maximum(values, 0.0))
+    if img.dtype == np.uint8:
+        return C.per_channel_point_op(img, [lambda v, d=d: v + d for d in delta])
+    x = unit(img)
     x += delta.astype(np.float32).reshape((1, 1, -1) if x.ndim == 3 else ())
     return to_dtype(x, img)
 
