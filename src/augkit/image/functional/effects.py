@@ -34,17 +34,19 @@ def unsharp_mask(img: np.ndarray, ksize: int, sigma: float, alpha: float,
                  threshold: float) -> np.ndarray:
     """``x + alpha * (x - blur(x))`` where the detail ``|x - blur(x)|`` reaches
     ``threshold``; the on/off map is smoothed with the same Gaussian so that the edge of a
-    thresholded region does not show as a step."""
+    thresholded region does not show as a step. float32 OpenCV passes throughout (numpy's
+    temporaries cost as much as the two blurs)."""
     x = unit(img)
+    work = x[:, :, 0] if x.ndim == 3 and x.shape[2] == 1 else x  # OpenCV drops that axis
     kernel = cv2.getGaussianKernel(ksize, sigma, cv2.CV_32F)
-    blurred = G.keep_shape(cv2.sepFilter2D(x, -1, kernel, kernel, borderType=_BORDER), x)
-    detail = x - blurred
+    blurred = cv2.sepFilter2D(work, -1, kernel, kernel, borderType=_BORDER)
+    detail = cv2.subtract(work, blurred)
     if threshold > 0:
-        on = (np.abs(detail) >= np.float32(threshold)).astype(np.float32)
-        on = G.keep_shape(cv2.sepFilter2D(on, -1, kernel, kernel, borderType=_BORDER), on)
-        detail *= on
-    detail *= np.float32(alpha)
-    x += detail
+        _, on = cv2.threshold(cv2.absdiff(work, blurred), threshold * (1 - 1e-7), 1.0,
+                              cv2.THRESH_BINARY)
+        on = cv2.sepFilter2D(on, -1, kernel, kernel, borderType=_BORDER)
+        detail = cv2.multiply(detail, on)
+    cv2.scaleAdd(detail, float(alpha), work, dst=work)
     return to_dtype(x, img)
 
 
