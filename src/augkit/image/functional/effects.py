@@ -46,8 +46,8 @@ def unsharp_mask(img: np.ndarray, ksize: int, sigma: float, alpha: float,
                               cv2.THRESH_BINARY)
         on = cv2.sepFilter2D(on, -1, kernel, kernel, borderType=_BORDER)
         detail = cv2.multiply(detail, on)
-    cv2.scaleAdd(detail, float(alpha), work, dst=work)
-    return to_dtype(x, img)
+    out = cv2.scaleAdd(detail, float(alpha), work).reshape(x.shape)
+    return to_dtype(out, img)
 
 
 def morphology(img: np.ndarray, operation: str, ksize: int) -> np.ndarray:
