@@ -350,6 +350,18 @@ add("MaskDropout", Case(build=lambda: A.MaskDropout(fill=7, p=1.0), data=image_d
                         bad_args=[({"max_objects_range": 0}, ValueError, "'max_objects_range'"),
                                   ({"mask_fill": -2}, ValueError, "'mask_fill'")]))
 
+_add("WaterRefraction", lambda: A.WaterRefraction(p=1.0),
+     [({"amplitude_range": (0, 0.5)}, ValueError, "'amplitude_range'"),
+      ({"num_waves_range": (0, 2)}, ValueError, "'num_waves_range'")])
+_add("RingingOvershoot", lambda: A.RingingOvershoot(p=1.0),
+     [({"blur_range": (8, 8)}, ValueError, "'blur_range'"), ({"cutoff_range": (0.5, 4.0)},
+                                                             ValueError, "'cutoff_range'")])
+_add("Dithering", lambda: A.Dithering(method="random", n_colors=4, color_mode="per_channel",
+                                       p=1.0),
+     [({"method": "error_diffusion"}, ValueError, "'method'"), ({"n_colors": 1}, ValueError,
+                                                                "'n_colors'"),
+      ({"color_mode": "rgb"}, ValueError, "'color_mode'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

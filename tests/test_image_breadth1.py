@@ -533,7 +533,8 @@ def test_thin_plate_spline_takes_control_points_to_their_moved_places():
 def test_warps_move_a_dot_and_its_keypoint_together():
     for t in (A.ThinPlateSpline(scale_range=(0.05, 0.05), p=1.0),
               A.GridElasticDeform((3, 3), magnitude=4, p=1.0),
-              A.PiecewiseAffine(scale_range=(0.02, 0.02), p=1.0)):
+              A.PiecewiseAffine(scale_range=(0.02, 0.02), p=1.0),
+              A.WaterRefraction(amplitude_range=(0.02, 0.02), p=1.0)):
         mask = np.zeros((48, 64), np.uint8)
         mask[20:24, 30:34] = 1
         out = t(image=np.zeros((48, 64), np.uint8), mask=mask, keypoints=[[32.0, 22.0]],
@@ -598,3 +599,31 @@ def test_mask_dropout_removes_whole_objects_from_label_maps_and_instance_masks()
     kept = A.MaskDropout(p=1.0)(image=rgba, mask=mask, seed=0)["image"]
     assert (kept[..., 3] == 200).all()
     np.testing.assert_array_equal(A.MaskDropout(p=1.0)(image=IMG, seed=0)["image"], IMG)
+
+
+# -- RingingOvershoot, Dithering ---------------------------------------------------------------
+def test_ringing_kernel_is_the_circular_sinc():
+    from augkit.image.functional.optics import _bessel_j1, ringing_kernel
+
+    np.testing.assert_allclose(_bessel_j1(np.array([1.0, 3.8317059702, 10.0])),
+                               [0.4400505857, 0.0, 0.0434727462], atol=1e-9)
+    k = ringing_kernel(15, np.pi / 3)
+    assert abs(k.sum() - 1) < 1e-12 and (k < 0).any()  # negative lobes: the ringing
+    np.testing.assert_allclose(k, k.T, atol=1e-15)
+    np.testing.assert_allclose(k, k[::-1, ::-1], atol=1e-15)
+
+
+@pytest.mark.parametrize("method", ["ordered", "random"])
+def test_dithering_keeps_the_mean_tone_with_few_levels(method):
+    ramp = np.tile(np.linspace(0, 1, 64, dtype=np.float32), (64, 1))
+    out = A.Dithering(method=method, n_colors=2, p=1.0)(image=ramp, seed=0)["image"]
+    assert set(np.unique(out).tolist()) <= {0.0, 1.0}
+    blocks = out.reshape(64, 8, 8).mean(axis=(0, 2))  # 8-column blocks: every threshold
+    np.testing.assert_allclose(blocks, ramp[0].reshape(8, 8).mean(axis=1), atol=0.08)
+    assert abs(out.mean() - ramp.mean()) < 0.02
+    rgb = np.dstack([ramp, 1 - ramp, ramp])
+    grey = A.Dithering(method=method, p=1.0)(image=rgb, seed=0)["image"]
+    assert (grey[..., 0] == grey[..., 1]).all()  # the luma, in every channel
+    per = A.Dithering(method=method, color_mode="per_channel", n_colors=3, p=1.0)(
+        image=rgb, seed=0)["image"]
+    assert set(np.unique(per).tolist()) <= {0.0, 0.5, 1.0} and (per[..., 0] != per[..., 1]).any()

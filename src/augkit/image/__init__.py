@@ -88,15 +88,22 @@ from augkit.image.optics import (
     AdvancedBlur,
     ChromaticAberration,
     Defocus,
+    Dithering,
     FilmGrain,
     GlassBlur,
+    RingingOvershoot,
     ZoomBlur,
 )
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
 from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
 from augkit.image.tone import FancyPCA, PlanckianJitter, RandomToneCurve, ToSepia, Vignetting
-from augkit.image.warps import GridElasticDeform, PiecewiseAffine, ThinPlateSpline
+from augkit.image.warps import (
+    GridElasticDeform,
+    PiecewiseAffine,
+    ThinPlateSpline,
+    WaterRefraction,
+)
 from augkit.image.weather import (
     LowLight,
     RandomFog,
@@ -131,11 +138,12 @@ __all__ = [
     # rotations and scalings that keep the whole image (augkit.image.fit)
     "RandomScale", "SafeRotate",
     # smooth random warps (augkit.image.warps)
-    "GridElasticDeform", "PiecewiseAffine", "ThinPlateSpline",
+    "GridElasticDeform", "PiecewiseAffine", "ThinPlateSpline", "WaterRefraction",
     # tone and colour casts (augkit.image.tone)
     "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
     # lens and camera effects (augkit.image.optics)
-    "AdvancedBlur", "ChromaticAberration", "Defocus", "FilmGrain", "GlassBlur", "ZoomBlur",
+    "AdvancedBlur", "ChromaticAberration", "Defocus", "Dithering", "FilmGrain", "GlassBlur",
+    "RingingOvershoot", "ZoomBlur",
     # lighting fields (augkit.image.light)
     "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow",
     # domain adaptation towards reference images (augkit.image.domain)

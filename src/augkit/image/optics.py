@@ -1,5 +1,6 @@
-"""Lens and camera effects: Defocus, ZoomBlur, GlassBlur, AdvancedBlur,
-ChromaticAberration, FilmGrain. Pixels only: masks, boxes and keypoints are untouched."""
+"""Lens and camera effects: Defocus, ZoomBlur, GlassBlur, AdvancedBlur, RingingOvershoot,
+ChromaticAberration, FilmGrain, and print-style Dithering. Pixels only: masks, boxes and
+keypoints are untouched."""
 
 from __future__ import annotations
 
@@ -214,3 +215,64 @@ class FilmGrain(ImageTransform):
     def apply_image(self, image, params):
         return K.film_grain(image, params["intensity"], params["grain_size"],
                             params["noise_seed"])
+
+
+class RingingOvershoot(ImageTransform):
+    """Ringing and overshoot around edges, as from an ideal low-pass filter (Real-ESRGAN's
+    sinc degradation): a circular sinc kernel of odd size drawn from ``blur_range`` and
+    cut-off frequency drawn from ``cutoff_range`` (radians per pixel, up to pi).
+
+    >>> import numpy as np
+    >>> img = np.zeros((21, 21), np.float32); img[:, 10:] = 0.5
+    >>> out = RingingOvershoot(blur_range=(15, 15), cutoff_range=(1.0, 1.0), p=1.0)(
+    ...     image=img)["image"]
+    >>> bool(out[10, 12:16].max() > 0.5)  # overshoot next to the edge
+    True
+    """
+
+    guard_nonfinite = True  # the kernel mixes neighbours
+
+    def __init__(self, blur_range: int | tuple[int, int] = (7, 15),
+                 cutoff_range: float | tuple[float, float] = (np.pi / 4, np.pi / 2),
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.blur_range = check_odd_range(self, "blur_range", blur_range, 3, 63)
+        self.cutoff_range = check_range(self, "cutoff_range", cutoff_range, 0.05, np.pi)
+
+    def sample(self, rng, state):
+        return {"ksize": sample_odd(rng, *self.blur_range),
+                "cutoff": float(rng.uniform(*self.cutoff_range))}
+
+    def apply_image(self, image, params):
+        return K.ringing(image, params["ksize"], params["cutoff"])
+
+
+class Dithering(ImageTransform):
+    """Quantise to ``n_colors`` levels per channel with a varying rounding threshold, so
+    that areas keep their mean tone: ``method`` "ordered" (an 8x8 Bayer matrix) or
+    "random" (uniform noise); ``color_mode`` "grayscale" dithers the luma into every
+    channel, "per_channel" each channel alone. (Error diffusion is not implemented.)
+
+    >>> import numpy as np
+    >>> out = Dithering(method="ordered", n_colors=2, p=1.0)(
+    ...     image=np.full((8, 8), 64, np.uint8))["image"]
+    >>> sorted(set(out.ravel().tolist())), int((out == 255).sum())  # 16 of 64 pixels on
+    ([0, 255], 16)
+    """
+
+    METHODS = ("ordered", "random")
+    COLOR_MODES = ("grayscale", "per_channel")
+
+    def __init__(self, method: str = "ordered", n_colors: int = 2,
+                 color_mode: str = "grayscale", p: float = 0.5):
+        super().__init__(p=p)
+        self.method = check_choice(self, "method", method, self.METHODS)
+        self.n_colors = check_number(self, "n_colors", n_colors, 2, 256, integer=True)
+        self.color_mode = check_choice(self, "color_mode", color_mode, self.COLOR_MODES)
+
+    def sample(self, rng, state):
+        return {"noise_seed": int(rng.integers(0, SEED_MAX)) if self.method == "random" else 0}
+
+    def apply_image(self, image, params):
+        return K.dither(image, self.n_colors, self.method, self.color_mode == "grayscale",
+                        params["noise_seed"])

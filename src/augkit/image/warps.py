@@ -1,5 +1,6 @@
 """Smooth random warps: ThinPlateSpline (control points moved, a thin-plate spline between
-them) and GridElasticDeform (random displacements on a coarse grid).
+them), GridElasticDeform (random displacements on a coarse grid), PiecewiseAffine (a
+triangle mesh) and WaterRefraction (sine ripples).
 
 Masks move by nearest neighbour, keypoints through the inverse of the sampling field
 (Newton), boxes through points along their edges, as for
@@ -7,6 +8,8 @@ Masks move by nearest neighbour, keypoints through the inverse of the sampling f
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from augkit.core.validate import check_number, check_range, fail
 from augkit.image._args import SEED_MAX
@@ -129,3 +132,42 @@ class PiecewiseAffine(_FieldWarp):
     def field(self, params, in_hw):
         return K.piecewise_affine_field(in_hw[0], in_hw[1], params["rows"], params["cols"],
                                         params["scale"], params["noise_seed"])
+
+
+class WaterRefraction(_FieldWarp):
+    """The view through rippled water: ``num_waves_range`` sine waves with random directions
+    and phases, amplitudes drawn from ``amplitude_range`` and wavelengths from
+    ``wavelength_range`` (fractions of the short side; each wave's amplitude is divided by
+    the number of waves), displace the sampling points. Keep ``amplitude * 2 pi /
+    wavelength`` below 1 so the surface does not fold (where it folds, a point maps to one
+    of several places).
+
+    >>> import numpy as np
+    >>> out = WaterRefraction(p=1.0)(image=np.zeros((40, 40), np.uint8),
+    ...                              keypoints=[[20.0, 20.0]], seed=0)
+    >>> bool(np.abs(out["keypoints"] - 20).max() <= 0.02 * 40 + 1e-6)
+    True
+    """
+
+    def __init__(self, amplitude_range: float | tuple[float, float] = (0.005, 0.02),
+                 wavelength_range: float | tuple[float, float] = (0.1, 0.3),
+                 num_waves_range: int | tuple[int, int] = (3, 7), interpolation: str = "linear",
+                 border_mode: str = "reflect101", fill: float = 0, mask_fill: float = 0,
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.amplitude_range = check_range(self, "amplitude_range", amplitude_range, 0, 0.2)
+        self.wavelength_range = check_range(self, "wavelength_range", wavelength_range, 0.01,
+                                            10)
+        self.num_waves_range = check_range(self, "num_waves_range", num_waves_range, 1, 32,
+                                           integer=True)
+        self._set_warp_args(interpolation, border_mode, fill, mask_fill)
+
+    def sample(self, rng, state):
+        count = int(rng.integers(self.num_waves_range[0], self.num_waves_range[1] + 1))
+        return {"waves": [[float(rng.uniform(*self.amplitude_range)) / count,
+                           float(rng.uniform(*self.wavelength_range)),
+                           float(rng.uniform(0, 2 * np.pi)), float(rng.uniform(0, 2 * np.pi))]
+                          for _ in range(count)]}
+
+    def field(self, params, in_hw):
+        return K.wave_field(in_hw[0], in_hw[1], tuple(tuple(w) for w in params["waves"]))

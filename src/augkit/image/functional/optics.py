@@ -133,3 +133,63 @@ def film_grain(img: np.ndarray, intensity: float, grain_size: float,
     grain = grain * np.float32(intensity)
     x += weight * (grain[:, :, None] if x.ndim == 3 else grain)
     return to_dtype(x, img)
+
+
+def _bessel_j1(x: np.ndarray) -> np.ndarray:
+    """J1 by its integral (1/pi) int_0^pi cos(t - x sin t) dt, 256-point midpoint rule
+    (exact to ~1e-12 for the |x| < 60 a kernel needs; numpy has no Bessel J)."""
+    t = (np.arange(256) + 0.5) * (np.pi / 256)
+    return np.cos(t[None, :] - np.asarray(x).reshape(-1, 1) * np.sin(t)[None, :]).mean(
+        axis=1).reshape(np.shape(x))
+
+
+def ringing_kernel(ksize: int, cutoff: float) -> np.ndarray:
+    """An ideal circular low-pass filter (the 2-D "sinc", ``cutoff`` in radians per pixel),
+    cut to ``ksize`` x ``ksize`` and normalised: sharp cut-offs ring around edges."""
+    r = ksize // 2
+    yy, xx = np.mgrid[-r:r + 1, -r:r + 1].astype(np.float64)
+    d = np.hypot(xx, yy)
+    safe = np.where(d > 0, d, 1.0)
+    kernel = np.where(d > 0, cutoff * _bessel_j1(cutoff * safe) / (2 * np.pi * safe),
+                      cutoff ** 2 / (4 * np.pi))
+    return kernel / kernel.sum()
+
+
+def ringing(img: np.ndarray, ksize: int, cutoff: float) -> np.ndarray:
+    out = _filter(img, ringing_kernel(ksize, cutoff))
+    if out.dtype == np.float32:  # the negative lobes overshoot
+        np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+_BAYER = np.array([[0]])
+for _ in range(3):  # the 8x8 Bayer index matrix, by its recursive definition
+    _BAYER = np.block([[4 * _BAYER, 4 * _BAYER + 2], [4 * _BAYER + 3, 4 * _BAYER + 1]])
+BAYER_THRESHOLDS = ((_BAYER + 0.5) / 64).astype(np.float32)
+
+
+def dither(img: np.ndarray, levels: int, method: str, grey: bool, noise_seed: int
+           ) -> np.ndarray:
+    """Quantise to ``levels`` levels per channel, the rounding threshold varied per pixel:
+    an 8x8 Bayer matrix ("ordered") or uniform noise ("random"). ``grey``: the luma is
+    dithered and written to every channel."""
+    x = unit(img)
+    if x.ndim == 3 and grey and x.shape[2] > 1:
+        weights = np.full(x.shape[2], 1.0 / x.shape[2])
+        if x.shape[2] == 3:
+            weights = np.array([0.299, 0.587, 0.114])
+        plane = np.ascontiguousarray(x @ weights.astype(np.float32))
+    else:
+        plane = x
+    h, w = plane.shape[:2]
+    if method == "ordered":
+        t = np.tile(BAYER_THRESHOLDS, (h // 8 + 1, w // 8 + 1))[:h, :w]
+    else:
+        t = np.random.default_rng(noise_seed).random((h, w), dtype=np.float32)
+    if plane.ndim == 3:
+        t = t[:, :, None]
+    q = np.floor(np.clip(plane, 0.0, 1.0) * (levels - 1) + t)
+    q = np.minimum(q, levels - 1) / np.float32(levels - 1)
+    if q.ndim == 2 and x.ndim == 3:
+        q = np.repeat(q[:, :, None], x.shape[2], axis=2)
+    return to_dtype(q.astype(np.float32), img)

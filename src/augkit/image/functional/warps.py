@@ -118,3 +118,24 @@ def piecewise_affine_field(height: int, width: int, rows: int, cols: int, scale:
     upper = d11 + (1 - u3) * (d10 - d11) + (1 - v3) * (d01 - d11)
     d = np.where((u + v <= 1.0)[..., None], lower, upper)
     return _frozen(d[..., 0]), _frozen(d[..., 1])
+
+
+@lru_cache(maxsize=4)
+def wave_field(height: int, width: int, waves: tuple[tuple[float, ...], ...]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Refraction through a rippled water surface: each wave (amplitude and wavelength as
+    fractions of the short side, direction and phase in radians) displaces the sampling
+    point along its direction by ``amplitude * sin(2 pi s / wavelength + phase)``, s the
+    position along that direction; the waves add up."""
+    short = min(height, width)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    dx = np.zeros((height, width), np.float32)
+    dy = np.zeros((height, width), np.float32)
+    for amplitude, wavelength, angle, phase in waves:
+        c, s = np.float32(np.cos(angle)), np.float32(np.sin(angle))
+        along = (xs * c + ys * s) * np.float32(2 * np.pi / (wavelength * short)) + np.float32(
+            phase)
+        shift = np.sin(along) * np.float32(amplitude * short)
+        dx += shift * c
+        dy += shift * s
+    return _frozen(dx), _frozen(dy)
