@@ -362,6 +362,15 @@ _add("Dithering", lambda: A.Dithering(method="random", n_colors=4, color_mode="p
                                                                 "'n_colors'"),
       ({"color_mode": "rgb"}, ValueError, "'color_mode'")])
 
+_add("ConstrainedCoarseDropout", lambda: A.ConstrainedCoarseDropout(mask_indices=[1], fill=3,
+                                                                     p=1.0),
+     [({"bbox_labels": ["box"]}, ValueError, "'mask_indices'"),
+      ({"mask_indices": 1}, TypeError, "'mask_indices'"),
+      ({"num_holes_range": (0, 2)}, ValueError, "'num_holes_range'")])
+_add("ExposureMatching", lambda: A.ExposureMatching(p=1.0),
+     [({"target_mean_range": (0.5, 1.5)}, ValueError, "'target_mean_range'"),
+      ({"gain_range": (2, 1)}, ValueError, "'gain_range'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -627,3 +627,34 @@ def test_dithering_keeps_the_mean_tone_with_few_levels(method):
     per = A.Dithering(method=method, color_mode="per_channel", n_colors=3, p=1.0)(
         image=rgb, seed=0)["image"]
     assert set(np.unique(per).tolist()) <= {0.0, 0.5, 1.0} and (per[..., 0] != per[..., 1]).any()
+
+
+# -- ExposureMatching, ConstrainedCoarseDropout ----------------------------------------------------
+def test_exposure_matching_reaches_the_target_mean_and_bounds_the_gain():
+    img = RNG.random((20, 20, 3), dtype=np.float32) * 0.4
+    out = A.ExposureMatching(target_mean_range=(0.3, 0.3), p=1.0)(image=img)["image"]
+    np.testing.assert_allclose(out.mean(), 0.3, atol=1e-4)
+    np.testing.assert_allclose(out / np.maximum(img, 1e-9), 0.3 / img.mean(), rtol=1e-4)
+    capped = A.ExposureMatching(target_mean_range=(0.9, 0.9), gain_range=(1.0, 1.5), p=1.0)(
+        image=img)["image"]
+    np.testing.assert_allclose(capped, np.clip(img * 1.5, 0, 1), rtol=1e-5)
+    black = np.zeros((4, 4), np.uint8)
+    np.testing.assert_array_equal(A.ExposureMatching(p=1.0)(image=black)["image"], black)
+
+
+def test_constrained_dropout_puts_holes_only_on_the_chosen_objects():
+    mask = np.zeros((30, 44), np.uint8)
+    mask[2:12, 2:12], mask[16:28, 20:40] = 1, 2
+    img = np.full((30, 44), 200, np.uint8)
+    for seed in range(5):
+        out = A.ConstrainedCoarseDropout(mask_indices=[2], num_holes_range=(2, 2), p=1.0)(
+            image=img, mask=mask, seed=seed, return_record=True)
+        holes = out["image"] == 0
+        assert holes.any() and not holes[mask == 1].any()
+        assert len(_params(out)["rectangles"]) == 2
+        # hole sides at most 0.3 * sqrt(area) (+ rounding); a hole may spill past its object
+        for top, left, bottom, right in _params(out)["rectangles"]:
+            assert max(bottom - top, right - left) <= round(0.3 * np.sqrt(240)) + 1
+    boxes = A.ConstrainedCoarseDropout(bbox_labels=[7], p=1.0)(
+        image=img, bboxes=[[2, 2, 12, 12], [20, 16, 40, 28]], labels=[3, 7], seed=1)
+    assert (boxes["image"][16:28, 20:40] == 0).any() and not (boxes["image"][:14, :14] == 0).any()

@@ -78,7 +78,7 @@ from augkit.image.geometric import (
     VerticalFlip,
     Zoom,
 )
-from augkit.image.instances import MaskDropout
+from augkit.image.instances import ConstrainedCoarseDropout, MaskDropout
 from augkit.image.levels import CLAHE, Normalize
 from augkit.image.light import Illumination, PlasmaBrightnessContrast, PlasmaShadow
 from augkit.image.mix import CutMix, MixUp, Mosaic
@@ -97,7 +97,14 @@ from augkit.image.optics import (
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
 from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
-from augkit.image.tone import FancyPCA, PlanckianJitter, RandomToneCurve, ToSepia, Vignetting
+from augkit.image.tone import (
+    ExposureMatching,
+    FancyPCA,
+    PlanckianJitter,
+    RandomToneCurve,
+    ToSepia,
+    Vignetting,
+)
 from augkit.image.warps import (
     GridElasticDeform,
     PiecewiseAffine,
@@ -140,7 +147,8 @@ __all__ = [
     # smooth random warps (augkit.image.warps)
     "GridElasticDeform", "PiecewiseAffine", "ThinPlateSpline", "WaterRefraction",
     # tone and colour casts (augkit.image.tone)
-    "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia", "Vignetting",
+    "ExposureMatching", "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia",
+    "Vignetting",
     # lens and camera effects (augkit.image.optics)
     "AdvancedBlur", "ChromaticAberration", "Defocus", "Dithering", "FilmGrain", "GlassBlur",
     "RingingOvershoot", "ZoomBlur",
@@ -151,6 +159,6 @@ __all__ = [
     # pixel effects and stripe masks (augkit.image.effects)
     "Downscale", "Emboss", "FrequencyMasking", "Morphological", "MultiplicativeNoise",
     "PixelDropout", "TimeMasking", "UnsharpMask", "XYMasking",
-    # instance dropout (augkit.image.instances)
-    "MaskDropout",
+    # object-level dropout (augkit.image.instances)
+    "ConstrainedCoarseDropout", "MaskDropout",
 ]

@@ -1,5 +1,5 @@
 """Tone and colour-cast transforms: ToSepia, FancyPCA, PlanckianJitter, RandomToneCurve,
-Vignetting. Pixels only: masks, boxes and keypoints are untouched."""
+Vignetting, ExposureMatching. Pixels only: masks, boxes and keypoints are untouched."""
 
 from __future__ import annotations
 
@@ -137,3 +137,33 @@ class Vignetting(ImageTransform):
 
     def apply_image(self, image, params):
         return K.vignette(image, params["intensity"], params["cx"], params["cy"])
+
+
+class ExposureMatching(ImageTransform):
+    """Scale the image so that its mean level (every pixel and channel) becomes a target
+    drawn from ``target_mean_range`` (fraction of full scale): dark images get a larger
+    gain than bright ones. ``gain_range`` (or None) bounds the gain; saturated pixels clip,
+    so the mean reached may stay below the target.
+
+    >>> import numpy as np
+    >>> out = ExposureMatching(target_mean_range=(0.5, 0.5), p=1.0)(
+    ...     image=np.full((2, 2), 0.25, np.float32))["image"]
+    >>> float(out.mean())
+    0.5
+    """
+
+    guard_nonfinite = True  # the mean is over every pixel
+
+    def __init__(self, target_mean_range: tuple[float, float] = (0.3, 0.5),
+                 gain_range: tuple[float, float] | None = None, p: float = 0.5):
+        super().__init__(p=p)
+        self.target_mean_range = check_range(self, "target_mean_range", target_mean_range, 0, 1)
+        self.gain_range = None if gain_range is None else check_range(
+            self, "gain_range", gain_range, 0, 1000)
+
+    def sample(self, rng, state):
+        return {"target": float(rng.uniform(*self.target_mean_range))}
+
+    def apply_image(self, image, params):
+        gain = K.exposure_gain(image, params["target"], self.gain_range)
+        return C.multiply(image, gain)

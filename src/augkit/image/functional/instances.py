@@ -30,3 +30,17 @@ def fill_region(array: np.ndarray, region: np.ndarray, fill: float,
         view = out[:, :, :channels]
         view[region] = fill
     return out
+
+
+def components(region: np.ndarray) -> list[np.ndarray]:
+    """The 8-connected components of an HxW bool map, each as (K, 2) pixel (row, col)."""
+    import cv2
+
+    count, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return []
+    rows, cols = np.nonzero(labels)
+    ids = labels[rows, cols]
+    order = np.argsort(ids, kind="stable")
+    splits = np.cumsum(np.bincount(ids, minlength=count)[1:])[:-1]
+    return np.split(np.column_stack([rows, cols])[order], splits)

@@ -114,3 +114,14 @@ def vignette(img: np.ndarray, intensity: float, cx: float, cy: float) -> np.ndar
         gain = gain[:, :, None]
     x *= gain
     return keep_shape(to_dtype(x, img), img)
+
+
+def exposure_gain(img: np.ndarray, target: float, gain_range: tuple[float, float] | None
+                  ) -> float:
+    """The gain taking the image's mean (every pixel and channel, [0, 1] units) to
+    ``target``, clipped to ``gain_range``; an all-black image gets gain 1."""
+    mean = float(cv2.mean(img.reshape(img.shape[0], -1))[0]) / C.max_value(img)
+    gain = target / mean if mean > 1e-6 else 1.0
+    if gain_range is not None:
+        gain = min(max(gain, gain_range[0]), gain_range[1])
+    return gain
