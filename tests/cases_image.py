@@ -407,3 +407,36 @@ def _autoaugment():
 add("AutoAugment", Case(build=_autoaugment, data=image_data, check=_check_policy_output,
                         bad_args=[({"policy": "coco"}, ValueError, "'policy'"),
                                   ({"levels": "timm"}, ValueError, "'levels'")]))
+
+# -- medical imaging artifacts (augkit.image.medical) -------------------------------------------
+_add("BiasField", lambda: A.BiasField(p=1.0),
+     [({"coefficients": 3}, ValueError, "'coefficients'"),
+      ({"order": 1.5}, TypeError, "'order'"), ({"order": -1}, ValueError, "'order'")])
+_add("RicianNoise", lambda: A.RicianNoise(std_range=(0.05, 0.1), p=1.0),
+     [({"std_range": (0.2, 0.1)}, ValueError, "'std_range'"),
+      ({"std_range": "x"}, TypeError, "'std_range'")])
+_add("GibbsRinging", lambda: A.GibbsRinging(keep_fraction=(0.2, 0.5), axis="both", p=1.0),
+     [({"keep_fraction": 1.5}, ValueError, "'keep_fraction'"),
+      ({"axis": "z"}, ValueError, "'axis'")])
+_add("KSpaceSpike", lambda: A.KSpaceSpike(num_spikes=(1, 3), p=1.0),
+     [({"num_spikes": 0}, ValueError, "'num_spikes'"),
+      ({"num_spikes": 1.5}, TypeError, "'num_spikes'"),
+      ({"intensity": (-1, 2)}, ValueError, "'intensity'")])
+_add("Ghosting", lambda: A.Ghosting(p=1.0),
+     [({"num_ghosts": 1}, ValueError, "'num_ghosts'"), ({"intensity": 2}, ValueError,
+                                                         "'intensity'"),
+      ({"axis": 0}, ValueError, "'axis'"), ({"restore": -0.1}, ValueError, "'restore'")])
+_add("MotionArtifact", lambda: A.MotionArtifact(degrees=15, translation=0.1, p=1.0),
+     [({"degrees": 200}, ValueError, "'degrees'"), ({"translation": 0.7}, ValueError,
+                                                     "'translation'"),
+      ({"num_transforms": 0}, ValueError, "'num_transforms'")])
+_add("Anisotropy", lambda: A.Anisotropy(factor=(2, 6), p=1.0),
+     [({"factor": 0.5}, ValueError, "'factor'"),
+      ({"interpolation": "bicubic"}, ValueError, "'interpolation'")])
+_add("HEStain", lambda: A.HEStain(alpha=0.2, beta=0.2, p=1.0),
+     [({"alpha": -0.1}, ValueError, "'alpha'"), ({"beta": "x"}, TypeError, "'beta'"),
+      ({"method": "reinhard"}, ValueError, "'method'")])
+_add("AnnotationBurnIn", lambda: A.AnnotationBurnIn(num_marks=(2, 4), p=1.0),
+     [({"num_marks": (3, 1)}, ValueError, "'num_marks'"),
+      ({"kinds": ["text", "circle"]}, ValueError, "'kinds'"),
+      ({"kinds": "text"}, TypeError, "'kinds'"), ({"size": 2}, ValueError, "'size'")])

@@ -28,6 +28,10 @@ class Case:
     # ``.batch`` (``inputs`` plus per-sample targets), ``check`` sees a batch output, and
     # the suite runs batch equivalents of its single-call checks
     batch_only: bool = False
+    # what a batch-only transform's single call says (after its name), before ".batch("
+    batch_message: str = "mixes the samples of a batch"
+    # a batch-only transform that cannot run without ``label=`` (the class of each sample)
+    needs_label: bool = False
 
 
 CASES: dict[str, Case] = {}

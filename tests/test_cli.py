@@ -29,7 +29,12 @@ def test_list_shows_image_transforms(capsys):
     assert all(" image " in line for line in lines)
 
 
-def test_demo_writes_grid_and_replayable_records(tmp_path, capsys):
+def test_demo_writes_grid_and_replayable_records(tmp_path, capsys, monkeypatch):
+    from augkit.cli import demo_report
+
+    # the report's small study is tested in test_demo_report.py; keep it short here
+    monkeypatch.setattr(demo_report, "STUDY_SEEDS", (0, 1))
+    monkeypatch.setattr(demo_report, "STUDY_OPTIONS", {"max_epochs": 1, "patience": 1})
     assert main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
     assert str(tmp_path) in capsys.readouterr().out
     grid = cv2.imread(str(tmp_path / "image_grid.png"))

@@ -53,7 +53,7 @@ def _big_endian(data: dict) -> dict:
     out[key] = (out[key].astype(np.float32) / 255).astype(">f4")
     if key == "image":
         out["mask"] = out["mask"].astype(">i4")
-    else:  # per-sample masks of a batch
+    elif "mask" in out:  # per-sample masks of a batch
         out["mask"] = [m.astype(">f4") for m in out["mask"]]
     return out
 

@@ -20,14 +20,17 @@ from tests.conformance_cases import CASES
 from tests.helpers import assert_same
 from tests.test_conformance import LEAVES  # noqa: F401  (imports every cases_* module)
 
+# transforms that need labels draw from a trained model of fixed size and dtype
+# (GenerativeAugment: its size and dtype checks are in tests/test_generative.py)
 IMAGE = sorted(n for n, cls in augkit.registered().items()
-               if not issubclass(cls, Container) and cls.modality == "image" and n in CASES)
+               if not issubclass(cls, Container) and cls.modality == "image" and n in CASES
+               and not CASES[n].needs_label)
 SINGLE = [n for n in IMAGE if not CASES[n].batch_only]
 FLOAT_OUT = {"Normalize"}  # float32 whatever the input
 # need 3 (or 4) channels, as for uint8: a grey image is refused with the same message
 # (Normalize: its default mean and std are 3 ImageNet RGB values)
 COLOUR_ONLY = {"ColorJitter", "HueSaturationValue", "RGBShift", "ChannelDropout", "Normalize",
-               "ToSepia", "PlanckianJitter", "ChromaticAberration"}
+               "ToSepia", "PlanckianJitter", "ChromaticAberration", "HEStain"}
 
 
 def _images(kind: str, n: int | None = None) -> np.ndarray:

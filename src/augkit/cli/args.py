@@ -60,12 +60,15 @@ def output_folder(text: str, flag: str = "--out") -> Path:
 MODALITIES = ("image", "text", "timeseries")
 
 
-def data_arguments(parser: argparse.ArgumentParser, seed_help: str = "random seed") -> None:
-    """DATA, --out and the reading / proxy-model options that check, sweep and search share."""
+def data_arguments(parser: argparse.ArgumentParser, seed_help: str = "random seed",
+                   modality_option: bool = True) -> None:
+    """DATA, --out and the reading / proxy-model options that check, sweep, search and
+    experiment share (``modality_option=False``: the command takes the modality itself)."""
     parser.add_argument("data", metavar="DATA", help="dataset (image folder, MedMNIST .npz, "
                         "text CSV/TSV/JSONL, UCR TSV, ...; see docs/data.md)")
     parser.add_argument("--out", required=True, help="output folder")
-    parser.add_argument("--modality", help="image, text or timeseries (default: detected)")
+    if modality_option:
+        parser.add_argument("--modality", help="image, text or timeseries (default: detected)")
     parser.add_argument("--split", default="train", help="split of an .npz (default: %(default)s)")
     parser.add_argument("--size", help="resize images to WIDTHxHEIGHT (when sizes differ)")
     parser.add_argument("--text-column", default="text", help="text column of a table")

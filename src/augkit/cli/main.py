@@ -13,20 +13,25 @@ from augkit.cli.errors import CliError
 
 def _demo(args: argparse.Namespace) -> int:
     from augkit.cli.demo import run_image_demo
+    from augkit.cli.demo_report import write_report
 
     out_dir = output_folder(args.out)
     written = run_image_demo(out_dir, seed=args.seed)
     for extra in _optional_demos():
         written.update(extra(out_dir, args.seed))
+    written["report"] = write_report(out_dir, written, seed=args.seed)
     print(f"augkit demo wrote to {out_dir}:")
     for what, path in written.items():
         print(f"  {what:<22} {path.name}")
+    print(f"open the report: {written['report']}")
     return 0
 
 
 def _optional_demos():
-    """Demo parts of other modalities, when their packages are present."""
+    """Demo parts that need an optional extra (matplotlib), when it is installed."""
     try:
+        import matplotlib  # noqa: F401
+
         from augkit.timeseries.demo import write_figure
     except ImportError:
         return []
@@ -61,11 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list registered transforms")
     listing.add_argument("--modality", help="only this modality (image, text, timeseries)")
     listing.set_defaults(func=_list)
-    from augkit.cli import augment, quality, search
+    from augkit.cli import augment, experiment, gan, quality, search
 
     augment.add_commands(commands)
+    gan.add_commands(commands)
     quality.add_commands(commands)
     search.add_commands(commands)
+    experiment.add_commands(commands)
     return parser
 
 

@@ -6,6 +6,7 @@ judge with :func:`paired_difference`, so a fair comparison is written once. The 
 and splits are numpy only; the proxy models import torch when they train.
 """
 
+from augkit.evaluate.experiment import ExperimentResult, run_experiment
 from augkit.evaluate.folds import split_validation, stratified_folds, stratified_subset
 from augkit.evaluate.models import FitResult, accuracy, augmenter, fit_proxy
 from augkit.evaluate.protocol import Comparison, compare_arms
@@ -20,7 +21,7 @@ from augkit.evaluate.stats import (
     t_quantile,
 )
 
-__all__ = ["Candidate", "Comparison", "FitResult", "PairedDifference", "Report", "Selection",
-           "accuracy", "augmenter", "compare_arms", "fit_proxy", "holm_adjust", "mean_std",
-           "paired_difference", "select", "split_validation", "stratified_folds",
-           "stratified_subset", "t_cdf", "t_quantile"]
+__all__ = ["Candidate", "Comparison", "ExperimentResult", "FitResult", "PairedDifference",
+           "Report", "Selection", "accuracy", "augmenter", "compare_arms", "fit_proxy",
+           "holm_adjust", "mean_std", "paired_difference", "run_experiment", "select",
+           "split_validation", "stratified_folds", "stratified_subset", "t_cdf", "t_quantile"]

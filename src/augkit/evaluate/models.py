@@ -35,12 +35,15 @@ TEXT_BUCKETS = 2**18
 
 @dataclass
 class FitResult:
-    """A trained proxy: ``predict(inputs) -> class indices``; the stopping history."""
+    """A trained proxy: ``predict(inputs) -> class indices``; the stopping history;
+    ``features(inputs) -> (N, D)`` float32, the input of the last linear layer (the image and
+    series networks; None for text): what GAN fidelity metrics compare."""
 
     predict: Callable[[Any], np.ndarray]
     best_epoch: int
     epochs_run: int
     val_history: list[float] = field(default_factory=list)
+    features: Callable[[Any], np.ndarray] | None = None
 
 
 def accuracy(y_true, y_pred) -> float:
@@ -214,6 +217,14 @@ def _fit(torch, modality, x_train, y_train, x_val, y_val, augment, seed, max_epo
         def predict(inputs) -> np.ndarray:
             return logits(inputs).argmax(1)
 
+        def features(inputs) -> np.ndarray:
+            model.eval()
+            body = model[:-1]  # everything before the classifier's linear layer
+            with torch.no_grad():
+                parts = [body(*encode(inputs[start:start + 512])).numpy()
+                         for start in range(0, len(inputs), 512)]
+            return np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+
         if x_val is not None:
             y_val = np.asarray(y_val, dtype=np.int64)
 
@@ -249,7 +260,8 @@ def _fit(torch, modality, x_train, y_train, x_val, y_val, augment, seed, max_epo
             model.load_state_dict(best_state)
         else:
             best_epoch = epoch
-    return FitResult(predict, best_epoch, epoch, history)
+    return FitResult(predict, best_epoch, epoch, history,
+                     features if isinstance(model, torch.nn.Sequential) else None)
 
 
 def _cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:

@@ -19,13 +19,15 @@ True
 from __future__ import annotations
 
 import base64
+import difflib
 import html
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Report"]
+__all__ = ["Report", "word_diff"]
 
 _STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;
@@ -37,7 +39,31 @@ th,td{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:left}th{backgroun
 tr.flag td{background:#fff4e5}figure{margin:1rem 0}figcaption{color:#57606a;font-size:.9rem}
 img{max-width:100%}pre{background:#f6f8fa;padding:.6rem;overflow:auto}
 .meta{color:#57606a;font-size:.9rem}
+ins{background:#dafbe1;text-decoration:none}del{background:#ffebe9;color:#82071e}
+td.change{max-width:40rem}
 """
+_TOKEN = re.compile(r"\w+|[^\w\s]|\s+")
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """``after`` against ``before`` as segments ``(kind, text)``, kind one of "same",
+    "del" (only in before) and "ins" (only in after), compared word by word.
+
+    >>> word_diff("a good film", "a great film")
+    [('same', 'a '), ('del', 'good'), ('ins', 'great'), ('same', ' film')]
+    """
+    a, b = _TOKEN.findall(before), _TOKEN.findall(after)
+    out: list[tuple[str, str]] = []
+    for op, i0, i1, j0, j1 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("same", "".join(a[i0:i1])))
+            continue
+        if i1 > i0:
+            out.append(("del", "".join(a[i0:i1])))
+        if j1 > j0:
+            out.append(("ins", "".join(b[j0:j1])))
+    return out
+
 
 
 def _cell(value: Any) -> str:
@@ -46,6 +72,15 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return "" if value is None else str(value)
+
+
+def _md_mark(kind: str, text: str) -> str:
+    """~~deleted~~ / **inserted**, with the spaces kept outside the markers."""
+    core = text.strip()
+    if kind == "same" or not core:
+        return text
+    lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return lead + ("~~{}~~" if kind == "del" else "**{}**").format(core) + trail
 
 
 class Report:
@@ -73,6 +108,13 @@ class Report:
             raise ValueError("Report.table: no rows")
         self._blocks.append(("table", (list(rows), list(columns or rows[0]), flag)))
 
+    def changes(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        """Text edits, one ``(label, before, after)`` per row: deleted words struck out,
+        inserted ones highlighted (Markdown: ~~deleted~~ **inserted**)."""
+        if not rows:
+            raise ValueError("Report.changes: no rows")
+        self._blocks.append(("changes", [tuple(r) for r in rows]))
+
     def figure(self, path: str | Path, caption: str = "") -> None:
         path = Path(path)
         if path.suffix.lower() != ".png":
@@ -91,6 +133,12 @@ class Report:
                 lines += [value, ""]
             elif kind == "code":
                 lines += ["```", value, "```", ""]
+            elif kind == "changes":
+                lines += ["| op | original | augmented |", "|---|---|---|"]
+                for label, before, after in value:
+                    shown = "".join(_md_mark(k, t) for k, t in word_diff(before, after))
+                    lines.append(f"| {label} | {before} | {shown} |".replace("\n", " "))
+                lines.append("")
             elif kind == "table":
                 rows, columns, _ = value
                 lines.append("| " + " | ".join(columns) + " |")
@@ -122,6 +170,15 @@ class Report:
                 parts.append(f"<p>{esc(value)}</p>")
             elif kind == "code":
                 parts.append(f"<pre>{esc(value)}</pre>")
+            elif kind == "changes":
+                parts.append('<table class="changes"><thead><tr><th>op</th><th>original</th>'
+                             "<th>augmented</th></tr></thead><tbody>")
+                for label, before, after in value:
+                    shown = "".join(esc(t) if k == "same" else f"<{k}>{esc(t)}</{k}>"
+                                    for k, t in word_diff(before, after))
+                    parts.append(f"<tr><td>{esc(label)}</td><td class=\"change\">{esc(before)}"
+                                 f"</td><td class=\"change\">{shown}</td></tr>")
+                parts.append("</tbody></table>")
             elif kind == "table":
                 rows, columns, flag = value
                 parts.append("<table><thead><tr>" + "".join(f"<th>{esc(c)}</th>"

@@ -81,6 +81,17 @@ from augkit.image.geometric import (
 from augkit.image.instances import ConstrainedCoarseDropout, MaskDropout
 from augkit.image.levels import CLAHE, Normalize
 from augkit.image.light import Illumination, PlasmaBrightnessContrast, PlasmaShadow
+from augkit.image.medical import (
+    Anisotropy,
+    AnnotationBurnIn,
+    BiasField,
+    Ghosting,
+    GibbsRinging,
+    HEStain,
+    KSpaceSpike,
+    MotionArtifact,
+    RicianNoise,
+)
 from augkit.image.mix import CutMix, MixUp, Mosaic
 from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
@@ -135,6 +146,9 @@ __all__ = [
     "Blur", "CLAHE", "ChannelDropout", "ChannelShuffle", "GridDropout", "ISONoise",
     "ImageCompression", "LowLight", "MedianBlur", "MotionBlur", "Normalize", "RGBShift",
     "RandomFog", "RandomRain", "RandomShadow", "RandomSnow", "RandomSunFlare", "ShotNoise",
+    # medical imaging artifacts (augkit.image.medical)
+    "AnnotationBurnIn", "Anisotropy", "BiasField", "Ghosting", "GibbsRinging", "HEStain",
+    "KSpaceSpike", "MotionArtifact", "RicianNoise",
     # batch-only mixing (augkit.image.mix)
     "CutMix", "MixUp", "Mosaic",
     # symmetries and grid shuffles (augkit.image.symmetry)

@@ -1,0 +1,190 @@
+"""`augkit experiment` and evaluate.experiment: tables, pairing, subsets, determinism, errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import numpy as np
+import pytest
+
+from augkit.cli.main import main
+from augkit.evaluate.arms import ARMS, WithLabels, arm_names
+from augkit.evaluate.experiment import run_experiment
+
+pytest.importorskip("torch", reason="experiments train the proxy models (torch)")
+
+
+def _series(rng, n, length=24):
+    y = np.arange(n) % 3
+    steps = np.linspace(0, 1, length)
+    x = np.sin(2 * np.pi * (y[:, None] + 1) * steps) + rng.normal(0, 0.3, (n, length))
+    return x, y
+
+
+def _ucr(path, x, y):
+    path.write_text("\n".join("\t".join([str(label + 1)] + [f"{v:.5f}" for v in row])
+                              for row, label in zip(x, y, strict=True)) + "\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def ucr(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ucr")
+    rng = np.random.default_rng(0)
+    return (_ucr(folder / "Tiny_TRAIN.tsv", *_series(rng, 30)),
+            _ucr(folder / "Tiny_TEST.tsv", *_series(rng, 30)))
+
+
+def _read(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _run(ucr, out, *extra):
+    return main(["experiment", "timeseries", ucr[0], "--test", ucr[1], "--seeds", "2",
+                 "--epochs", "2", "--patience", "1", "--out", str(out), *extra])
+
+
+def test_cli_writes_paired_tables_figure_and_page(ucr, tmp_path, capsys):
+    out = tmp_path / "study"
+    assert _run(ucr, out, "--arms", "none,jitter,wdba", "--n-train", "12,all") == 0
+    printed = capsys.readouterr().out
+    assert "n_train = 12 (2 runs)" in printed and "n_train = 30 (2 runs)" in printed
+    rows = _read(out / "experiment.csv")
+    assert [(r["n_train"], r["arm"]) for r in rows] == [
+        ("12", "none"), ("12", "jitter"), ("12", "wdba"),
+        ("30", "none"), ("30", "jitter"), ("30", "wdba")]
+    for r in rows:
+        assert r["n"] == "2"
+        if r["arm"] != "none":  # paired against none: Δ, interval, W/T/L over the 2 seeds
+            assert float(r["ci_low"]) <= float(r["diff"]) <= float(r["ci_high"])
+            assert int(r["wins"]) + int(r["ties"]) + int(r["losses"]) == 2
+        else:
+            assert r["diff"] == ""
+    runs = _read(out / "runs.csv")
+    assert len(runs) == 2 * 2 * 3 and {r["seed"] for r in runs} == {"0", "1"}
+    summary = json.loads((out / "experiment.json").read_text())
+    assert summary["command"].startswith("augkit experiment timeseries ")
+    assert "--n-train 12,all" in summary["command"] and summary["settings"]["test"] is True
+    page = (out / "report.html").read_text()
+    assert re.findall(r"<h2>(.*?)</h2>", page) == ["n_train = 12", "n_train = 30",
+                                                   "Reproduce"]
+    assert page.count("<table") == 2 and 'src="data:image/png;base64,' in page
+    assert (out / "experiment.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_same_seed_same_numbers(ucr, tmp_path):
+    for name in ("a", "b"):
+        assert _run(ucr, tmp_path / name, "--arms", "none,scaling", "--n-train", "15") == 0
+    assert (tmp_path / "a" / "runs.csv").read_text() == (tmp_path / "b" / "runs.csv").read_text()
+
+
+def test_a_pipeline_file_is_an_arm(ucr, tmp_path):
+    import augkit
+    from augkit import timeseries as T
+
+    config = tmp_path / "mild-noise.yaml"
+    augkit.save(augkit.Compose([T.Jitter(p=1.0)]), config)
+    assert _run(ucr, tmp_path / "out", "--arms", f"none,{config}", "--n-train", "15") == 0
+    assert [r["arm"] for r in _read(tmp_path / "out" / "experiment.csv")] == ["none",
+                                                                             "mild-noise"]
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--arms", "none,jiter"], "--arms: 'jiter' is not an arm for timeseries; allowed: none, "
+                               "searched, jitter"),
+    (["--arms", "none,,jitter"], "--arms 'none,,jitter': give arm names"),
+    (["--arms", "none,missing.yaml"], "pipeline file 'missing.yaml' does not exist"),
+    (["--n-train", "ten"], "--n-train: 'ten' is not an integer or 'all'"),
+    (["--n-train", "1"], "--n-train: 1 is too small"),
+    (["--n-train", "31"], "--n-train 31 is more than the 30 training samples"),
+    (["--n-train", "5"], "--n-train 5: must be between 6 (two per class) and 30"),
+    (["--search-space", "grid"], "--search-space 'grid' is not one of randaugment, trivial"),
+])
+def test_bad_arguments_name_the_argument_and_what_is_allowed(ucr, tmp_path, capsys, extra,
+                                                             message):
+    assert _run(ucr, tmp_path / "out", *extra) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("augkit experiment: error: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_bad_modality(ucr, tmp_path, capsys):
+    assert main(["experiment", "audio", ucr[0], "--out", str(tmp_path)]) == 2
+    assert "MODALITY 'audio' is not one of image, text, timeseries" in capsys.readouterr().err
+
+
+def test_basic_expands_per_modality_and_none_comes_first():
+    assert arm_names("image", "basic") == ["none", "basic"]
+    assert arm_names("text", "eda,basic") == ["none", "eda", "sr", "ri", "rs", "rd"]
+    series = arm_names("timeseries", "basic,none")
+    assert series[0] == "none" and {"wdba", "spawner", "windowslice"} <= set(series)
+    assert set(series) <= set(ARMS["timeseries"])
+
+
+def test_subsets_are_stratified_and_drawn_per_seed():
+    """The texts name their class; a recording arm sees each seed's training part."""
+    labels = np.array([0] * 60 + [1] * 30 + [2] * 10)
+    texts = [f"class{c} sample{i}" for i, c in enumerate(labels)]
+    seen: dict[int, list[str]] = {}
+
+    def record(batch, seed):
+        seen.setdefault(len(seen), list(batch))
+        return batch
+
+    run_experiment("text", texts, labels, {"none": None, "record": record}, seeds=[0, 1],
+                   n_train=[50], test=(texts[:5], labels[:5]), max_epochs=1)
+    assert len(seen) == 2
+    for batch in seen.values():  # the fit part: 40 of the 50 (10 held out for validation)
+        counts = np.bincount([int(t[5]) for t in batch], minlength=3)
+        assert counts.sum() == 40 and abs(counts - np.array([24, 12, 4])).max() <= 1
+    assert set(seen[0]) != set(seen[1])
+
+
+def test_label_aware_arms_are_bound_and_callable_arms_are_accepted():
+    from augkit import timeseries as T
+
+    rng = np.random.default_rng(1)
+    x, y = _series(rng, 24)
+    with pytest.raises(TypeError, match="needs the training labels"):
+        WithLabels(T.Spawner())(x, 0)
+    result = run_experiment("timeseries", x[..., None], y,
+                            {"none": None, "spawner": WithLabels(T.Spawner(p=1.0)),
+                             "flip": lambda s, seed: -s},
+                            seeds=[0, 1], folds=2, max_epochs=1)
+    assert [r["arm"] for r in result.rows()] == ["none", "spawner", "flip"]
+    assert result.rows()[2]["description"] == "given by the caller"
+
+
+def test_searched_arm_searches_the_training_subset_only(ucr, tmp_path):
+    assert _run(ucr, tmp_path / "out", "--arms", "none,searched", "--n-train", "all",
+                "--search-space", "trivial", "--search-minutes", "0.2") == 0
+    summary = json.loads((tmp_path / "out" / "experiment.json").read_text())
+    note = summary["notes"]["30"][0]
+    assert note.startswith("searched: augkit search (trivial") and "recommended" in note
+    assert "--search-space trivial --search-minutes 0.2" in summary["command"]
+
+
+def test_every_named_arm_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "experiments.md").read_text()
+    for modality, names in ARMS.items():
+        for name in names:
+            assert f"`{name}`" in doc, (modality, name)
+
+
+def test_experiment_page_renders_in_headless_chromium(ucr, tmp_path):
+    from tests.browser import BROWSER, console_lines, probe
+
+    if BROWSER is None:
+        pytest.skip("no headless Chromium here (Debian package 'chromium'; .ci/run installs "
+                    "it best-effort)")
+    assert _run(ucr, tmp_path / "out", "--arms", "none,jitter", "--n-train", "15,all") == 0
+    page = tmp_path / "out" / "report.html"
+    found = probe(page)
+    assert [i["width"] > 0 for i in found["images"]] == [True]
+    assert found["tables"] == 2 and found["violations"] == []
+    assert console_lines(page) == []
