@@ -371,6 +371,19 @@ _add("ExposureMatching", lambda: A.ExposureMatching(p=1.0),
      [({"target_mean_range": (0.5, 1.5)}, ValueError, "'target_mean_range'"),
       ({"gain_range": (2, 1)}, ValueError, "'gain_range'")])
 
+# -- small filters and additive noise (augkit.image.filters) -------------------------------------
+_add("Enhance", lambda: A.Enhance(mode="detail", p=1.0),
+     [({"mode": "sharpen"}, ValueError, "'mode'"), ({"alpha_range": (0, 6)}, ValueError,
+                                                    "'alpha_range'")])
+_add("StochasticConvolution", lambda: A.StochasticConvolution(per_channel=True, p=1.0),
+     [({"kernel_range": (4, 4)}, ValueError, "'kernel_range'"),
+      ({"per_channel": 0}, TypeError, "'per_channel'")])
+_add("AdditiveNoise", lambda: A.AdditiveNoise(noise_type="laplace", spatial_mode="shared",
+                                               p=1.0),
+     [({"noise_type": "beta"}, ValueError, "'noise_type'"),
+      ({"spatial_mode": "patch"}, ValueError, "'spatial_mode'"),
+      ({"scale_range": (0.1, 2)}, ValueError, "'scale_range'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -658,3 +658,42 @@ def test_constrained_dropout_puts_holes_only_on_the_chosen_objects():
     boxes = A.ConstrainedCoarseDropout(bbox_labels=[7], p=1.0)(
         image=img, bboxes=[[2, 2, 12, 12], [20, 16, 40, 28]], labels=[3, 7], seed=1)
     assert (boxes["image"][16:28, 20:40] == 0).any() and not (boxes["image"][:14, :14] == 0).any()
+
+
+# -- Enhance, StochasticConvolution, AdditiveNoise -----------------------------------------------
+def test_enhance_kernels_are_pillows_and_keep_flat_areas():
+    from augkit.image.functional.filters import enhance_kernel
+
+    np.testing.assert_allclose(enhance_kernel("edge", 2.0),
+                               [[-1, -1, -1], [-1, 9, -1], [-1, -1, -1]])  # EDGE_ENHANCE_MORE
+    np.testing.assert_allclose(enhance_kernel("detail", 0.0), [[0, 0, 0], [0, 1, 0], [0, 0, 0]])
+    flat = np.full((6, 6, 3), 0.4, np.float32)
+    out = A.Enhance(mode="detail", alpha_range=(1, 1), p=1.0)(image=flat)["image"]
+    np.testing.assert_allclose(out, flat, atol=1e-6)
+
+
+def test_stochastic_kernels_sum_to_one_and_differ_per_channel():
+    from augkit.image.functional.filters import stochastic_kernels
+
+    ks = stochastic_kernels(5, 0.8, 3, 11)
+    for k in ks:
+        assert k.shape == (5, 5) and abs(k.sum() - 1) < 1e-12
+    assert not np.allclose(ks[0], ks[1])
+    img = RNG.random((20, 20, 3), dtype=np.float32)
+    out = A.StochasticConvolution(strength_range=(0, 0), p=1.0)(image=img, seed=0)["image"]
+    np.testing.assert_allclose(out, img, atol=1e-6)  # strength 0: the identity
+
+
+@pytest.mark.parametrize("kind", ["uniform", "gaussian", "laplace"])
+def test_additive_noise_scale_and_sharing(kind):
+    img = np.full((100, 100, 3), 0.5, np.float32)
+    out = A.AdditiveNoise(noise_type=kind, spatial_mode="per_pixel", scale_range=(0.05, 0.05),
+                          p=1.0)(image=img, seed=1)["image"]
+    want = 0.05 / np.sqrt(3) if kind == "uniform" else 0.05  # uniform: half-width 0.05
+    assert abs(out.std() - want) < 0.005
+    shared = A.AdditiveNoise(noise_type=kind, spatial_mode="shared", p=1.0)(image=img,
+                                                                           seed=1)["image"]
+    assert (shared[..., 0] == shared[..., 2]).all()
+    const = A.AdditiveNoise(noise_type=kind, spatial_mode="constant", p=1.0)(image=img,
+                                                                            seed=1)["image"]
+    assert (const == const[0, 0]).all()

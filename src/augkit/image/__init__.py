@@ -61,6 +61,7 @@ from augkit.image.effects import (
     UnsharpMask,
     XYMasking,
 )
+from augkit.image.filters import AdditiveNoise, Enhance, StochasticConvolution
 from augkit.image.fit import RandomScale, SafeRotate
 from augkit.image.geometric import (
     Affine,
@@ -173,6 +174,8 @@ __all__ = [
     # pixel effects and stripe masks (augkit.image.effects)
     "Downscale", "Emboss", "FrequencyMasking", "Morphological", "MultiplicativeNoise",
     "PixelDropout", "TimeMasking", "UnsharpMask", "XYMasking",
+    # small filters and additive noise (augkit.image.filters)
+    "AdditiveNoise", "Enhance", "StochasticConvolution",
     # object-level dropout (augkit.image.instances)
     "ConstrainedCoarseDropout", "MaskDropout",
 ]
