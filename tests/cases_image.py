@@ -384,6 +384,10 @@ _add("AdditiveNoise", lambda: A.AdditiveNoise(noise_type="laplace", spatial_mode
       ({"spatial_mode": "patch"}, ValueError, "'spatial_mode'"),
       ({"scale_range": (0.1, 2)}, ValueError, "'scale_range'")])
 
+_add("Halftone", lambda: A.Halftone(p=1.0),
+     [({"dot_size_range": (1, 4)}, ValueError, "'dot_size_range'"),
+      ({"blend_range": (0.5, 0.2)}, ValueError, "'blend_range'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

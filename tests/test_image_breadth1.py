@@ -697,3 +697,13 @@ def test_additive_noise_scale_and_sharing(kind):
     const = A.AdditiveNoise(noise_type=kind, spatial_mode="constant", p=1.0)(image=img,
                                                                             seed=1)["image"]
     assert (const == const[0, 0]).all()
+
+
+def test_halftone_dots_grow_with_the_tone_and_keep_it():
+    ramp = np.repeat(np.linspace(0.1, 0.9, 8, dtype=np.float32), 8)[None].repeat(8, axis=0)
+    out = A.Halftone(dot_size_range=(8, 8), blend_range=(0, 0), p=1.0)(image=ramp)["image"]
+    cells = out.reshape(8, 8, 8).mean(axis=(0, 2))  # ink per 8x8 cell
+    assert (np.diff(cells) > 0).all()
+    np.testing.assert_allclose(cells, ramp[0, ::8], atol=1 / 128)  # round(m * 64) pixels
+    half = A.Halftone(dot_size_range=(8, 8), blend_range=(0.5, 0.5), p=1.0)(image=ramp)["image"]
+    np.testing.assert_allclose(half, (out + ramp) / 2, atol=1e-6)

@@ -103,6 +103,7 @@ from augkit.image.optics import (
     Dithering,
     FilmGrain,
     GlassBlur,
+    Halftone,
     RingingOvershoot,
     ZoomBlur,
 )
@@ -166,7 +167,7 @@ __all__ = [
     "Vignetting",
     # lens and camera effects (augkit.image.optics)
     "AdvancedBlur", "ChromaticAberration", "Defocus", "Dithering", "FilmGrain", "GlassBlur",
-    "RingingOvershoot", "ZoomBlur",
+    "Halftone", "RingingOvershoot", "ZoomBlur",
     # lighting fields (augkit.image.light)
     "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow",
     # domain adaptation towards reference images (augkit.image.domain)

@@ -1,6 +1,6 @@
 """Lens and camera effects: Defocus, ZoomBlur, GlassBlur, AdvancedBlur, RingingOvershoot,
-ChromaticAberration, FilmGrain, and print-style Dithering. Pixels only: masks, boxes and
-keypoints are untouched."""
+ChromaticAberration, FilmGrain, and the print-style Dithering and Halftone. Pixels only:
+masks, boxes and keypoints are untouched."""
 
 from __future__ import annotations
 
@@ -276,3 +276,33 @@ class Dithering(ImageTransform):
     def apply_image(self, image, params):
         return K.dither(image, self.n_colors, self.method, self.color_mode == "grayscale",
                         params["noise_seed"])
+
+
+class Halftone(ImageTransform):
+    """Print-style halftone: cells of a size drawn from ``dot_size_range`` (pixels), each
+    channel drawn as a round dot covering the cell's mean fraction of its pixels (bright
+    cells: big dots),
+    blended with the image by a weight drawn from ``blend_range`` (0: dots only).
+
+    >>> import numpy as np
+    >>> out = Halftone(dot_size_range=(8, 8), blend_range=(0, 0), p=1.0)(
+    ...     image=np.full((16, 16), 0.5, np.float32))["image"]
+    >>> sorted(set(out.ravel().tolist())), abs(float(out.mean()) - 0.5) < 0.05
+    ([0.0, 1.0], True)
+    """
+
+    guard_nonfinite = True  # cell means mix neighbours
+
+    def __init__(self, dot_size_range: int | tuple[int, int] = (4, 10),
+                 blend_range: float | tuple[float, float] = (0.0, 0.5), p: float = 0.5):
+        super().__init__(p=p)
+        self.dot_size_range = check_range(self, "dot_size_range", dot_size_range, 2, 256,
+                                          integer=True)
+        self.blend_range = check_range(self, "blend_range", blend_range, 0, 1)
+
+    def sample(self, rng, state):
+        return {"dot": int(rng.integers(self.dot_size_range[0], self.dot_size_range[1] + 1)),
+                "blend": float(rng.uniform(*self.blend_range))}
+
+    def apply_image(self, image, params):
+        return K.halftone(image, params["dot"], params["blend"])

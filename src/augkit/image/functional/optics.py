@@ -193,3 +193,26 @@ def dither(img: np.ndarray, levels: int, method: str, grey: bool, noise_seed: in
     if q.ndim == 2 and x.ndim == 3:
         q = np.repeat(q[:, :, None], x.shape[2], axis=2)
     return to_dtype(q.astype(np.float32), img)
+
+
+def halftone(img: np.ndarray, dot: int, blend: float) -> np.ndarray:
+    """Amplitude-modulated screening: the image cut into ``dot`` x ``dot`` cells (edges
+    replicated to whole cells), each channel of a cell drawn as a dot of ink 1 on 0 that
+    covers round(mean x dot**2) of its pixels, nearest the centre first (a clustered-dot
+    threshold matrix, so the dot is round and tones keep their mean), blended with the
+    image by ``blend`` (1: the image)."""
+    x = unit(img)
+    planes = x if x.ndim == 3 else x[:, :, None]
+    h, w, c = planes.shape
+    ch, cw = -(-h // dot), -(-w // dot)
+    padded = np.pad(planes, ((0, ch * dot - h), (0, cw * dot - w), (0, 0)), mode="edge")
+    means = np.clip(padded.reshape(ch, dot, cw, dot, c).mean(axis=(1, 3)), 0.0, 1.0)
+    counts = np.rint(means * (dot * dot))
+    offset = np.arange(dot) - (dot - 1) / 2
+    dist = np.hypot(offset[:, None], offset[None, :]).ravel()
+    rank = np.argsort(np.argsort(dist, kind="stable"), kind="stable").reshape(dot, dot)
+    ink = rank[None, :, None, :, None] < counts[:, None, :, None, :]
+    out = ink.reshape(ch * dot, cw * dot, c)[:h, :w].astype(np.float32)
+    if blend > 0:
+        out += np.float32(blend) * (planes - out)
+    return to_dtype(out.reshape(x.shape), img)
