@@ -388,6 +388,11 @@ _add("Halftone", lambda: A.Halftone(p=1.0),
      [({"dot_size_range": (1, 4)}, ValueError, "'dot_size_range'"),
       ({"blend_range": (0.5, 0.2)}, ValueError, "'blend_range'")])
 
+_add("Spatter", lambda: A.Spatter(mode="mud", std_range=(0.3, 0.5), p=1.0),
+     [({"mode": "snow"}, ValueError, "'mode'"), ({"gauss_sigma_range": (0, 2)}, ValueError,
+                                                 "'gauss_sigma_range'"),
+      ({"intensity_range": 2}, ValueError, "'intensity_range'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

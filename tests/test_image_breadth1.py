@@ -707,3 +707,19 @@ def test_halftone_dots_grow_with_the_tone_and_keep_it():
     np.testing.assert_allclose(cells, ramp[0, ::8], atol=1 / 128)  # round(m * 64) pixels
     half = A.Halftone(dot_size_range=(8, 8), blend_range=(0.5, 0.5), p=1.0)(image=ramp)["image"]
     np.testing.assert_allclose(half, (out + ramp) / 2, atol=1e-6)
+
+
+def test_spatter_blends_drops_towards_the_mode_colour():
+    from augkit.image.functional.light import SPATTER_COLOURS, spatter_layer
+
+    img = np.full((64, 64, 3), 0.5, np.float32)
+    out = A.Spatter(mode="mud", intensity_range=(0.8, 0.8), p=1.0)(image=img, seed=3,
+                                                                  return_record=True)
+    prm = _params(out)
+    layer = spatter_layer(64, 64, prm["mean"], prm["std"], prm["sigma"], prm["cutoff"],
+                          prm["noise_seed"])
+    assert 0 < (layer > 0).mean() < 0.5  # some drops, not a sheet
+    want = 0.5 + 0.8 * layer[..., None] * (np.array(SPATTER_COLOURS["mud"]) - 0.5)
+    np.testing.assert_allclose(out["image"], want, atol=1e-5)
+    grey = A.Spatter(p=1.0)(image=np.full((32, 32), 100, np.uint8), seed=0)["image"]
+    assert grey.shape == (32, 32)

@@ -1,5 +1,6 @@
 """Lighting transforms: Illumination (smooth gradients and spots), PlasmaBrightnessContrast
-and PlasmaShadow (fractal fields). Pixels only: masks, boxes and keypoints are untouched."""
+and PlasmaShadow (fractal fields), Spatter (drops on the lens). Pixels only: masks, boxes
+and keypoints are untouched."""
 
 from __future__ import annotations
 
@@ -129,3 +130,50 @@ class PlasmaShadow(_Plasma):
 
     def apply_image(self, image, params):
         return K.scale_by(image, 1.0 - params["intensity"] * self._field(image, params))
+
+
+class Spatter(ImageTransform):
+    """Rain drops or mud on the lens: smoothed Gaussian noise (mean, std, blur sigma in
+    pixels drawn from ``mean_range``, ``std_range``, ``gauss_sigma_range``) kept above a
+    cut-off from ``cutoff_threshold_range`` marks the drops, where the image is blended
+    towards the ``mode``'s colour ("rain": a pale grey-blue, "mud": brown) by a weight
+    drawn from ``intensity_range``.
+
+    >>> import numpy as np
+    >>> out = Spatter(mode="mud", intensity_range=(1, 1), p=1.0)(
+    ...     image=np.full((64, 64, 3), 255, np.uint8), seed=0)["image"]
+    >>> bool((out < 255).any() and (out == 255).all(axis=2).mean() > 0.5)  # a few drops
+    True
+    """
+
+    guard_nonfinite = True  # a blend of inf with a colour is NaN (inf - inf, inf * 0)
+
+    def __init__(self, mean_range: tuple[float, float] = (0.65, 0.65),
+                 std_range: tuple[float, float] = (0.3, 0.3),
+                 gauss_sigma_range: tuple[float, float] = (2.0, 2.0),
+                 cutoff_threshold_range: tuple[float, float] = (0.68, 0.68),
+                 intensity_range: tuple[float, float] = (0.6, 0.6), mode: str = "rain",
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.mean_range = check_range(self, "mean_range", mean_range, 0, 1)
+        self.std_range = check_range(self, "std_range", std_range, 0, 1)
+        self.gauss_sigma_range = check_range(self, "gauss_sigma_range", gauss_sigma_range,
+                                             0.1, 50)
+        self.cutoff_threshold_range = check_range(self, "cutoff_threshold_range",
+                                                  cutoff_threshold_range, 0, 1)
+        self.intensity_range = check_range(self, "intensity_range", intensity_range, 0, 1)
+        self.mode = check_choice(self, "mode", mode, K.SPATTER_COLOURS)
+
+    def sample(self, rng, state):
+        return {"mean": float(rng.uniform(*self.mean_range)),
+                "std": float(rng.uniform(*self.std_range)),
+                "sigma": float(rng.uniform(*self.gauss_sigma_range)),
+                "cutoff": float(rng.uniform(*self.cutoff_threshold_range)),
+                "intensity": float(rng.uniform(*self.intensity_range)),
+                "noise_seed": int(rng.integers(0, SEED_MAX))}
+
+    def apply_image(self, image, params):
+        h, w = image.shape[:2]
+        layer = K.spatter_layer(h, w, params["mean"], params["std"], params["sigma"],
+                                params["cutoff"], params["noise_seed"])
+        return K.spatter(image, layer, K.SPATTER_COLOURS[self.mode], params["intensity"])

@@ -81,3 +81,36 @@ def plasma_brightness_contrast(img: np.ndarray, field: np.ndarray, brightness: f
     x *= 1.0 + np.float32(contrast) * f
     x += mean + np.float32(brightness) * f
     return to_dtype(x, img)
+
+
+SPATTER_COLOURS = {"rain": (0.8, 0.85, 0.9), "mud": (0.3, 0.22, 0.13)}  # RGB in [0, 1]
+
+
+def spatter_layer(height: int, width: int, mean: float, std: float, sigma: float,
+                  cutoff: float, noise_seed: int) -> np.ndarray:
+    """Where drops cover the lens, in [0, 1]: Gaussian noise N(``mean``, ``std``) smoothed by a
+    Gaussian of ``sigma`` pixels, kept above ``cutoff`` and rescaled from there to 1."""
+    rng = np.random.default_rng(noise_seed)
+    field = (rng.standard_normal((height, width)) * std + mean).astype(np.float32)
+    size = max(3, round(6 * sigma + 1) | 1)
+    field = cv2.GaussianBlur(field, (size, size), sigma, borderType=cv2.BORDER_REFLECT_101)
+    layer = (field - np.float32(cutoff)) / np.float32(max(1.0 - cutoff, 1e-6))
+    return np.clip(layer, 0.0, 1.0)
+
+
+def spatter(img: np.ndarray, layer: np.ndarray, colour: tuple[float, float, float],
+            intensity: float) -> np.ndarray:
+    """``img`` blended towards ``colour`` (RGB; its luma for other channel counts) by
+    ``intensity * layer``."""
+    x = unit(img)
+    channels = 1 if x.ndim == 2 else x.shape[2]
+    value = np.asarray(colour, np.float32) if channels == 3 else np.full(
+        channels, np.float32(np.dot(colour, (0.299, 0.587, 0.114))))
+    a = layer * np.float32(intensity)
+    if x.ndim == 3:
+        a = a[:, :, None]
+        value = value.reshape(1, 1, -1)
+    else:
+        value = value[0]
+    x += a * (value - x)
+    return to_dtype(x, img)
