@@ -393,6 +393,11 @@ _add("Spatter", lambda: A.Spatter(mode="mud", std_range=(0.3, 0.5), p=1.0),
                                                  "'gauss_sigma_range'"),
       ({"intensity_range": 2}, ValueError, "'intensity_range'")])
 
+EXACT |= {"BBoxSubsetSafeRandomCrop"}
+_add("BBoxSubsetSafeRandomCrop", lambda: A.BBoxSubsetSafeRandomCrop(erosion_rate=0.3),
+     [({"subset_fraction_range": (0, 1)}, ValueError, "'subset_fraction_range'"),
+      ({"erosion_rate": 2}, ValueError, "'erosion_rate'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

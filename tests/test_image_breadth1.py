@@ -723,3 +723,14 @@ def test_spatter_blends_drops_towards_the_mode_colour():
     np.testing.assert_allclose(out["image"], want, atol=1e-5)
     grey = A.Spatter(p=1.0)(image=np.full((32, 32), 100, np.uint8), seed=0)["image"]
     assert grey.shape == (32, 32)
+
+
+def test_bbox_subset_safe_crop_keeps_the_drawn_subset_whole():
+    boxes = [[2, 2, 8, 8], [30, 18, 40, 26], [14, 10, 20, 16]]
+    for seed in range(10):
+        out = A.BBoxSubsetSafeRandomCrop(subset_fraction_range=(0.3, 0.3))(
+            image=IMG, bboxes=boxes, labels=[0, 1, 2], seed=seed, return_record=True)
+        prm = _params(out)
+        whole = [b for b in np.array(boxes) - [prm["left"], prm["top"]] * 2
+                 if (b[:2] >= 0).all() and b[2] <= prm["width"] and b[3] <= prm["height"]]
+        assert len(whole) >= 1  # the subset (one box) lies inside the window

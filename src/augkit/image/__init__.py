@@ -34,6 +34,7 @@ from augkit.image.compression import ImageCompression
 from augkit.image.crops2 import (
     AtLeastOneBBoxRandomCrop,
     BBoxSafeRandomCrop,
+    BBoxSubsetSafeRandomCrop,
     Crop,
     CropAndPad,
     CropNonEmptyMaskIfExists,
@@ -157,7 +158,7 @@ __all__ = [
     "RandomGridShuffle", "SquareSymmetry",
     # crops and pads (augkit.image.crops2)
     "AtLeastOneBBoxRandomCrop", "Crop", "CropAndPad", "CropNonEmptyMaskIfExists", "PadIfNeeded",
-    "RandomSizedCrop", "BBoxSafeRandomCrop", "RandomCropFromBorders",
+    "RandomSizedCrop", "BBoxSafeRandomCrop", "BBoxSubsetSafeRandomCrop", "RandomCropFromBorders",
     # rotations and scalings that keep the whole image (augkit.image.fit)
     "RandomScale", "SafeRotate",
     # smooth random warps (augkit.image.warps)

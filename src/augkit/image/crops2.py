@@ -1,6 +1,7 @@
 """The rest of the crop and pad family: Crop (a fixed box), PadIfNeeded, CropAndPad,
 RandomSizedCrop, RandomCropFromBorders, and crops that keep an object:
-AtLeastOneBBoxRandomCrop, CropNonEmptyMaskIfExists and BBoxSafeRandomCrop.
+AtLeastOneBBoxRandomCrop, CropNonEmptyMaskIfExists, BBoxSafeRandomCrop and
+BBoxSubsetSafeRandomCrop.
 
 Parameters are a window ``top, left, height, width`` in input pixels, which may reach past
 the image (that part is padded per ``border_mode``); masks, boxes and keypoints move with the
@@ -10,6 +11,7 @@ window exactly, and through the same scale when the window is resized.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -398,3 +400,37 @@ class RandomCropFromBorders(_CropBase):
         left, right = min(left, w - 1), min(right, w - 1 - min(left, w - 1))
         top, bottom = min(top, h - 1), min(bottom, h - 1 - min(top, h - 1))
         return {"top": top, "left": left, "height": h - top - bottom, "width": w - left - right}
+
+
+class BBoxSubsetSafeRandomCrop(_CropBase):
+    """Crop a random window that contains a random subset of the boxes (their count a
+    fraction drawn from ``subset_fraction_range`` of the boxes inside the image, at least
+    one), not resized: each side is drawn between the image edge and the subset's union.
+    Other boxes may be cut or dropped (``min_visibility``). Without boxes, a window keeping
+    ``1 - erosion_rate`` of each side. (No aspect-ratio constraint, unlike
+    Albumentations' ``aspect_ratio_range``.)
+
+    >>> import numpy as np
+    >>> out = BBoxSubsetSafeRandomCrop(subset_fraction_range=(0.5, 0.5))(
+    ...     image=np.zeros((40, 60), np.uint8), bboxes=[[2, 2, 8, 8], [40, 30, 50, 38]],
+    ...     seed=0, return_record=True)
+    >>> len(out["bboxes"]) >= 1
+    True
+    """
+
+    def __init__(self, subset_fraction_range: tuple[float, float] = (0.5, 1.0),
+                 erosion_rate: float = 0.0, p: float = 1.0):
+        super().__init__(p=p)
+        self.subset_fraction_range = check_range(self, "subset_fraction_range",
+                                                 subset_fraction_range, 1e-6, 1)
+        self.erosion_rate = check_number(self, "erosion_rate", erosion_rate, 0, 1)
+
+    def sample(self, rng, state):
+        boxes = state.get("bboxes")
+        xyxy = np.empty((0, 4)) if boxes is None else boxes.xyxy[box_areas(boxes.xyxy) > 0]
+        if len(xyxy):
+            count = max(1, round(len(xyxy) * rng.uniform(*self.subset_fraction_range)))
+            xyxy = xyxy[np.sort(rng.choice(len(xyxy), min(count, len(xyxy)), replace=False))]
+            state = {**state, "bboxes": replace(boxes, xyxy=xyxy, visibility=np.ones(len(xyxy)),
+                                                index=np.arange(len(xyxy)))}
+        return RandomSizedBBoxSafeCrop.sample(self, rng, state)
