@@ -398,6 +398,10 @@ _add("BBoxSubsetSafeRandomCrop", lambda: A.BBoxSubsetSafeRandomCrop(erosion_rate
      [({"subset_fraction_range": (0, 1)}, ValueError, "'subset_fraction_range'"),
       ({"erosion_rate": 2}, ValueError, "'erosion_rate'")])
 
+_add("ChannelSwap", lambda: A.ChannelSwap((1, 2, 0)),
+     [({"channel_order": (0, 0, 1)}, ValueError, "'channel_order'"),
+      ({"channel_order": 2}, TypeError, "'channel_order'")], random=False)
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -734,3 +734,13 @@ def test_bbox_subset_safe_crop_keeps_the_drawn_subset_whole():
         whole = [b for b in np.array(boxes) - [prm["left"], prm["top"]] * 2
                  if (b[:2] >= 0).all() and b[2] <= prm["width"] and b[3] <= prm["height"]]
         assert len(whole) >= 1  # the subset (one box) lies inside the window
+
+
+def test_channel_swap_reorders_and_checks_the_count():
+    rgba = np.dstack([IMG, np.full((30, 44), 200, np.uint8)])
+    out = A.ChannelSwap((2, 1, 0))(image=rgba)["image"]
+    np.testing.assert_array_equal(out[..., :3], IMG[..., ::-1])
+    assert (out[..., 3] == 200).all()
+    np.testing.assert_array_equal(A.ChannelSwap((0,))(image=IMG[..., 0])["image"], IMG[..., 0])
+    with pytest.raises(ValueError, match="ChannelSwap.*3 channels.*has 5"):
+        A.ChannelSwap((2, 1, 0))(image=np.zeros((4, 4, 5), np.uint8))

@@ -62,7 +62,7 @@ from augkit.image.effects import (
     UnsharpMask,
     XYMasking,
 )
-from augkit.image.filters import AdditiveNoise, Enhance, StochasticConvolution
+from augkit.image.filters import AdditiveNoise, ChannelSwap, Enhance, StochasticConvolution
 from augkit.image.fit import RandomScale, SafeRotate
 from augkit.image.geometric import (
     Affine,
@@ -177,7 +177,7 @@ __all__ = [
     "Downscale", "Emboss", "FrequencyMasking", "Morphological", "MultiplicativeNoise",
     "PixelDropout", "TimeMasking", "UnsharpMask", "XYMasking",
     # small filters and additive noise (augkit.image.filters)
-    "AdditiveNoise", "Enhance", "StochasticConvolution",
+    "AdditiveNoise", "ChannelSwap", "Enhance", "StochasticConvolution",
     # object-level dropout (augkit.image.instances)
     "ConstrainedCoarseDropout", "MaskDropout",
 ]

@@ -1,14 +1,15 @@
 """Small filters and additive noise: Enhance (Pillow's edge / detail enhancement),
-StochasticConvolution (random identity-centred kernels) and AdditiveNoise (uniform,
-Gaussian or Laplace noise, per image, pixel or value). Pixels only: masks, boxes and
-keypoints are untouched."""
+StochasticConvolution (random identity-centred kernels), AdditiveNoise (uniform, Gaussian
+or Laplace noise, per image, pixel or value), and ChannelSwap (a fixed channel order).
+Pixels only: masks, boxes and keypoints are untouched."""
 
 from __future__ import annotations
 
-from augkit.core.validate import check_choice, check_range
+from augkit.core.validate import check_choice, check_number, check_range, fail
 from augkit.image._args import SEED_MAX, check_bool, check_odd_range, sample_odd
 from augkit.image.base import ImageTransform
 from augkit.image.functional import filters as K
+from augkit.image.functional.channels import channel_shuffle
 
 
 class Enhance(ImageTransform):
@@ -99,3 +100,41 @@ class AdditiveNoise(ImageTransform):
     def apply_image(self, image, params):
         return K.additive_noise(image, self.noise_type, self.spatial_mode, params["scale"],
                                 params["noise_seed"])
+
+
+class ChannelSwap(ImageTransform):
+    """Reorder the channels by the fixed ``channel_order`` (output channel i is input
+    channel ``channel_order[i]``; e.g. (2, 1, 0) turns RGB into BGR). The image must have
+    as many colour channels as the order names (RGBA: alpha stays last).
+
+    >>> import numpy as np
+    >>> img = np.dstack([np.full((1, 1), v, np.uint8) for v in (1, 2, 3)])
+    >>> ChannelSwap((2, 0, 1), p=1.0)(image=img)["image"].ravel().tolist()
+    [3, 1, 2]
+    """
+
+    def __init__(self, channel_order: tuple[int, ...] = (2, 1, 0), p: float = 1.0):
+        super().__init__(p=p)
+        if not isinstance(channel_order, (list, tuple)) or not channel_order:
+            fail(self, "channel_order", channel_order, "expected a permutation of 0..C-1, "
+                 "e.g. (2, 1, 0)", TypeError)
+        order = tuple(check_number(self, "channel_order", v, 0, 4095, integer=True)
+                      for v in channel_order)
+        if sorted(order) != list(range(len(order))):
+            fail(self, "channel_order", channel_order, "expected a permutation of 0..C-1, "
+                 "e.g. (2, 1, 0)")
+        self.channel_order = order
+
+    def sample(self, rng, state):
+        image = state["image"]
+        channels = self.colour_channels(image)
+        if channels != len(self.channel_order):
+            raise ValueError(f"ChannelSwap: 'channel_order' {self.channel_order} names "
+                             f"{len(self.channel_order)} channels; the image has {channels} "
+                             f"(shape {image.shape}; RGB images take 3)")
+        return {}
+
+    def apply_image(self, image, params):
+        if image.ndim == 2:  # one channel: the order is (0,)
+            return image.copy()
+        return channel_shuffle(image, list(self.channel_order))
