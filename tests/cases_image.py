@@ -402,6 +402,10 @@ _add("ChannelSwap", lambda: A.ChannelSwap((1, 2, 0)),
      [({"channel_order": (0, 0, 1)}, ValueError, "'channel_order'"),
       ({"channel_order": 2}, TypeError, "'channel_order'")], random=False)
 
+_add("PhotoMetricDistort", lambda: A.PhotoMetricDistort(distort_p=0.8, p=1.0),
+     [({"hue_range": (-0.6, 0)}, ValueError, "'hue_range'"), ({"distort_p": 2}, ValueError,
+                                                              "'distort_p'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

@@ -744,3 +744,21 @@ def test_channel_swap_reorders_and_checks_the_count():
     np.testing.assert_array_equal(A.ChannelSwap((0,))(image=IMG[..., 0])["image"], IMG[..., 0])
     with pytest.raises(ValueError, match="ChannelSwap.*3 channels.*has 5"):
         A.ChannelSwap((2, 1, 0))(image=np.zeros((4, 4, 5), np.uint8))
+
+
+def test_photometric_distort_steps():
+    img = RNG.random((10, 12, 3), dtype=np.float32)
+    none = A.PhotoMetricDistort(distort_p=0.0, p=1.0)(image=img, seed=0)["image"]
+    np.testing.assert_array_equal(none, img)
+    fixed = {"brightness_range": (1, 1), "contrast_range": (1, 1), "saturation_range": (1, 1),
+             "hue_range": (0, 0), "distort_p": 1.0, "p": 1.0}
+    bright = A.PhotoMetricDistort(**{**fixed, "brightness_range": (1.2, 1.2)})(
+        image=img, seed=0, return_record=True)
+    order = _params(bright)["order"]
+    want = A.Exposure(factor=(1.2, 1.2), p=1.0)(image=img)["image"][..., order]
+    np.testing.assert_allclose(bright["image"], want, atol=1e-6)
+    grey = A.PhotoMetricDistort(**{**fixed, "saturation_range": (0, 0)})(image=img, seed=1)
+    assert np.allclose(grey["image"][..., 0], grey["image"][..., 1], atol=1e-6)
+    mono = A.PhotoMetricDistort(**{**fixed, "saturation_range": (0, 0)})(image=img[..., 0],
+                                                                          seed=1)["image"]
+    np.testing.assert_array_equal(mono, img[..., 0])  # grey: no colour steps, nothing to swap

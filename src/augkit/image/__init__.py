@@ -114,6 +114,7 @@ from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
 from augkit.image.tone import (
     ExposureMatching,
     FancyPCA,
+    PhotoMetricDistort,
     PlanckianJitter,
     RandomToneCurve,
     ToSepia,
@@ -164,8 +165,8 @@ __all__ = [
     # smooth random warps (augkit.image.warps)
     "GridElasticDeform", "PiecewiseAffine", "ThinPlateSpline", "WaterRefraction",
     # tone and colour casts (augkit.image.tone)
-    "ExposureMatching", "FancyPCA", "PlanckianJitter", "RandomToneCurve", "ToSepia",
-    "Vignetting",
+    "ExposureMatching", "FancyPCA", "PhotoMetricDistort", "PlanckianJitter", "RandomToneCurve",
+    "ToSepia", "Vignetting",
     # lens and camera effects (augkit.image.optics)
     "AdvancedBlur", "ChromaticAberration", "Defocus", "Dithering", "FilmGrain", "GlassBlur",
     "Halftone", "RingingOvershoot", "ZoomBlur",

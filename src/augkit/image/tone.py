@@ -1,5 +1,6 @@
 """Tone and colour-cast transforms: ToSepia, FancyPCA, PlanckianJitter, RandomToneCurve,
-Vignetting, ExposureMatching. Pixels only: masks, boxes and keypoints are untouched."""
+Vignetting, ExposureMatching, PhotoMetricDistort. Pixels only: masks, boxes and keypoints
+are untouched."""
 
 from __future__ import annotations
 
@@ -167,3 +168,54 @@ class ExposureMatching(ImageTransform):
     def apply_image(self, image, params):
         gain = K.exposure_gain(image, params["target"], self.gain_range)
         return C.multiply(image, gain)
+
+
+class PhotoMetricDistort(ImageTransform):
+    """SSD's photometric distortion (torchvision's ``RandomPhotometricDistort``): each of
+    brightness (a factor from ``brightness_range``), contrast (``contrast_range``, about the
+    mean grey, before or after the colour steps at random), saturation
+    (``saturation_range``), hue (a shift from ``hue_range``, in turns) and a random channel
+    permutation happens with probability ``distort_p``. Saturation and hue need RGB: other
+    images skip them.
+
+    >>> import numpy as np
+    >>> t = PhotoMetricDistort(distort_p=1.0, brightness_range=(1.5, 1.5),
+    ...                        contrast_range=(1, 1), saturation_range=(1, 1),
+    ...                        hue_range=(0, 0), p=1.0)
+    >>> t(image=np.full((1, 2), 100, np.uint8))["image"].tolist()
+    [[150, 150]]
+    """
+
+    guard_nonfinite = True  # through HSV an inf channel turns the pixel's others to NaN
+
+    def __init__(self, brightness_range: tuple[float, float] = (0.875, 1.125),
+                 contrast_range: tuple[float, float] = (0.5, 1.5),
+                 saturation_range: tuple[float, float] = (0.5, 1.5),
+                 hue_range: tuple[float, float] = (-0.05, 0.05), distort_p: float = 0.5,
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.brightness_range = check_range(self, "brightness_range", brightness_range, 0, 10)
+        self.contrast_range = check_range(self, "contrast_range", contrast_range, 0, 10)
+        self.saturation_range = check_range(self, "saturation_range", saturation_range, 0, 10)
+        self.hue_range = check_range(self, "hue_range", hue_range, -0.5, 0.5)
+        self.distort_p = check_number(self, "distort_p", distort_p, 0, 1)
+
+    def sample(self, rng, state):
+        def maybe(value_range, identity):
+            on = rng.random() < self.distort_p
+            return float(rng.uniform(*value_range)) if on else identity
+
+        channels = self.colour_channels(state["image"])
+        params = {"brightness": maybe(self.brightness_range, 1.0),
+                  "contrast": maybe(self.contrast_range, 1.0),
+                  "contrast_first": bool(rng.random() < 0.5),
+                  "saturation": maybe(self.saturation_range, 1.0),
+                  "hue": maybe(self.hue_range, 0.0)}
+        shuffle = rng.random() < self.distort_p and channels > 1
+        params["order"] = [int(i) for i in rng.permutation(channels)] if shuffle else None
+        return params
+
+    def apply_image(self, image, params):
+        return K.photometric_distort(image, params["brightness"], params["contrast"],
+                                     params["contrast_first"], params["saturation"],
+                                     params["hue"], params["order"])

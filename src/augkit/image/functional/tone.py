@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from augkit.image.functional import color as C
+from augkit.image.functional.channels import channel_shuffle
 from augkit.image.functional.domain import channel_covariance
 from augkit.image.functional.geometric import keep_shape
 from augkit.image.functional.noise import to_dtype, unit
@@ -125,3 +126,27 @@ def exposure_gain(img: np.ndarray, target: float, gain_range: tuple[float, float
     if gain_range is not None:
         gain = min(max(gain, gain_range[0]), gain_range[1])
     return gain
+
+
+def photometric_distort(img: np.ndarray, brightness: float, contrast: float,
+                        contrast_first: bool, saturation: float, hue: float,
+                        order: list[int] | None) -> np.ndarray:
+    """SSD's photometric distortion in torchvision's order: brightness (a factor), contrast
+    (about the mean grey) before or after saturation and hue (RGB only: grey and other
+    channel counts skip those two), then a channel permutation when ``order`` is given.
+    Factors of 1 and a hue of 0 are skipped."""
+    x = img
+    if brightness != 1.0:
+        x = C.multiply(x, brightness)
+    if contrast_first and contrast != 1.0:
+        x = C.brightness_contrast(x, 0.0, contrast)
+    if x.ndim == 3 and x.shape[2] == 3:
+        if saturation != 1.0:
+            x = C.saturation(x, saturation)
+        if hue != 0.0:
+            x = C.hue_saturation_value(x, hue * 360.0, 0.0, 0.0)
+    if not contrast_first and contrast != 1.0:
+        x = C.brightness_contrast(x, 0.0, contrast)
+    if order is not None and x.ndim == 3:
+        x = channel_shuffle(x, order)
+    return x.copy() if x is img else x
