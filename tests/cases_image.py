@@ -406,6 +406,10 @@ _add("PhotoMetricDistort", lambda: A.PhotoMetricDistort(distort_p=0.8, p=1.0),
      [({"hue_range": (-0.6, 0)}, ValueError, "'hue_range'"), ({"distort_p": 2}, ValueError,
                                                               "'distort_p'")])
 
+_add("AtmosphericFog", lambda: A.AtmosphericFog(depth_mode="radial", p=1.0),
+     [({"depth_mode": "sky"}, ValueError, "'depth_mode'"), ({"fog_value": 200}, ValueError,
+                                                            "'fog_value'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

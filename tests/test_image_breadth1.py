@@ -762,3 +762,18 @@ def test_photometric_distort_steps():
     mono = A.PhotoMetricDistort(**{**fixed, "saturation_range": (0, 0)})(image=img[..., 0],
                                                                           seed=1)["image"]
     np.testing.assert_array_equal(mono, img[..., 0])  # grey: no colour steps, nothing to swap
+
+
+@pytest.mark.parametrize("mode", ["linear", "diagonal", "radial"])
+def test_atmospheric_fog_follows_the_scattering_model(mode):
+    from augkit.image.functional.light import synthetic_depth
+
+    img = RNG.random((20, 30, 3), dtype=np.float32)
+    out = A.AtmosphericFog(density_range=(1.5, 1.5), fog_value=0.8, depth_mode=mode, p=1.0)(
+        image=img)["image"]
+    z = synthetic_depth(20, 30, mode)
+    assert 0 <= z.min() and z.max() <= 1
+    t = np.exp(-1.5 * z)[..., None]
+    np.testing.assert_allclose(out, img * t + 0.8 * (1 - t), atol=1e-5)
+    far = {"linear": (0, 15), "diagonal": (0, 0), "radial": (0, 0)}[mode]
+    assert z[far] > z[10, 15]

@@ -82,7 +82,13 @@ from augkit.image.geometric import (
 )
 from augkit.image.instances import ConstrainedCoarseDropout, MaskDropout
 from augkit.image.levels import CLAHE, Normalize
-from augkit.image.light import Illumination, PlasmaBrightnessContrast, PlasmaShadow, Spatter
+from augkit.image.light import (
+    AtmosphericFog,
+    Illumination,
+    PlasmaBrightnessContrast,
+    PlasmaShadow,
+    Spatter,
+)
 from augkit.image.medical import (
     Anisotropy,
     AnnotationBurnIn,
@@ -171,7 +177,7 @@ __all__ = [
     "AdvancedBlur", "ChromaticAberration", "Defocus", "Dithering", "FilmGrain", "GlassBlur",
     "Halftone", "RingingOvershoot", "ZoomBlur",
     # lighting fields (augkit.image.light)
-    "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow", "Spatter",
+    "AtmosphericFog", "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow", "Spatter",
     # domain adaptation towards reference images (augkit.image.domain)
     "FDA", "HistogramMatching", "PixelDistributionAdaptation",
     # pixel effects and stripe masks (augkit.image.effects)

@@ -1,6 +1,6 @@
 """Lighting transforms: Illumination (smooth gradients and spots), PlasmaBrightnessContrast
-and PlasmaShadow (fractal fields), Spatter (drops on the lens). Pixels only: masks, boxes
-and keypoints are untouched."""
+and PlasmaShadow (fractal fields), Spatter (drops on the lens), AtmosphericFog (haze that
+thickens with a synthetic depth). Pixels only: masks, boxes and keypoints are untouched."""
 
 from __future__ import annotations
 
@@ -177,3 +177,32 @@ class Spatter(ImageTransform):
         layer = K.spatter_layer(h, w, params["mean"], params["std"], params["sigma"],
                                 params["cutoff"], params["noise_seed"])
         return K.spatter(image, layer, K.SPATTER_COLOURS[self.mode], params["intensity"])
+
+
+class AtmosphericFog(ImageTransform):
+    """Depth-dependent haze by the atmospheric scattering model: each pixel is blended
+    towards ``fog_value`` (a grey level, fraction of full scale) by ``1 - exp(-d z)``, d drawn
+    from ``density_range`` and z a synthetic depth in [0, 1] from the pixel's position
+    (``depth_mode`` "linear": far at the top, "diagonal": far at the top left, "radial":
+    far at the corners).
+
+    >>> import numpy as np
+    >>> out = AtmosphericFog(density_range=(2, 2), fog_value=1.0, p=1.0)(
+    ...     image=np.zeros((4, 1), np.float32))["image"]
+    >>> [round(float(v), 2) for v in out.ravel()]  # the top is farthest, so foggiest
+    [0.83, 0.71, 0.53, 0.22]
+    """
+
+    def __init__(self, density_range: float | tuple[float, float] = (1.0, 3.0),
+                 fog_value: float = 0.78, depth_mode: str = "linear", p: float = 0.5):
+        super().__init__(p=p)
+        self.density_range = check_range(self, "density_range", density_range, 0, 50)
+        self.fog_value = check_number(self, "fog_value", fog_value, 0, 1)
+        self.depth_mode = check_choice(self, "depth_mode", depth_mode, K.DEPTH_MODES)
+
+    def sample(self, rng, state):
+        return {"density": float(rng.uniform(*self.density_range))}
+
+    def apply_image(self, image, params):
+        depth = K.synthetic_depth(image.shape[0], image.shape[1], self.depth_mode)
+        return K.atmospheric_fog(image, depth, params["density"], self.fog_value)

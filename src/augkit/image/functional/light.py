@@ -114,3 +114,32 @@ def spatter(img: np.ndarray, layer: np.ndarray, colour: tuple[float, float, floa
         value = value[0]
     x += a * (value - x)
     return to_dtype(x, img)
+
+
+DEPTH_MODES = ("linear", "diagonal", "radial")
+
+
+def synthetic_depth(height: int, width: int, mode: str) -> np.ndarray:
+    """A depth map in [0, 1] from pixel position: "linear" far at the top, "diagonal" far
+    at the top left, "radial" far at the corners (near at the centre)."""
+    x, y = _grid(height, width)
+    if mode == "linear":
+        depth = np.broadcast_to(1.0 - y, (height, width))
+    elif mode == "diagonal":
+        depth = 1.0 - (x + y) / 2
+    else:
+        depth = np.sqrt((x - 0.5) ** 2 + (y - 0.5) ** 2) / np.float32(np.sqrt(0.5))
+    return np.ascontiguousarray(depth, dtype=np.float32)
+
+
+def atmospheric_fog(img: np.ndarray, depth: np.ndarray, density: float,
+                    fog_value: float) -> np.ndarray:
+    """The scattering model ``x t + fog (1 - t)``, transmission ``t = exp(-density *
+    depth)``."""
+    t = np.exp(-np.float32(density) * depth)
+    x = unit(img)
+    if x.ndim == 3:
+        t = t[:, :, None]
+    x *= t
+    x += np.float32(fog_value) * (1.0 - t)
+    return to_dtype(x, img)
