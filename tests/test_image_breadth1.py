@@ -777,3 +777,21 @@ def test_atmospheric_fog_follows_the_scattering_model(mode):
     np.testing.assert_allclose(out, img * t + 0.8 * (1 - t), atol=1e-5)
     far = {"linear": (0, 15), "diagonal": (0, 0), "radial": (0, 0)}[mode]
     assert z[far] > z[10, 15]
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.03])
+def test_unsharp_mask_uint8_path_follows_the_float_path(threshold):
+    img = RNG.integers(0, 256, (40, 48, 3), dtype=np.uint8)
+    t = A.UnsharpMask(blur_limit=5, alpha=(0.6, 0.6), threshold=threshold, p=1.0)
+    u8 = t(image=img, seed=2)["image"].astype(np.int16)
+    f32 = t(image=(img / 255).astype(np.float32), seed=2)["image"] * 255
+    # pixels right at the threshold may switch on in one path and not the other
+    assert np.abs(u8 - f32).mean() < 1.0 and np.percentile(np.abs(u8 - f32), 99) <= 8
+
+
+def test_multiplicative_noise_uint8_tables_equal_the_float_formula():
+    img = RNG.integers(0, 256, (20, 20, 3), dtype=np.uint8)
+    out = A.MultiplicativeNoise(per_channel=True, p=1.0)(image=img, seed=4, return_record=True)
+    factors = np.asarray(_params(out)["factors"])
+    want = np.clip(np.rint(img * factors), 0, 255)
+    assert np.abs(out["image"] - want).max() <= 1

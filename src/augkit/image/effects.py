@@ -21,6 +21,7 @@ from augkit.image._args import (
     sample_odd,
 )
 from augkit.image.base import ImageTransform
+from augkit.image.functional import color as C
 from augkit.image.functional import effects as K
 from augkit.image.functional.geometric import INTERPOLATIONS
 from augkit.image.occlusion import _EraseBase
@@ -281,6 +282,11 @@ class MultiplicativeNoise(ImageTransform):
         return {"factors": [float(v) for v in rng.uniform(*self.multiplier, channels)]}
 
     def apply_image(self, image, params):
+        if "factors" in params and image.dtype == np.uint8:  # 256-entry tables
+            if len(params["factors"]) == 1 or image.ndim == 2:
+                return C.multiply(image, params["factors"][0])
+            return C.per_channel_point_op(image, [lambda v, f=f: v * f
+                                                  for f in params["factors"]])
         if "factors" in params:  # one per channel, or one for all: (1, 1, C) or ()
             factors = np.asarray(params["factors"], np.float32)
             factors = factors.reshape(1, 1, -1) if len(factors) > 1 else factors.reshape(())

@@ -51,18 +51,21 @@ def scale_by(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
 
 def plasma(h: int, w: int, roughness: float, size: int, noise_seed: int) -> np.ndarray:
     """A fractal field in [0, 1]: white noise on a grid of at most ``size`` pixels a side,
-    its spectrum shaped to fall as 1 / f**roughness (larger: smoother), enlarged
-    bilinearly to ``h`` x ``w`` and stretched to [0, 1]."""
+    its spectrum shaped to fall as 1 / f**roughness (larger: smoother; OpenCV's float32
+    DFT), enlarged bilinearly to ``h`` x ``w`` and stretched to [0, 1]."""
     rng = np.random.default_rng(noise_seed)
     scale = min(1.0, size / max(h, w))
     gh, gw = max(2, round(h * scale)), max(2, round(w * scale))
-    fy = np.fft.fftfreq(gh)[:, None]
-    fx = np.fft.rfftfreq(gw)[None, :]
+    fy = np.fft.fftfreq(gh).astype(np.float32)[:, None]
+    fx = np.fft.fftfreq(gw).astype(np.float32)[None, :]
     f = np.sqrt(fx * fx + fy * fy)
     f[0, 0] = 1.0
-    spectrum = np.fft.rfft2(rng.standard_normal((gh, gw))) / f ** roughness
-    spectrum[0, 0] = 0.0
-    field = np.fft.irfft2(spectrum, s=(gh, gw)).astype(np.float32)
+    gain = f ** np.float32(-roughness)
+    gain[0, 0] = 0.0  # no mean: the stretch below sets the range
+    spectrum = cv2.dft(rng.standard_normal((gh, gw), dtype=np.float32),
+                       flags=cv2.DFT_COMPLEX_OUTPUT)
+    spectrum *= gain[:, :, None]
+    field = cv2.idft(spectrum, flags=cv2.DFT_REAL_OUTPUT)
     field -= field.min()
     field /= max(float(field.max()), 1e-12)
     if (gh, gw) != (h, w):
