@@ -114,6 +114,11 @@ def test_unsharp_mask_adds_alpha_times_the_detail():
     flat[5, 5] = 0.51  # detail under the threshold: left alone
     kept = A.UnsharpMask(threshold=0.1, alpha=(1.0, 1.0), p=1.0)(image=flat, seed=0)["image"]
     np.testing.assert_allclose(kept, flat, atol=1e-6)
+    edge = np.zeros((10, 10), np.float32)
+    edge[:, 5:] = 0.5  # the edge's detail passes: sharpened there, flat areas unchanged
+    gated = A.UnsharpMask(blur_limit=3, threshold=0.05, alpha=(1.0, 1.0), p=1.0)(
+        image=edge)["image"]
+    assert gated[5, 5] > 0.5 and (gated[:, 8:] == 0.5).all() and (gated[:, :3] == 0).all()
 
 
 @pytest.mark.parametrize("operation, expected", [("erosion", 0), ("dilation", 200)])
@@ -781,11 +786,12 @@ def test_atmospheric_fog_follows_the_scattering_model(mode):
 
 @pytest.mark.parametrize("threshold", [0.0, 0.03])
 def test_unsharp_mask_uint8_path_follows_the_float_path(threshold):
+    """The same formula in uint8: within rounding, except values right at the threshold,
+    which may be kept in one path and sharpened in the other."""
     img = RNG.integers(0, 256, (40, 48, 3), dtype=np.uint8)
     t = A.UnsharpMask(blur_limit=5, alpha=(0.6, 0.6), threshold=threshold, p=1.0)
     u8 = t(image=img, seed=2)["image"].astype(np.int16)
     f32 = t(image=(img / 255).astype(np.float32), seed=2)["image"] * 255
-    # pixels right at the threshold may switch on in one path and not the other
     assert np.abs(u8 - f32).mean() < 1.0 and np.percentile(np.abs(u8 - f32), 99) <= 8
 
 

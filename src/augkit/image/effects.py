@@ -60,9 +60,10 @@ class Downscale(ImageTransform):
 
 class UnsharpMask(ImageTransform):
     """Sharpen by adding ``alpha`` times the detail (the image minus its Gaussian blur),
-    where the detail reaches ``threshold`` (fraction of full scale; Albumentations'
-    ``threshold=10`` on uint8 is 10 / 255). The kernel size is an odd number drawn from
-    ``blur_limit``, sigma from ``sigma_limit`` (0: OpenCV's sigma for that size).
+    only where the detail reaches ``threshold`` (a fraction of full scale, per value, as
+    Pillow gates it; Albumentations' ``threshold=10`` on uint8 is 10 / 255). The kernel size
+    is an odd number drawn from ``blur_limit``, sigma from ``sigma_limit`` (0: OpenCV's
+    sigma for that size).
 
     >>> import numpy as np
     >>> img = np.zeros((5, 9), np.uint8); img[:, 4:] = 100

@@ -15,6 +15,7 @@ import numpy as np
 from augkit.core.random import random_uint16
 from augkit.image.functional import geometric as G
 from augkit.image.functional.noise import to_dtype, unit
+from augkit.image.functional.scratch import scratch
 
 _BORDER = cv2.BORDER_REFLECT_101
 MORPH_OPS = {"erosion": cv2.MORPH_ERODE, "dilation": cv2.MORPH_DILATE,
@@ -34,45 +35,31 @@ def downscale(img: np.ndarray, scale: float, down: str, up: str) -> np.ndarray:
 
 def unsharp_mask(img: np.ndarray, ksize: int, sigma: float, alpha: float,
                  threshold: float) -> np.ndarray:
-    """``x + alpha * (x - blur(x))`` where the detail ``|x - blur(x)|`` reaches
-    ``threshold``; the on/off map is smoothed with the same Gaussian so that the edge of a
-    thresholded region does not show as a step. float32 OpenCV passes throughout (numpy's
-    temporaries cost as much as the two blurs)."""
-    if img.dtype == np.uint8:
-        return _unsharp_mask_u8(img, ksize, sigma, alpha, threshold)
-    x = unit(img)
-    work = x[:, :, 0] if x.ndim == 3 and x.shape[2] == 1 else x  # OpenCV drops that axis
-    kernel = cv2.getGaussianKernel(ksize, sigma, cv2.CV_32F)
-    blurred = cv2.sepFilter2D(work, -1, kernel, kernel, borderType=_BORDER)
-    detail = cv2.subtract(work, blurred)
-    if threshold > 0:
-        _, on = cv2.threshold(cv2.absdiff(work, blurred), threshold * (1 - 1e-7), 1.0,
-                              cv2.THRESH_BINARY)
-        on = cv2.sepFilter2D(on, -1, kernel, kernel, borderType=_BORDER)
-        detail = cv2.multiply(detail, on)
-    out = cv2.scaleAdd(detail, float(alpha), work).reshape(x.shape)
-    return to_dtype(out, img)
-
-
-def _unsharp_mask_u8(img: np.ndarray, ksize: int, sigma: float, alpha: float,
-                     threshold: float) -> np.ndarray:
-    """:func:`unsharp_mask` in uint8 / int16 OpenCV passes (each float32 temporary of the
-    float path costs its page faults, ~10x the arithmetic at 256x256): the sharpened image
-    saturated, then blended with the input by the smoothed on/off map of the detail. Within
-    a grey level of the float path on average; pixels right at the threshold may switch
-    on in one path and not the other."""
-    work = img[:, :, 0] if img.ndim == 3 and img.shape[2] == 1 else img
-    blurred = cv2.GaussianBlur(work, (ksize, ksize), sigma, borderType=_BORDER)
+    """``x + alpha * (x - blur(x))``, kept only where the detail ``|x - blur(x)|`` reaches
+    ``threshold`` (per value, Pillow's UnsharpMask gate: flat areas and their noise stay
+    as they are). uint8 in uint8 OpenCV passes (float32 temporaries cost their page faults,
+    ~10x the arithmetic at 256x256); other images in float32, clipped to [0, 1]."""
+    work = img[:, :, 0] if img.ndim == 3 and img.shape[2] == 1 else img  # OpenCV drops it
+    work = np.ascontiguousarray(work, dtype=np.uint8 if img.dtype == np.uint8 else np.float32)
+    # the temporaries are per-thread scratch arrays: only the result is a new array
+    blurred = cv2.GaussianBlur(work, (ksize, ksize), sigma, borderType=_BORDER,
+                               dst=scratch("usm_blur", work.shape, work.dtype))
     sharp = cv2.addWeighted(work, 1.0 + alpha, blurred, -alpha, 0.0)
+    if work.dtype != np.uint8:
+        np.clip(sharp, 0.0, 1.0, out=sharp)
     if threshold > 0:
-        # |detail| >= threshold on integer levels is |detail| > ceil(threshold) - 1 (a
-        # scalar threshold applies to every channel; cv2.compare's scalar would not)
-        level = math.ceil(threshold * 255.0 - 1e-9) - 1
-        _, on = cv2.threshold(cv2.absdiff(work, blurred), level, 255, cv2.THRESH_BINARY)
-        soft = cv2.GaussianBlur(on, (ksize, ksize), sigma, borderType=_BORDER)
-        step = cv2.subtract(sharp, work, dtype=cv2.CV_16S)
-        step = cv2.multiply(step, soft.astype(np.int16), scale=1.0 / 255.0, dtype=cv2.CV_16S)
-        sharp = cv2.add(work, step, dtype=cv2.CV_8U)
+        detail = cv2.absdiff(work, blurred, dst=scratch("usm_detail", work.shape, work.dtype))
+        if work.dtype == np.uint8:
+            # |detail| >= threshold on integer levels is |detail| > ceil(threshold) - 1 (a
+            # scalar threshold applies to every channel; cv2.compare's scalar would not)
+            level = math.ceil(threshold * 255.0 - 1e-9) - 1
+            keep = cv2.threshold(detail, level, 255, cv2.THRESH_BINARY, dst=detail)[1]
+            cv2.bitwise_and(sharp, keep, dst=sharp)
+            cv2.bitwise_not(keep, dst=keep)
+            cv2.bitwise_and(work, keep, dst=keep)
+            cv2.bitwise_or(sharp, keep, dst=sharp)
+        else:
+            np.copyto(sharp, work, where=detail < np.float32(threshold))
     return sharp.reshape(img.shape)
 
 
