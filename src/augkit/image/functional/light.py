@@ -11,7 +11,7 @@ import math
 import cv2
 import numpy as np
 
-from augkit.image.functional.noise import to_dtype, unit
+from augkit.image.functional.noise import normal, to_dtype, unit
 
 ILLUMINATION_MODES = ("linear", "corner", "gaussian")
 
@@ -62,8 +62,7 @@ def plasma(h: int, w: int, roughness: float, size: int, noise_seed: int) -> np.n
     f[0, 0] = 1.0
     gain = f ** np.float32(-roughness)
     gain[0, 0] = 0.0  # no mean: the stretch below sets the range
-    spectrum = cv2.dft(rng.standard_normal((gh, gw), dtype=np.float32),
-                       flags=cv2.DFT_COMPLEX_OUTPUT)
+    spectrum = cv2.dft(normal(rng, (gh, gw)), flags=cv2.DFT_COMPLEX_OUTPUT)
     spectrum *= gain[:, :, None]
     field = cv2.idft(spectrum, flags=cv2.DFT_REAL_OUTPUT)
     field -= field.min()
