@@ -177,6 +177,239 @@ _add("RandomSunFlare", lambda: A.RandomSunFlare(p=1.0),
      [({"flare_roi": (0, 0, 1)}, TypeError, "'flare_roi'")])
 _add("LowLight", lambda: A.LowLight(p=1.0), [({"gamma": (0, 1)}, ValueError, "'gamma'")])
 
+# -- symmetries, grid shuffles (augkit.image.symmetry) ----------------------------------------
+EXACT |= {"SquareSymmetry", "RandomGridShuffle"}
+_add("SquareSymmetry", lambda: A.SquareSymmetry(p=1.0),
+     [({"elements": ["r45"]}, ValueError, "'elements'"),
+      ({"elements": []}, ValueError, "'elements'"), ({"elements": "e"}, ValueError, "'elements'")])
+_add("RandomGridShuffle", lambda: A.RandomGridShuffle(grid=(3, 4), p=1.0),
+     [({"grid": (1, 1)}, ValueError, "'grid'"), ({"grid": 3}, TypeError, "'grid'"),
+      ({"grid": (0, 3)}, ValueError, "'grid'"), ({"grid": (2, 2.5)}, TypeError, "'grid'")])
+
+# -- pixel effects, stripe masks (augkit.image.effects) -------------------------------------
+_add("Downscale", lambda: A.Downscale(scale_range=(0.3, 0.7), up_interpolation="linear", p=1.0),
+     [({"scale_range": (0.0, 0.5)}, ValueError, "'scale_range'"),
+      ({"down_interpolation": "bilinear"}, ValueError, "'down_interpolation'")])
+_add("UnsharpMask", lambda: A.UnsharpMask(alpha=(0.5, 1.0), threshold=0.01, p=1.0),
+     [({"blur_limit": (4, 4)}, ValueError, "'blur_limit'"), ({"alpha": -1}, ValueError,
+                                                              "'alpha'"),
+      ({"threshold": 2}, ValueError, "'threshold'")])
+_add("Morphological", lambda: A.Morphological(scale=(2, 5), p=1.0),
+     [({"operation": "erode"}, ValueError, "'operation'"), ({"scale": (3, 1)}, ValueError,
+                                                             "'scale'"),
+      ({"scale": 2.5}, TypeError, "'scale'")])
+_add("PixelDropout", lambda: A.PixelDropout(dropout_prob=0.1, per_channel=True, fill=9,
+                                             p=1.0),
+     [({"dropout_prob": 1.5}, ValueError, "'dropout_prob'"),
+      ({"per_channel": 1}, TypeError, "'per_channel'"), ({"mask_fill": -1}, ValueError,
+                                                          "'mask_fill'")])
+_add("XYMasking", lambda: A.XYMasking(mask_x_length=(2, 8), mask_y_length=(2, 8), fill=5,
+                                       p=1.0),
+     [({"num_masks_x": -1}, ValueError, "'num_masks_x'"),
+      ({"mask_y_length": (5, 2)}, ValueError, "'mask_y_length'"),
+      ({"fill": "x"}, TypeError, "'fill'")])
+_add("TimeMasking", lambda: A.TimeMasking(time_mask_param=12, p=1.0),
+     [({"time_mask_param": 0}, ValueError, "'time_mask_param'"),
+      ({"time_mask_param": 2.5}, TypeError, "'time_mask_param'")])
+_add("FrequencyMasking", lambda: A.FrequencyMasking(freq_mask_param=12, p=1.0),
+     [({"freq_mask_param": -3}, ValueError, "'freq_mask_param'")])
+
+# -- crops and pads (augkit.image.crops2) -------------------------------------------------------
+EXACT |= {"Crop", "PadIfNeeded", "AtLeastOneBBoxRandomCrop", "CropNonEmptyMaskIfExists"}
+_add("Crop", lambda: A.Crop(5, 4, 40, 36, pad_if_needed=True, fill=3),
+     [({"x_max": 5}, ValueError, "'x_max'"), ({"y_min": -1}, ValueError, "'y_min'"),
+      ({"pad_if_needed": "yes"}, TypeError, "'pad_if_needed'")], random=False)
+_add("PadIfNeeded", lambda: A.PadIfNeeded(50, 64, position="random", fill=7),
+     [({"min_height": 0}, ValueError, "'min_height'"),
+      ({"pad_height_divisor": 32}, ValueError, "'min_height'"),
+      ({"position": "middle"}, ValueError, "'position'")])
+_add("CropAndPad", lambda: A.CropAndPad(percent=(-0.2, 0.25), fill=5),
+     [({"percent": (-0.6, 0.1)}, ValueError, "'percent'"), ({"px": 3}, ValueError, "'px'"),
+      ({"keep_size": 1}, TypeError, "'keep_size'")])
+_add("RandomSizedCrop", lambda: A.RandomSizedCrop((20, 36), (32, 32), w2h_ratio=1.2),
+     [({"min_max_height": (30, 10)}, ValueError, "'min_max_height'"),
+      ({"size": 32}, TypeError, "'size'"), ({"w2h_ratio": 0}, ValueError, "'w2h_ratio'")])
+_add("AtLeastOneBBoxRandomCrop", lambda: A.AtLeastOneBBoxRandomCrop(24, 28, erosion_factor=0.2),
+     [({"erosion_factor": 2}, ValueError, "'erosion_factor'"), ({"height": 0}, ValueError,
+                                                                 "'height'")])
+_add("CropNonEmptyMaskIfExists", lambda: A.CropNonEmptyMaskIfExists(16, 20),
+     [({"ignore_values": 3}, TypeError, "'ignore_values'"), ({"width": -2}, ValueError,
+                                                              "'width'")])
+
+# -- tone and colour casts (augkit.image.tone) ---------------------------------------------------
+_add("ToSepia", lambda: A.ToSepia(p=1.0), BAD_P, random=False)
+_add("FancyPCA", lambda: A.FancyPCA(alpha=0.5, p=1.0), [({"alpha": -0.1}, ValueError, "'alpha'")])
+_add("PlanckianJitter", lambda: A.PlanckianJitter(p=1.0),
+     [({"temperature_limit": (500, 4000)}, ValueError, "'temperature_limit'")])
+_add("RandomToneCurve", lambda: A.RandomToneCurve(scale=0.2, per_channel=True, p=1.0),
+     [({"scale": 2}, ValueError, "'scale'"), ({"per_channel": "no"}, TypeError,
+                                              "'per_channel'")])
+_add("Vignetting", lambda: A.Vignetting(p=1.0),
+     [({"intensity_range": (0.5, 1.5)}, ValueError, "'intensity_range'"),
+      ({"center_range": "mid"}, TypeError, "'center_range'")])
+
+# -- lens and camera effects (augkit.image.optics) -----------------------------------------------
+_add("Defocus", lambda: A.Defocus(radius=(2, 5), p=1.0),
+     [({"radius": 0}, ValueError, "'radius'"), ({"alias_blur": -1}, ValueError, "'alias_blur'")])
+_add("ZoomBlur", lambda: A.ZoomBlur(max_factor=(1.05, 1.2), step_factor=(0.02, 0.04), p=1.0),
+     [({"max_factor": 0.9}, ValueError, "'max_factor'"),
+      ({"step_factor": (0.0, 0.1)}, ValueError, "'step_factor'")])
+_add("GlassBlur", lambda: A.GlassBlur(max_delta=2, iterations=1, p=1.0),
+     [({"sigma": 0}, ValueError, "'sigma'"), ({"max_delta": 1.5}, TypeError, "'max_delta'"),
+      ({"iterations": 0}, ValueError, "'iterations'")])
+_add("AdvancedBlur", lambda: A.AdvancedBlur(p=1.0),
+     [({"blur_limit": (2, 2)}, ValueError, "'blur_limit'"),
+      ({"beta_limit": (0.0, 1.0)}, ValueError, "'beta_limit'"),
+      ({"noise_limit": (0.0, 0.0)}, ValueError, "'noise_limit'")])
+_add("ChromaticAberration", lambda: A.ChromaticAberration(shift_limit=0.05, p=1.0),
+     [({"shift_limit": 0.7}, ValueError, "'shift_limit'"), ({"mode": "rgb"}, ValueError,
+                                                             "'mode'")])
+_add("FilmGrain", lambda: A.FilmGrain(p=1.0),
+     [({"grain_size_range": (0.5, 2)}, ValueError, "'grain_size_range'"),
+      ({"intensity_range": (0.3, 0.1)}, ValueError, "'intensity_range'")])
+
+# -- lighting fields (augkit.image.light) -------------------------------------------------------
+_add("Illumination", lambda: A.Illumination(mode="gaussian", intensity_range=(0.1, 0.3), p=1.0),
+     [({"mode": "radial"}, ValueError, "'mode'"), ({"effect_type": "dim"}, ValueError,
+                                                   "'effect_type'"),
+      ({"sigma_range": (0, 1)}, ValueError, "'sigma_range'")])
+_add("PlasmaBrightnessContrast", lambda: A.PlasmaBrightnessContrast(plasma_size=32, p=1.0),
+     [({"roughness": 0}, ValueError, "'roughness'"), ({"plasma_size": 1}, ValueError,
+                                                      "'plasma_size'"),
+      ({"brightness_range": (-2, 0)}, ValueError, "'brightness_range'")])
+_add("PlasmaShadow", lambda: A.PlasmaShadow(p=1.0),
+     [({"shadow_intensity_range": (0.5, 1.5)}, ValueError, "'shadow_intensity_range'"),
+      ({"plasma_size": 2.5}, TypeError, "'plasma_size'")])
+
+# -- domain adaptation (augkit.image.domain): the bundled sample image as the reference ---------
+def _reference() -> list:
+    from augkit.resources import path
+
+    return [str(path("images", "astronaut.png"))]
+
+
+_add("HistogramMatching", lambda: A.HistogramMatching(_reference(), p=1.0),
+     [({"reference_images": []}, ValueError, "'reference_images'"),
+      ({"reference_images": ["/no/such.png"]}, ValueError, "'reference_images'"),
+      ({"blend_ratio": (0.5, 1.5)}, ValueError, "'blend_ratio'")])
+_add("FDA", lambda: A.FDA(_reference(), beta_limit=(0.02, 0.1), p=1.0),
+     [({"beta_limit": 0.7}, ValueError, "'beta_limit'"),
+      ({"reference_images": [np.zeros((4, 4), np.int16)]}, TypeError, "'reference_images'")])
+_add("PixelDistributionAdaptation", lambda: A.PixelDistributionAdaptation(_reference(), p=1.0),
+     [({"transform_type": "qda"}, ValueError, "'transform_type'"),
+      ({"reference_images": "ref.png"}, TypeError, "'reference_images'")])
+
+# -- more crops, whole-image rotation and scale (augkit.image.crops2, augkit.image.fit) ---------
+EXACT |= {"BBoxSafeRandomCrop", "RandomCropFromBorders"}
+_add("BBoxSafeRandomCrop", lambda: A.BBoxSafeRandomCrop(erosion_rate=0.3),
+     [({"erosion_rate": -0.1}, ValueError, "'erosion_rate'")])
+_add("RandomCropFromBorders", lambda: A.RandomCropFromBorders(0.3, 0.3, 0.3, 0.3),
+     [({"crop_left": 1.5}, ValueError, "'crop_left'"), ({"crop_top": "x"}, TypeError,
+                                                        "'crop_top'")])
+_add("SafeRotate", lambda: A.SafeRotate(limit=60, p=1.0),
+     [({"limit": 400}, ValueError, "'limit'"), ({"border_mode": "mirror"}, ValueError,
+                                                 "'border_mode'")])
+_add("RandomScale", lambda: A.RandomScale(scale_limit=(-0.4, 0.6), p=1.0),
+     [({"scale_limit": (-1.5, 0)}, ValueError, "'scale_limit'"),
+      ({"interpolation": "bilinear"}, ValueError, "'interpolation'")])
+
+# -- smooth random warps (augkit.image.warps) ---------------------------------------------------
+_add("ThinPlateSpline", lambda: A.ThinPlateSpline(scale_range=(0.03, 0.06), p=1.0),
+     [({"scale_range": (0, 0.5)}, ValueError, "'scale_range'"),
+      ({"num_control_points": 1}, ValueError, "'num_control_points'")])
+_add("GridElasticDeform", lambda: A.GridElasticDeform((4, 3), magnitude=3, p=1.0),
+     [({"num_grid_xy": 4}, TypeError, "'num_grid_xy'"), ({"num_grid_xy": (0, 2)}, ValueError,
+                                                          "'num_grid_xy'"),
+      ({"magnitude": -1}, ValueError, "'magnitude'")])
+_add("PiecewiseAffine", lambda: A.PiecewiseAffine(scale_range=(0.01, 0.03), nb_rows_range=(2, 5),
+                                                   p=1.0),
+     [({"nb_rows_range": (0, 3)}, ValueError, "'nb_rows_range'"),
+      ({"scale_range": "big"}, TypeError, "'scale_range'")])
+_add("MultiplicativeNoise", lambda: A.MultiplicativeNoise(per_channel=True, elementwise=True,
+                                                           p=1.0),
+     [({"multiplier": (1.2, 0.8)}, ValueError, "'multiplier'"),
+      ({"elementwise": "y"}, TypeError, "'elementwise'")])
+_add("Emboss", lambda: A.Emboss(p=1.0),
+     [({"alpha_range": (0.5, 2)}, ValueError, "'alpha_range'"),
+      ({"strength_range": -1}, ValueError, "'strength_range'")])
+
+
+def _check_mask_dropout(inp: dict, out: dict) -> None:
+    """The one object of the case's mask is removed: its pixels filled, its labels gone;
+    boxes and keypoints stay."""
+    region = inp["mask"] == 1
+    assert out["image"].dtype == inp["image"].dtype and out["image"].shape == inp["image"].shape
+    assert (out["image"][region] == 7).all()
+    np.testing.assert_array_equal(out["image"][~region], inp["image"][~region])
+    assert not out["mask"].any() and out["mask"].dtype == inp["mask"].dtype
+    np.testing.assert_array_equal(out["bboxes"], [BOX])
+
+
+add("MaskDropout", Case(build=lambda: A.MaskDropout(fill=7, p=1.0), data=image_data,
+                        check=_check_mask_dropout, random=False,
+                        bad_args=[({"max_objects_range": 0}, ValueError, "'max_objects_range'"),
+                                  ({"mask_fill": -2}, ValueError, "'mask_fill'")]))
+
+_add("WaterRefraction", lambda: A.WaterRefraction(p=1.0),
+     [({"amplitude_range": (0, 0.5)}, ValueError, "'amplitude_range'"),
+      ({"num_waves_range": (0, 2)}, ValueError, "'num_waves_range'")])
+_add("RingingOvershoot", lambda: A.RingingOvershoot(p=1.0),
+     [({"blur_range": (8, 8)}, ValueError, "'blur_range'"), ({"cutoff_range": (0.5, 4.0)},
+                                                             ValueError, "'cutoff_range'")])
+_add("Dithering", lambda: A.Dithering(method="random", n_colors=4, color_mode="per_channel",
+                                       p=1.0),
+     [({"method": "error_diffusion"}, ValueError, "'method'"), ({"n_colors": 1}, ValueError,
+                                                                "'n_colors'"),
+      ({"color_mode": "rgb"}, ValueError, "'color_mode'")])
+
+_add("ConstrainedCoarseDropout", lambda: A.ConstrainedCoarseDropout(mask_indices=[1], fill=3,
+                                                                     p=1.0),
+     [({"bbox_labels": ["box"]}, ValueError, "'mask_indices'"),
+      ({"mask_indices": 1}, TypeError, "'mask_indices'"),
+      ({"num_holes_range": (0, 2)}, ValueError, "'num_holes_range'")])
+_add("ExposureMatching", lambda: A.ExposureMatching(p=1.0),
+     [({"target_mean_range": (0.5, 1.5)}, ValueError, "'target_mean_range'"),
+      ({"gain_range": (2, 1)}, ValueError, "'gain_range'")])
+
+# -- small filters and additive noise (augkit.image.filters) -------------------------------------
+_add("Enhance", lambda: A.Enhance(mode="detail", p=1.0),
+     [({"mode": "sharpen"}, ValueError, "'mode'"), ({"alpha_range": (0, 6)}, ValueError,
+                                                    "'alpha_range'")])
+_add("StochasticConvolution", lambda: A.StochasticConvolution(per_channel=True, p=1.0),
+     [({"kernel_range": (4, 4)}, ValueError, "'kernel_range'"),
+      ({"per_channel": 0}, TypeError, "'per_channel'")])
+_add("AdditiveNoise", lambda: A.AdditiveNoise(noise_type="laplace", spatial_mode="shared",
+                                               p=1.0),
+     [({"noise_type": "beta"}, ValueError, "'noise_type'"),
+      ({"spatial_mode": "patch"}, ValueError, "'spatial_mode'"),
+      ({"scale_range": (0.1, 2)}, ValueError, "'scale_range'")])
+
+_add("Halftone", lambda: A.Halftone(p=1.0),
+     [({"dot_size_range": (1, 4)}, ValueError, "'dot_size_range'"),
+      ({"blend_range": (0.5, 0.2)}, ValueError, "'blend_range'")])
+
+_add("Spatter", lambda: A.Spatter(mode="mud", std_range=(0.3, 0.5), p=1.0),
+     [({"mode": "snow"}, ValueError, "'mode'"), ({"gauss_sigma_range": (0, 2)}, ValueError,
+                                                 "'gauss_sigma_range'"),
+      ({"intensity_range": 2}, ValueError, "'intensity_range'")])
+
+EXACT |= {"BBoxSubsetSafeRandomCrop"}
+_add("BBoxSubsetSafeRandomCrop", lambda: A.BBoxSubsetSafeRandomCrop(erosion_rate=0.3),
+     [({"subset_fraction_range": (0, 1)}, ValueError, "'subset_fraction_range'"),
+      ({"erosion_rate": 2}, ValueError, "'erosion_rate'")])
+
+_add("ChannelSwap", lambda: A.ChannelSwap((1, 2, 0)),
+     [({"channel_order": (0, 0, 1)}, ValueError, "'channel_order'"),
+      ({"channel_order": 2}, TypeError, "'channel_order'")], random=False)
+
+_add("PhotoMetricDistort", lambda: A.PhotoMetricDistort(distort_p=0.8, p=1.0),
+     [({"hue_range": (-0.6, 0)}, ValueError, "'hue_range'"), ({"distort_p": 2}, ValueError,
+                                                              "'distort_p'")])
+
+_add("AtmosphericFog", lambda: A.AtmosphericFog(depth_mode="radial", p=1.0),
+     [({"depth_mode": "sky"}, ValueError, "'depth_mode'"), ({"fog_value": 200}, ValueError,
+                                                            "'fog_value'")])
+
 
 def _check_normalize(inp: dict, out: dict) -> None:
     """Normalize is the one image op whose output dtype differs: always float32."""

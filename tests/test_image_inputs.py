@@ -179,10 +179,15 @@ def test_cutout_holes_and_optional_mask_fill():
     assert untouched.all()
 
 
+# moves the red and blue planes of an RGB image: there are no bands to warp alone
+RGB_ONLY = {"ChromaticAberration"}
+
+
 def _interpolating_transforms():
     for name in IMAGE_CASES:
         cls = augkit.registered()[name]
-        if "interpolation" in inspect.signature(cls.__init__).parameters:
+        if "interpolation" in inspect.signature(cls.__init__).parameters and (
+                name not in RGB_ONLY):
             yield name
 
 

@@ -24,7 +24,8 @@ IMAGE_OPS = sorted(name for name, cls in augkit.registered().items()
 SINGLE = [n for n in IMAGE_OPS if not CASES[n].batch_only]
 # ops that write a fill over pixels (a NaN under it is legitimately gone)
 OVERWRITE = {"Cutout", "RandomErasing", "GridDropout", "ChannelDropout", "SaltAndPepper",
-             "AnnotationBurnIn"}
+             "PixelDropout", "XYMasking", "TimeMasking", "FrequencyMasking", "MaskDropout",
+             "ConstrainedCoarseDropout", "AnnotationBurnIn"}
 H, W, Y, X = 40, 48, 20, 24
 VALUES = {"nan": np.nan, "inf": np.inf, "-inf": -np.inf}
 

@@ -30,7 +30,8 @@ FLOAT_OUT = {"Normalize"}  # float32 whatever the input
 # need 3 (or 4) channels, as for uint8: a grey image is refused with the same message
 # (Normalize: its default mean and std are 3 ImageNet RGB values)
 COLOUR_ONLY = {"ColorJitter", "HueSaturationValue", "RGBShift", "ChannelDropout", "Normalize",
-               "HEStain"}
+               "ToSepia", "PlanckianJitter", "ChromaticAberration", "HEStain",
+               "ChannelSwap"}
 
 
 def _images(kind: str, n: int | None = None) -> np.ndarray:

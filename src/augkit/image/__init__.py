@@ -31,6 +31,17 @@ from augkit.image.color import (
     Solarize,
 )
 from augkit.image.compression import ImageCompression
+from augkit.image.crops2 import (
+    AtLeastOneBBoxRandomCrop,
+    BBoxSafeRandomCrop,
+    BBoxSubsetSafeRandomCrop,
+    Crop,
+    CropAndPad,
+    CropNonEmptyMaskIfExists,
+    PadIfNeeded,
+    RandomCropFromBorders,
+    RandomSizedCrop,
+)
 from augkit.image.distortion import (
     ElasticTransform,
     GridDistortion,
@@ -38,7 +49,21 @@ from augkit.image.distortion import (
     Perspective,
     ShiftScaleRotate,
 )
+from augkit.image.domain import FDA, HistogramMatching, PixelDistributionAdaptation
 from augkit.image.dropout import ChannelDropout, GridDropout
+from augkit.image.effects import (
+    Downscale,
+    Emboss,
+    FrequencyMasking,
+    Morphological,
+    MultiplicativeNoise,
+    PixelDropout,
+    TimeMasking,
+    UnsharpMask,
+    XYMasking,
+)
+from augkit.image.filters import AdditiveNoise, ChannelSwap, Enhance, StochasticConvolution
+from augkit.image.fit import RandomScale, SafeRotate
 from augkit.image.geometric import (
     Affine,
     CenterCrop,
@@ -55,7 +80,15 @@ from augkit.image.geometric import (
     VerticalFlip,
     Zoom,
 )
+from augkit.image.instances import ConstrainedCoarseDropout, MaskDropout
 from augkit.image.levels import CLAHE, Normalize
+from augkit.image.light import (
+    AtmosphericFog,
+    Illumination,
+    PlasmaBrightnessContrast,
+    PlasmaShadow,
+    Spatter,
+)
 from augkit.image.medical import (
     Anisotropy,
     AnnotationBurnIn,
@@ -70,8 +103,35 @@ from augkit.image.medical import (
 from augkit.image.mix import CutMix, MixUp, Mosaic
 from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
+from augkit.image.optics import (
+    AdvancedBlur,
+    ChromaticAberration,
+    Defocus,
+    Dithering,
+    FilmGrain,
+    GlassBlur,
+    Halftone,
+    RingingOvershoot,
+    ZoomBlur,
+)
 from augkit.image.resize import LongestMaxSize, RandomSizedBBoxSafeCrop, SmallestMaxSize
+from augkit.image.symmetry import RandomGridShuffle, SquareSymmetry
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
+from augkit.image.tone import (
+    ExposureMatching,
+    FancyPCA,
+    PhotoMetricDistort,
+    PlanckianJitter,
+    RandomToneCurve,
+    ToSepia,
+    Vignetting,
+)
+from augkit.image.warps import (
+    GridElasticDeform,
+    PiecewiseAffine,
+    ThinPlateSpline,
+    WaterRefraction,
+)
 from augkit.image.weather import (
     LowLight,
     RandomFog,
@@ -101,4 +161,30 @@ __all__ = [
     "KSpaceSpike", "MotionArtifact", "RicianNoise",
     # batch-only mixing (augkit.image.mix)
     "CutMix", "MixUp", "Mosaic",
+    # symmetries and grid shuffles (augkit.image.symmetry)
+    "RandomGridShuffle", "SquareSymmetry",
+    # crops and pads (augkit.image.crops2)
+    "AtLeastOneBBoxRandomCrop", "Crop", "CropAndPad", "CropNonEmptyMaskIfExists", "PadIfNeeded",
+    "RandomSizedCrop", "BBoxSafeRandomCrop", "BBoxSubsetSafeRandomCrop", "RandomCropFromBorders",
+    # rotations and scalings that keep the whole image (augkit.image.fit)
+    "RandomScale", "SafeRotate",
+    # smooth random warps (augkit.image.warps)
+    "GridElasticDeform", "PiecewiseAffine", "ThinPlateSpline", "WaterRefraction",
+    # tone and colour casts (augkit.image.tone)
+    "ExposureMatching", "FancyPCA", "PhotoMetricDistort", "PlanckianJitter", "RandomToneCurve",
+    "ToSepia", "Vignetting",
+    # lens and camera effects (augkit.image.optics)
+    "AdvancedBlur", "ChromaticAberration", "Defocus", "Dithering", "FilmGrain", "GlassBlur",
+    "Halftone", "RingingOvershoot", "ZoomBlur",
+    # lighting fields (augkit.image.light)
+    "AtmosphericFog", "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow", "Spatter",
+    # domain adaptation towards reference images (augkit.image.domain)
+    "FDA", "HistogramMatching", "PixelDistributionAdaptation",
+    # pixel effects and stripe masks (augkit.image.effects)
+    "Downscale", "Emboss", "FrequencyMasking", "Morphological", "MultiplicativeNoise",
+    "PixelDropout", "TimeMasking", "UnsharpMask", "XYMasking",
+    # small filters and additive noise (augkit.image.filters)
+    "AdditiveNoise", "ChannelSwap", "Enhance", "StochasticConvolution",
+    # object-level dropout (augkit.image.instances)
+    "ConstrainedCoarseDropout", "MaskDropout",
 ]

@@ -1,0 +1,46 @@
+"""Instance kernels: the pixels of chosen objects of a label mask or of instance masks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def labels_of(mask: np.ndarray) -> list:
+    """The object labels of a label mask: its distinct values other than 0 (an HxWxC mask:
+    of its first channel)."""
+    plane = mask if mask.ndim == 2 else mask[:, :, 0]
+    values = np.unique(plane)
+    return [v.item() for v in values if v != 0]
+
+
+def region_of(mask: np.ndarray, labels: list) -> np.ndarray:
+    """HxW bool: where the label mask holds one of ``labels``."""
+    plane = mask if mask.ndim == 2 else mask[:, :, 0]
+    return np.isin(plane, labels)
+
+
+def fill_region(array: np.ndarray, region: np.ndarray, fill: float,
+                channels: int | None = None) -> np.ndarray:
+    """A copy of ``array`` with ``fill`` where ``region``; only the first ``channels``
+    channels when given (an RGBA image keeps its alpha)."""
+    out = array.copy()
+    if channels is None or array.ndim == 2:
+        out[region] = fill
+    else:
+        view = out[:, :, :channels]
+        view[region] = fill
+    return out
+
+
+def components(region: np.ndarray) -> list[np.ndarray]:
+    """The 8-connected components of an HxW bool map, each as (K, 2) pixel (row, col)."""
+    import cv2
+
+    count, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return []
+    rows, cols = np.nonzero(labels)
+    ids = labels[rows, cols]
+    order = np.argsort(ids, kind="stable")
+    splits = np.cumsum(np.bincount(ids, minlength=count)[1:])[:-1]
+    return np.split(np.column_stack([rows, cols])[order], splits)
