@@ -239,3 +239,20 @@ def test_text_has_no_smote_or_gan_arm_and_a_gan_folder_is_checked(ucr, tmp_path,
     assert _run(ucr, tmp_path / "out", "--arms", f"none,gan:{tmp_path}") == 2
     assert "expected gan:MODEL_DIR with a folder written by augkit gan train" in \
         capsys.readouterr().err
+
+
+def test_make_digits_writes_a_stratified_medmnist_style_split(tmp_path):
+    pytest.importorskip("sklearn", reason="experiments/make_digits.py needs scikit-learn")
+    import runpy
+    from pathlib import Path
+
+    from augkit.data import load_arrays, open_dataset
+
+    script = Path(__file__).resolve().parents[1] / "experiments" / "make_digits.py"
+    arrays = runpy.run_path(str(script))["digits_arrays"]()
+    assert arrays["train_images"].shape == (1195, 8, 8) and arrays["test_labels"].shape == (602, 1)
+    assert arrays["train_images"].dtype == np.uint8 and arrays["train_images"].max() == 255
+    assert np.bincount(arrays["train_labels"][:, 0]).min() >= 50  # 50 per class fit
+    np.savez(tmp_path / "digits.npz", **arrays)
+    _, labels, names = load_arrays(open_dataset(tmp_path / "digits.npz", "image", split="test"))
+    assert names == [str(c) for c in range(10)] and len(labels) == 602
