@@ -59,6 +59,9 @@ if [ -z "$ONLY" ] || [ "$ONLY" = image_digits ]; then
 fi
 run image_digits image build/digits.npz --test build/digits.npz \
   --arms none,basic,randaugment,trivialaugment,smote --seeds 10 --n-train 100,500
+# which part of "basic" costs on digits (a mirrored digit is another shape): each op alone
+run image_digits_single image build/digits.npz --test build/digits.npz \
+  --arms none,flip,rotate,crop --seeds 10 --n-train 100
 
 # SMOTE-style interpolation on PneumoniaMNIST at 100 training images; its none arm is the
 # same runs as image_pneumoniamnist's (same seeds, subsets and trainer).
