@@ -230,6 +230,12 @@ def test_gan_arm_for_series_swaps_in_generated_series_of_the_class():
     out = built.arm.bind(y)(x, 3)
     assert out.shape == x.shape and 0 < (out != x).any(axis=(1, 2)).sum() < 12
     assert (built.arm.bind(y)(x, 3) == out).all()
+    with pytest.raises(ValueError, match=r"classes \['2'\] of the data are not classes"):
+        build_arm("timeseries", f"gan:{tiny_model('series')}",
+                  facts("timeseries", x, ["0", "1", "2"]))
+    with pytest.raises(ValueError, match="the model makes timeseries data, the experiment is "
+                       "image"):
+        build_arm("image", f"gan:{tiny_model('series')}", facts("image", x, ["0", "1"]))
 
 
 def test_text_has_no_smote_or_gan_arm_and_a_gan_folder_is_checked(ucr, tmp_path, capsys):

@@ -22,6 +22,7 @@ and series only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import numpy as np
 
 from augkit.evaluate.arms import WithLabels
 
-__all__ = ["GAN_PREFIX", "GanArm", "SmoteArm", "gan_folder"]
+__all__ = ["GAN_PREFIX", "GanArm", "SmoteArm", "check_model", "gan_folder"]
 
 GAN_PREFIX = "gan:"
 
@@ -80,6 +81,19 @@ def gan_folder(name: str) -> Path:
     return folder
 
 
+def check_model(folder: Path, modality: str, class_names: Sequence[str]) -> None:
+    """Fail before any training when the model cannot serve this data: another modality,
+    or a class of the data that the model does not make."""
+    spec = json.loads((folder / "model.json").read_text(encoding="utf-8"))["spec"]
+    if spec["kind"] != modality:
+        raise ValueError(f"arm gan:{folder}: the model makes {spec['kind']} data, the "
+                         f"experiment is {modality}")
+    missing = sorted(set(class_names) - set(spec["class_names"]))
+    if missing:
+        raise ValueError(f"arm gan:{folder}: classes {missing} of the data are not classes "
+                         f"of the model ({', '.join(spec['class_names'])})")
+
+
 class GanArm(WithLabels):
     """Replace each sample (probability ``p``) by a generated sample of its class. The
     experiment's labels are indices into ``class_names``; the model matches them by name."""
@@ -88,6 +102,7 @@ class GanArm(WithLabels):
                  p: float = 0.5):
         from augkit.generative import GenerativeAugment, SeriesGenerativeAugment
 
+        check_model(Path(folder), modality, [str(c) for c in class_names])
         cls = GenerativeAugment if modality == "image" else SeriesGenerativeAugment
         super().__init__(cls(model=str(folder), p=p))
         self.modality, self.class_names = modality, [str(c) for c in class_names]
