@@ -67,3 +67,14 @@ run image_digits_single image build/digits.npz --test build/digits.npz \
 # same runs as image_pneumoniamnist's (same seeds, subsets and trainer).
 run image_pneumoniamnist_smote image $D/images/pneumoniamnist_variant.npz \
   --test $D/images/pneumoniamnist_variant.npz --arms none,smote --seeds 10 --n-train 100
+
+# SMOTE-style interpolation on the UCR sets, at the sizes above; each none arm repeats the
+# runs of the matching study without the suffix.
+for set in CBF ECG200 Trace SyntheticControl Plane; do
+  run "timeseries_${set,,}_smote" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
+    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,smote --seeds 10 --n-train all
+done
+for set in Trace Plane; do
+  run "timeseries_${set,,}_20_smote" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
+    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,smote --seeds 10 --n-train 20
+done
