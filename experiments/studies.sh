@@ -5,10 +5,12 @@
 #   experiments/studies.sh text_sst2_500  # one of them
 # One thread, low priority: each study took 1-11 minutes on one (shared) core of the
 # reference machine (its page and experiment.json give the time).
-# AUGKIT overrides the command (default: the installed `augkit`).
+# AUGKIT overrides the command (default: the installed `augkit`), PYTHON the interpreter of
+# experiments/make_digits.py (needs scikit-learn: pip install 'augkit[experiments]').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AUGKIT=${AUGKIT:-augkit}
+PYTHON=${PYTHON:-python}
 D=../shared/datasets
 R=experiments/results
 export OMP_NUM_THREADS=1
@@ -48,4 +50,31 @@ run timeseries_cbf_searched timeseries $D/timeseries/ucr/CBF/CBF_TRAIN.tsv \
 for set in Trace Plane; do
   run "timeseries_${set,,}_20" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
     --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,basic --seeds 10 --n-train 20
+done
+
+# sklearn's 8x8 digits at 10 and 50 images per class (experiments/make_digits.py writes the
+# .npz, a fixed stratified train/test split, into the ignored build/ folder).
+if [ -z "$ONLY" ] || [ "$ONLY" = image_digits ]; then
+  $PYTHON experiments/make_digits.py build/digits.npz
+fi
+run image_digits image build/digits.npz --test build/digits.npz \
+  --arms none,basic,randaugment,trivialaugment,smote --seeds 10 --n-train 100,500
+# which part of "basic" costs on digits (a mirrored digit is another shape): each op alone
+run image_digits_single image build/digits.npz --test build/digits.npz \
+  --arms none,flip,rotate,crop --seeds 10 --n-train 100
+
+# SMOTE-style interpolation on PneumoniaMNIST at 100 training images; its none arm is the
+# same runs as image_pneumoniamnist's (same seeds, subsets and trainer).
+run image_pneumoniamnist_smote image $D/images/pneumoniamnist_variant.npz \
+  --test $D/images/pneumoniamnist_variant.npz --arms none,smote --seeds 10 --n-train 100
+
+# SMOTE-style interpolation on the UCR sets, at the sizes above; each none arm repeats the
+# runs of the matching study without the suffix.
+for set in CBF ECG200 Trace SyntheticControl Plane; do
+  run "timeseries_${set,,}_smote" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
+    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,smote --seeds 10 --n-train all
+done
+for set in Trace Plane; do
+  run "timeseries_${set,,}_20_smote" timeseries "$D/timeseries/ucr/$set/${set}_TRAIN.tsv" \
+    --test "$D/timeseries/ucr/$set/${set}_TEST.tsv" --arms none,smote --seeds 10 --n-train 20
 done

@@ -188,3 +188,77 @@ def test_experiment_page_renders_in_headless_chromium(ucr, tmp_path):
     assert [i["width"] > 0 for i in found["images"]] == [True]
     assert found["tables"] == 2 and found["violations"] == []
     assert console_lines(page) == []
+
+
+def test_smote_arm_replaces_about_p_within_class_and_replays_by_seed():
+    from augkit.evaluate.arms import build_arm, facts
+    from tests.gan_helpers import halves
+
+    x, y = halves(40)
+    built = build_arm("image", "smote", facts("image", x))
+    augment = built.arm.bind(y)
+    out = augment(x, 7)
+    assert out.shape == x.shape and out.dtype == x.dtype
+    changed = (out != x).any(axis=(1, 2))
+    assert 10 <= changed.sum() <= 30  # p = 0.5 of 40
+    top = out[:, :14].mean(axis=(1, 2)) > out[:, 14:].mean(axis=(1, 2))
+    assert (top == (y == 0)).all()  # an interpolation of class 0 stays bright on top
+    assert (augment(x, 7) == out).all() and (augment(x, 8) != out).any()
+    series = build_arm("timeseries", "smote", {}).arm.bind(y)(x.astype(np.float32), 0)
+    assert series.shape == x.shape and series.dtype == np.float32
+
+
+def test_smote_and_gan_arms_train_in_an_experiment():
+    from tests.gan_helpers import halves, tiny_model
+
+    x, y = halves(24)
+    folder = tiny_model("image")
+    result = run_experiment("image", x, y, f"none,smote,gan:{folder}", seeds=[0, 1],
+                            folds=2, max_epochs=1)
+    rows = result.rows()
+    assert [r["arm"] for r in rows] == ["none", "smote", "gan:image"]
+    assert rows[2]["description"].startswith("GAN samples of the same class from ")
+
+
+def test_gan_arm_for_series_swaps_in_generated_series_of_the_class():
+    from augkit.evaluate.arms import build_arm, facts
+    from tests.gan_helpers import tiny_model, waves
+
+    x, y = waves(12)
+    built = build_arm("timeseries", f"gan:{tiny_model('series')}", facts("timeseries", x,
+                                                                          ["0", "1"]))
+    out = built.arm.bind(y)(x, 3)
+    assert out.shape == x.shape and 0 < (out != x).any(axis=(1, 2)).sum() < 12
+    assert (built.arm.bind(y)(x, 3) == out).all()
+    with pytest.raises(ValueError, match=r"classes \['2'\] of the data are not classes"):
+        build_arm("timeseries", f"gan:{tiny_model('series')}",
+                  facts("timeseries", x, ["0", "1", "2"]))
+    with pytest.raises(ValueError, match="the model makes timeseries data, the experiment is "
+                       "image"):
+        build_arm("image", f"gan:{tiny_model('series')}", facts("image", x, ["0", "1"]))
+
+
+def test_text_has_no_smote_or_gan_arm_and_a_gan_folder_is_checked(ucr, tmp_path, capsys):
+    for name in ("smote", "gan:somewhere"):
+        with pytest.raises(ValueError, match=f"'{name}' is not an arm for text"):
+            arm_names("text", f"none,{name}")
+    assert _run(ucr, tmp_path / "out", "--arms", f"none,gan:{tmp_path}") == 2
+    assert "expected gan:MODEL_DIR with a folder written by augkit gan train" in \
+        capsys.readouterr().err
+
+
+def test_make_digits_writes_a_stratified_medmnist_style_split(tmp_path):
+    pytest.importorskip("sklearn", reason="experiments/make_digits.py needs scikit-learn")
+    import runpy
+    from pathlib import Path
+
+    from augkit.data import load_arrays, open_dataset
+
+    script = Path(__file__).resolve().parents[1] / "experiments" / "make_digits.py"
+    arrays = runpy.run_path(str(script))["digits_arrays"]()
+    assert arrays["train_images"].shape == (1195, 8, 8) and arrays["test_labels"].shape == (602, 1)
+    assert arrays["train_images"].dtype == np.uint8 and arrays["train_images"].max() == 255
+    assert np.bincount(arrays["train_labels"][:, 0]).min() >= 50  # 50 per class fit
+    np.savez(tmp_path / "digits.npz", **arrays)
+    _, labels, names = load_arrays(open_dataset(tmp_path / "digits.npz", "image", split="test"))
+    assert names == [str(c) for c in range(10)] and len(labels) == 602

@@ -70,6 +70,7 @@ def parse_sizes(text: str) -> list[int | None]:
 
 def _check(args: argparse.Namespace) -> list[str]:
     from augkit.evaluate.arms import arm_names
+    from augkit.evaluate.sample_arms import gan_folder
     from augkit.policies.search import SPACES
 
     if args.modality not in MODALITIES:
@@ -81,6 +82,11 @@ def _check(args: argparse.Namespace) -> list[str]:
     for name in names:
         if Path(name).suffix.lower() in (".yaml", ".yml", ".json") and not Path(name).is_file():
             raise CliError(f"--arms: pipeline file {name!r} does not exist")
+        if name.startswith("gan:"):
+            try:
+                gan_folder(name)
+            except ValueError as err:
+                raise CliError(f"--arms: {err}") from None
     if args.search_space not in SPACES:
         raise CliError(f"--search-space {args.search_space!r} is not one of "
                        f"{', '.join(SPACES)}")
@@ -136,7 +142,7 @@ def _experiment(args: argparse.Namespace) -> int:
     result = run_experiment(args.modality, inputs, labels, names, seeds=seeds, n_train=sizes,
                             test=test, folds=args.folds, max_epochs=args.epochs,
                             patience=args.patience, search_space=args.search_space,
-                            search_minutes=args.search_minutes,
+                            search_minutes=args.search_minutes, class_names=class_names,
                             progress=lambda m: print(m, file=sys.stderr, flush=True))
     command = command_line(args)
     paths = result.write(out, title=f"augkit experiment: {args.modality}, "

@@ -5,7 +5,9 @@ of channels, the training split itself for a searched policy). Every arm is one 
 :func:`augkit.evaluate.compare_arms` takes (None, an augkit transform, a callable
 ``(inputs, seed) -> inputs``) or a :class:`WithLabels` (series mixing ops, which pick
 same-class partners and so need the training labels; the experiment's trainer binds them).
-A name ending in ``.yaml``/``.yml``/``.json`` is a pipeline file loaded with ``augkit.load``.
+A name ending in ``.yaml``/``.yml``/``.json`` is a pipeline file loaded with ``augkit.load``;
+``gan:MODEL_DIR`` (images, series) samples a model written by ``augkit gan train``, and
+``smote`` interpolates within classes (see :mod:`augkit.evaluate.sample_arms`).
 
 Strengths are the library's defaults unless stated; single ops run with ``p=0.5`` so half of
 each epoch's fresh copy is augmented. The settings are listed by :func:`describe`.
@@ -68,6 +70,15 @@ class Built:
 
 
 # -- the builders: (facts) -> (arm, description) ---------------------------------------------
+SMOTE_TEXT = "within-class interpolation (SMOTE, k=5 same-class neighbours), p=0.5"
+
+
+def _smote(f):
+    from augkit.evaluate.sample_arms import SmoteArm
+
+    return SmoteArm(p=0.5, k=5), SMOTE_TEXT
+
+
 def _image_arms() -> dict[str, Callable[[dict], tuple[Any, str]]]:
     from augkit import image as A
     from augkit.core.compose import Compose
@@ -90,6 +101,7 @@ def _image_arms() -> dict[str, Callable[[dict], tuple[Any, str]]]:
         "randaugment": lambda f: (RandAugment(), "RandAugment(num_ops=2, magnitude=9)"),
         "trivialaugment": lambda f: (TrivialAugmentWide(), "TrivialAugmentWide()"),
         "augmix": lambda f: (AugMix(), "AugMix(severity=3, width=3)"),
+        "smote": _smote,
     }
 
 
@@ -147,6 +159,7 @@ def _series_arms() -> dict[str, Callable[[dict], tuple[Any, str]]]:
                                   "RandAugment(num_ops=1, magnitude=3, modality='timeseries')"),
         "trivialaugment": lambda f: (TrivialAugmentWide(modality="timeseries"),
                                      "TrivialAugmentWide(modality='timeseries')"),
+        "smote": _smote,
     }
 
 
@@ -155,13 +168,15 @@ _BUILDERS = {"image": _image_arms, "text": _text_arms, "timeseries": _series_arm
 SPECIAL = ("none", "searched")
 ARMS = {
     "image": SPECIAL + ("flip", "rotate", "crop", "basic", "randaugment", "trivialaugment",
-                        "augmix"),
+                        "augmix", "smote"),
     "text": SPECIAL + ("sr", "ri", "rs", "rd", "eda", "eda-guarded", "randaugment",
                        "trivialaugment"),
     "timeseries": SPECIAL + ("jitter", "scaling", "magwarp", "timewarp", "windowwarp",
                              "windowslice", "permutation", "rotation", "spawner", "wdba",
-                             "rgw", "dgw", "randaugment", "trivialaugment"),
+                             "rgw", "dgw", "randaugment", "trivialaugment", "smote"),
 }
+# prefixed names: gan:MODEL_DIR (no GAN for text: the GANs make images and series only)
+GAN_MODALITIES = ("image", "timeseries")
 # "basic" for text and series: the single ops of the family, expanded by arm_names
 BASIC = {"image": ("basic",), "text": ("sr", "ri", "rs", "rd"),
          "timeseries": ("jitter", "scaling", "magwarp", "timewarp", "windowwarp",
@@ -185,7 +200,7 @@ def arm_names(modality: str, text: str | Sequence[str]) -> list[str]:
                          f"none,{ARMS[modality][2]}")
     names: list[str] = []
     for part in parts:
-        if is_pipeline_file(part):
+        if is_pipeline_file(part) or (part.startswith("gan:") and modality in GAN_MODALITIES):
             names.append(part)
         elif part == "basic" and modality != "image":
             names += BASIC[modality]
@@ -193,20 +208,23 @@ def arm_names(modality: str, text: str | Sequence[str]) -> list[str]:
             names.append(part)
         else:
             raise ValueError(f"--arms: {part!r} is not an arm for {modality}; allowed: "
-                             f"{', '.join(ARMS[modality])}, basic, or a pipeline file "
-                             f"({'/'.join(PIPELINE_SUFFIXES)})")
+                             f"{', '.join(ARMS[modality])}, basic, "
+                             + ("gan:MODEL_DIR, " if modality in GAN_MODALITIES else "")
+                             + f"or a pipeline file ({'/'.join(PIPELINE_SUFFIXES)})")
     return ["none", *(n for n in dict.fromkeys(names) if n != "none")]
 
 
-def facts(modality: str, inputs) -> dict[str, Any]:
-    """What the builders need to know about the data: image size, series channels."""
+def facts(modality: str, inputs, class_names: Sequence[str] = ()) -> dict[str, Any]:
+    """What the builders need to know about the data: image size, series channels, the
+    names of the label indices (a GAN model matches classes by name)."""
+    out: dict[str, Any] = {"class_names": [str(c) for c in class_names]}
     if modality == "image":
         shape = np.asarray(inputs[:1]).shape
-        return {"height": int(shape[1]), "width": int(shape[2])}
-    if modality == "timeseries":
+        out.update(height=int(shape[1]), width=int(shape[2]))
+    elif modality == "timeseries":
         shape = np.asarray(inputs[:1]).shape
-        return {"channels": int(shape[2]) if len(shape) == 3 else 1}
-    return {}
+        out["channels"] = int(shape[2]) if len(shape) == 3 else 1
+    return out
 
 
 def build_arm(modality: str, name: str, data_facts: dict[str, Any]) -> Built:
@@ -218,6 +236,13 @@ def build_arm(modality: str, name: str, data_facts: dict[str, Any]) -> Built:
 
         pipeline = augkit.load(name)
         return Built(Path(name).stem, pipeline, f"pipeline file {name}")
+    if name.startswith("gan:") and modality in GAN_MODALITIES:
+        from augkit.evaluate.sample_arms import GanArm, gan_folder
+
+        folder = gan_folder(name)
+        arm = GanArm(modality, folder, data_facts["class_names"], p=0.5)
+        return Built(f"gan:{folder.name}", arm, f"GAN samples of the same class from {folder} "
+                     "(augkit gan train), p=0.5")
     builders = _BUILDERS[modality]()
     if name not in builders:
         raise ValueError(f"arm {name!r} is not built here; allowed: {', '.join(builders)}")
@@ -231,6 +256,9 @@ def describe(modality: str) -> list[dict[str, str]]:
     rows = [{"arm": "none", "settings": "no augmentation"},
             {"arm": "searched", "settings": "augkit search on the training split only; its "
              "recommended pipeline"}]
+    if modality in GAN_MODALITIES:
+        rows.append({"arm": "gan:MODEL_DIR", "settings": "GAN samples of the same class "
+                     "(augkit gan train), p=0.5"})
     for name, builder in _BUILDERS[modality]().items():
         rows.append({"arm": name, "settings": builder(example)[1]})
     return rows

@@ -233,6 +233,7 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
                    test: tuple[Any, Any] | None = None, folds: int = 3,
                    max_epochs: int = 40, patience: int = 10,
                    search_space: str = "randaugment", search_minutes: float = 2.0,
+                   class_names: Sequence[str] | None = None,
                    progress: Callable[[str], None] | None = None) -> ExperimentResult:
     """Run the study described in the module text.
 
@@ -240,6 +241,8 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
     files by path) or a mapping ``{name: arm}`` whose values are names, None, augkit
     transforms, callables ``(inputs, seed) -> inputs`` or :class:`WithLabels` — the way in for
     arms built elsewhere (e.g. generated samples). ``n_train``: training sizes (None: all).
+    ``class_names``: the names of the label indices (default "0", "1", ...), which a
+    ``gan:MODEL_DIR`` arm matches to its model's classes.
 
     >>> rng = np.random.default_rng(0)
     >>> y = np.arange(48) % 2
@@ -265,7 +268,8 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
         named = {"none": None, **named}
     classes = int(max(y.max(), test[1].max() if test is not None else 0)) + 1
     fit = _trainer(modality, classes, {"max_epochs": max_epochs, "patience": patience})
-    data_facts = facts(modality, inputs)
+    names = [str(c) for c in (class_names or range(classes))]
+    data_facts = facts(modality, inputs, names)
     studies = []
     for size in _sizes(n_train, y.size, np.unique(y).size):
         subsets = {s: (np.arange(y.size) if size == y.size else stratified_subset(y, size, s))
