@@ -55,7 +55,7 @@ def test_unregistered_type_names_are_refused():
     ("RandomBrightnessContrast", "BrightnessContrast"),  # albumentations' name
     ("horizontalflip", "HorizontalFlip"), ("GausNoise", "GaussianNoise")])
 def test_a_misspelt_type_suggests_the_registered_name(name, suggested):
-    with pytest.raises(ValueError, match=rf"'{name}' \(did you mean {suggested}\?\)"):
+    with pytest.raises(ValueError, match=rf"'{name}' \(did you mean {suggested}[ ?]"):
         augkit.from_dict({"type": name})
     with pytest.raises(ValueError) as info:
         augkit.from_dict({"type": "Zzz"})
