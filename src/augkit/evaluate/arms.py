@@ -207,8 +207,9 @@ def arm_names(modality: str, text: str | Sequence[str]) -> list[str]:
         elif part in ARMS[modality]:
             names.append(part)
         else:
+            allowed = dict.fromkeys((*ARMS[modality], "basic"))  # image lists it already
             raise ValueError(f"--arms: {part!r} is not an arm for {modality}; allowed: "
-                             f"{', '.join(ARMS[modality])}, basic, "
+                             f"{', '.join(allowed)}, "
                              + ("gan:MODEL_DIR, " if modality in GAN_MODALITIES else "")
                              + f"or a pipeline file ({'/'.join(PIPELINE_SUFFIXES)})")
     return ["none", *(n for n in dict.fromkeys(names) if n != "none")]
