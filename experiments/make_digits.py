@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from augkit.data.npzfile import npz_bytes
+
 
 def digits_arrays() -> dict[str, np.ndarray]:
     from sklearn.datasets import load_digits
@@ -36,7 +38,7 @@ def main() -> None:
     out = parser.parse_args().out
     out.parent.mkdir(parents=True, exist_ok=True)
     arrays = digits_arrays()
-    np.savez_compressed(out, **arrays)
+    out.write_bytes(npz_bytes(arrays))  # the same bytes on every run (no zip timestamps)
     print(f"wrote {out}: {len(arrays['train_labels'])} train / {len(arrays['test_labels'])} "
           "test images, 8x8 uint8, 10 classes")
 
