@@ -236,10 +236,12 @@ def _check_expanded_size(root) -> None:
 
 
 def json_default(value: Any) -> Any:
-    """``json.dumps(..., default=json_default)``: numpy scalars and tuples as JSON values
-    (reports and summaries)."""
+    """``json.dumps(..., default=json_default)``: numpy scalars, arrays, tuples and paths as
+    JSON values (reports and summaries)."""
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, (tuple, np.ndarray)):
+        return list(value) if isinstance(value, tuple) else value.tolist()
+    if isinstance(value, Path):
+        return str(value)
     raise TypeError(f"cannot write {type(value).__name__} to JSON")

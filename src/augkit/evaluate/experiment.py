@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.serialize import json_default
 from augkit.evaluate.arms import Built, WithLabels, arm_names, build_arm, facts
 from augkit.evaluate.folds import stratified_subset
 from augkit.evaluate.models import fit_proxy
@@ -144,7 +145,7 @@ class ExperimentResult:
                    "settings": self.settings, "seconds": round(self.seconds, 1),
                    "rows": self.rows(),
                    "notes": {s.n_train: s.notes for s in self.studies if s.notes}}
-        paths["json"].write_text(json.dumps(summary, indent=1, default=_json_default),
+        paths["json"].write_text(json.dumps(summary, indent=1, default=json_default),
                                  encoding="utf-8")
         s = self.settings
         report = Report(title, meta=f"modality {self.modality}, seeds {s['seeds']}, "
@@ -191,14 +192,6 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> None:
         writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
 
 
 def _take(inputs, idx):
