@@ -24,14 +24,15 @@ def _build(cls, kind):
     return build
 
 
-def image_batch(rng: np.random.Generator) -> dict:
-    return {"inputs": rng.integers(0, 256, (4, 28, 28), dtype=np.uint8), "label": [0, 1, 1, 0]}
+def image_data(rng: np.random.Generator) -> dict:
+    return {"image": rng.integers(0, 256, (28, 28), dtype=np.uint8),
+            "label": int(rng.integers(0, 2))}
 
 
-def check_images(inp: dict, out: dict) -> None:
-    assert out["images"].shape == inp["inputs"].shape
-    assert out["images"].dtype == np.uint8
-    assert out["label"].tolist() == inp["label"]
+def check_image(inp: dict, out: dict) -> None:
+    assert out["image"].shape == inp["image"].shape
+    assert out["image"].dtype == np.uint8
+    assert out["label"] == inp["label"]
 
 
 def series_data(rng: np.random.Generator) -> dict:
@@ -47,9 +48,7 @@ def check_series(inp: dict, out: dict) -> None:
 
 _BAD = [({"model": 3}, TypeError, "'model'"), ({"model": "/no/such/model"}, ValueError,
                                                  "'model'")]
-add("GenerativeAugment", Case(build=_build(GenerativeAugment, "image"), data=image_batch,
-                              bad_args=_BAD, check=check_images, batch_only=True,
-                              batch_message="needs each sample's class label",
-                              needs_label=True))
+add("GenerativeAugment", Case(build=_build(GenerativeAugment, "image"), data=image_data,
+                              bad_args=_BAD, check=check_image, needs_label=True))
 add("SeriesGenerativeAugment", Case(build=_build(SeriesGenerativeAugment, "timeseries"),
                                     data=series_data, bad_args=_BAD, check=check_series))

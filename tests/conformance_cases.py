@@ -30,7 +30,7 @@ class Case:
     batch_only: bool = False
     # what a batch-only transform's single call says (after its name), before ".batch("
     batch_message: str = "mixes the samples of a batch"
-    # a batch-only transform that cannot run without ``label=`` (the class of each sample)
+    # cannot run without ``label=`` (the class of each sample, from the model's classes)
     needs_label: bool = False
 
 

@@ -164,8 +164,48 @@ def test_generative_augment_in_a_batch():
         aug.batch(x, seed=0)
     with pytest.raises(ValueError, match="label 7 is not a class"):
         aug.batch(x[:1], label=[7], seed=0)
-    with pytest.raises(TypeError, match=r"\.batch\(images, label="):
+    with pytest.raises(ValueError, match=r"aug\(image=img, label=y\)"):
         aug(image=x[0])
+
+
+def test_generative_augment_single_call_takes_label_and_replays():
+    folder = tiny_model("image")
+    x, y = halves(n=4)
+    aug = GenerativeAugment(model=folder, p=1.0)
+    out = aug(image=x[1], label=int(y[1]), seed=5, return_record=True)
+    assert out["label"] == y[1] and out["image"].shape == x[1].shape
+    params = out["record"].steps[0].params
+    assert params["label"] == y[1]
+    np.testing.assert_array_equal(out["image"], GANModel.load(folder).sample_one(
+        params["label"], params["noise_seed"]))
+    # replay needs no label: the class is in the record
+    replayed = out["record"].apply(image=x[2])
+    np.testing.assert_array_equal(replayed["image"], out["image"])
+    # the class as text (a folder dataset's subfolder name) and as a one-hot vector
+    assert aug(image=x[0], label="1", seed=5)["label"] == "1"
+    np.testing.assert_array_equal(aug(image=x[0], label=np.eye(2)[1], seed=5)["image"],
+                                  aug(image=x[0], label=1, seed=5)["image"])
+    # skipped by p: the input comes back as a copy, label unchanged
+    kept = GenerativeAugment(model=folder, p=0.0)(image=x[0], label=0, seed=0)
+    np.testing.assert_array_equal(kept["image"], x[0])
+    assert kept["image"] is not x[0]
+    with pytest.raises(ValueError, match="masks, boxes and keypoints cannot follow"):
+        aug(image=x[0], label=0, mask=np.zeros(x[0].shape, np.uint8), seed=0)
+
+
+def test_generative_augment_inside_containers_of_a_batch():
+    from augkit.core.compose import Compose, OneOf, label_keyword
+    from augkit.image import HorizontalFlip
+
+    folder = tiny_model("image")
+    x, y = halves(n=6)
+    inner = OneOf([GenerativeAugment(model=folder, p=1.0), HorizontalFlip(p=1.0)])
+    pipe = Compose([inner], seed=1)
+    assert label_keyword(pipe) == "label" and label_keyword(HorizontalFlip()) is None
+    out = pipe.batch(x, label=y, return_records=True)
+    assert out["label"].tolist() == y.tolist()
+    for i, record in enumerate(out["records"]):
+        np.testing.assert_array_equal(record.apply(image=x[i])["image"], out["images"][i])
 
 
 def test_series_generative_augment_single_call_and_batch():
@@ -210,3 +250,21 @@ def test_metrics_on_known_sets():
     x, y = halves(n=40)
     mem = memorisation(x[:30], x[30:], x[:5].copy())
     assert mem["flagged"] == 5 and mem["synthetic_nn_median"] == 0.0
+
+
+def test_generative_augment_in_augmented_dataset_gets_each_items_class():
+    from augkit.integrations.torch import AugmentedDataset
+
+    folder = tiny_model("image")
+    x, y = halves(n=4)
+    pairs = [(x[i], int(y[i])) for i in range(4)]
+    data = AugmentedDataset(pairs, GenerativeAugment(model=folder, p=1.0), to_tensor=False)
+    model = GANModel.load(folder)
+    for i in range(4):
+        image, label = data[i]
+        assert label == y[i] and image.shape == x[i].shape
+        assert not np.array_equal(image, x[i])
+    unlabelled = AugmentedDataset([(x[0], None)], GenerativeAugment(model=folder, p=1.0))
+    with pytest.raises(ValueError, match="needs each item's class and item 0 has none"):
+        unlabelled[0]
+    assert model.spec.class_names == ["0", "1"]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from augkit.cli.main import main
+from augkit.generative import GANModel, GenerativeAugment, SeriesGenerativeAugment
 from tests.gan_helpers import halves, waves
 
 pytest.importorskip("torch", reason="augkit gan needs torch (augkit[gan])")
@@ -97,6 +98,51 @@ def test_series_train_sample_and_eval_end_to_end(tmp_path, ucr, capsys):
         "tstr"]
     assert all(r["n"] == 2 for r in summary["arms"])
     assert "NOT comparable to Inception FID" in (report / "report.md").read_text()
+
+    # the same model in the dataset runner: each series' class reaches the op as labels=
+    op = SeriesGenerativeAugment(model=model, p=1.0)
+    _replaced_by_the_runner(tmp_path, train_tsv, op, capsys)
+    unlabelled = tmp_path / "plain.npy"  # series without classes: each skipped, and why
+    np.save(unlabelled, waves(n=3, length=32, channels=1)[0])
+    import augkit
+
+    augkit.save(augkit.Compose([op]), tmp_path / "gen.yaml")
+    assert main(["augment", str(unlabelled), "--pipeline", str(tmp_path / "gen.yaml"),
+                 "--out", str(tmp_path / "none"), "--quiet"]) == 0
+    skipped = json.loads((tmp_path / "none" / "summary.json").read_text())["skipped"]
+    assert len(skipped) == 3 and {s["reason"] for s in skipped} == {"no label"}
+
+
+def _replaced_by_the_runner(tmp_path, src, op, capsys):
+    import augkit
+
+    pipe = tmp_path / "gen.yaml"
+    augkit.save(augkit.Compose([op]), pipe)
+    dst = tmp_path / "augmented"
+    assert main(["augment", str(src), "--pipeline", str(pipe), "--out", str(dst), "--copies",
+                 "2", "--seed", "4", "--quiet"]) == 0
+    rows = [json.loads(line) for line in (dst / "manifest.jsonl").read_text().splitlines()]
+    made = [r for r in rows if r["copy"] is not None]
+    assert made and all(r["unchanged"] is False for r in made)
+    names = GANModel.load(op.model).spec.class_names
+    for r in made:  # the class the generator was asked for is the item's own
+        label = r["record"]["steps"][0]["params"]["label"]
+        assert names[label[0] if isinstance(label, list) else label] == str(r["label"])
+    summary = json.loads((dst / "summary.json").read_text())
+    assert summary["skipped"] == [] and summary["written"] == len(made)
+    capsys.readouterr()
+    for row in (1, len(rows) - 1):
+        assert main(["replay", str(dst / "manifest.jsonl"), "--row", str(row)]) == 0
+        assert "identical" in capsys.readouterr().out
+
+
+def test_generative_augment_in_the_dataset_runner(tmp_path, capsys):
+    from tests.data_helpers import class_folder
+    from tests.gan_helpers import tiny_model
+
+    src = class_folder(tmp_path / "src", {"0": 2, "1": 2}, size=(28, 28))
+    _replaced_by_the_runner(tmp_path, src, GenerativeAugment(model=tiny_model("image"), p=1.0),
+                            capsys)
 
 
 @pytest.mark.parametrize("args,message", [

@@ -66,7 +66,7 @@ def _native(value):
     return value
 
 
-@pytest.mark.parametrize("name", IMAGE)
+@pytest.mark.parametrize("name", [n for n in IMAGE if not CASES[n].needs_label])
 def test_non_native_byte_order_gives_the_native_result(name):
     big = _big_endian(CASES[name].data(np.random.default_rng(0)))
     native = {k: _native(v) for k, v in big.items()}

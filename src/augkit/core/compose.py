@@ -210,3 +210,20 @@ class Sometimes(Container):
         for child in branch:
             state = child.run(state, rng, steps)
         return state
+
+
+def label_keyword(transform: Transform) -> str | None:
+    """The keyword through which ``transform`` (or any transform inside it) reads each
+    sample's class: ``"label"`` (images: ``needs_label``), ``"labels"`` (series:
+    ``needs_labels``), or None. Jobs that hold the labels (the dataset runner, the
+    integrations) pass them only then, so other pipelines keep their fast paths."""
+    found = None
+    stack = [transform]
+    while stack:
+        t = stack.pop()
+        if getattr(t, "needs_label", False):
+            return "label"
+        if getattr(t, "needs_labels", False):
+            found = "labels"
+        stack.extend(getattr(t, "transforms", None) or ())
+    return found

@@ -231,7 +231,7 @@ class Layout:
                      ds.options["label_column"]: label, **ds.extras[i]}
                     for i, copy, _, label in entries]
             return {ds.options["labels"]: labels_csv(ds.columns, rows)}
-        if not self.aggregate:
+        if not self.aggregate or not entries:  # (every item skipped: no empty table)
             return {}
         name = self.name(0, 0)
         if ds.modality == "text":

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.compose import label_keyword
 from augkit.core.limits import check_copies, short_repr
 from augkit.core.progress import Progress
 from augkit.core.record import Record
@@ -126,8 +127,10 @@ def _init(dataset: Dataset, layout: Layout, config: dict, dst: str, digest: str,
           parent: int | None = None) -> None:
     if parent is not None:
         _die_with(parent)
-    _context.update(dataset=dataset, layout=layout, pipeline=from_dict(config), dst=Path(dst),
-                    digest=digest, keyword=KEYWORD[dataset.modality], checked=set())
+    pipeline = from_dict(config)
+    _context.update(dataset=dataset, layout=layout, pipeline=pipeline, dst=Path(dst),
+                    digest=digest, keyword=KEYWORD[dataset.modality], checked=set(),
+                    label_keyword=label_keyword(pipeline))
 
 
 def _die_with(parent: int) -> None:
@@ -169,6 +172,11 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
     inputs = {keyword: sample.data}
     if sample.targets is not None:  # detection: boxes (pixel xyxy) and masks move too
         inputs.update(sample.targets, bbox_format="pascal_voc")
+    if _context["label_keyword"] is not None:  # GenerativeAugment: the item's class
+        if sample.label is None:
+            return "skip", ds.keys[i], "no label", (
+                "the pipeline needs each item's class and this item has none")
+        inputs[_context["label_keyword"]] = sample.label
     try:
         for seq, copy, rel, seed in outputs:
             record = out = None

@@ -1,8 +1,9 @@
 """Pipeline transforms that replace a sample with a synthetic sample of the same class.
 
-``GenerativeAugment(model=FOLDER, p=0.5)`` (images) runs in ``.batch(images, label=...)``
-only, since a single image call carries no class label; ``SeriesGenerativeAugment`` (series)
-takes the class from ``labels=`` in single calls and in batches. A label is matched to the
+``GenerativeAugment(model=FOLDER, p=0.5)`` (images) takes each image's class from
+``label=``: ``aug(image=img, label=y)`` or ``aug.batch(images, label=[...])`` (the dataset
+runner and ``AugmentedDataset`` pass it); ``SeriesGenerativeAugment`` (series) takes it from
+``labels=``. A label is matched to the
 model's class names as text (``1`` and ``"1"`` name the same class). Parameters per sample
 are the class index and a ``noise_seed``; the generator makes the sample from those alone,
 so records replay exactly while the model folder is there. A generated image takes the
@@ -72,26 +73,43 @@ def class_index(owner: Any, model, label: Any) -> int:
 
 class GenerativeAugment(ImageTransform):
     """Replace each image (with probability ``p``) by a generated image of its class from the
-    GAN in folder ``model``. Batch-only: ``.batch(images, label=...)``."""
+    GAN in folder ``model``; the class comes from ``label=`` (one per image)."""
+
+    needs_label = True  # the runner and the integrations pass each sample's class
 
     def __init__(self, model: Any, p: float = 0.5):
         super().__init__(p=p)
         self.model = _model_path(self, model)
 
-    def _refuse(self, *_args):
-        name = type(self).__name__
-        raise TypeError(f"{name} needs each sample's class label, which only a batch call "
-                        f"carries; call it on a batch: {name}(...).batch(images, label=...)")
+    def _no_label(self) -> ValueError:
+        return ValueError(f"{type(self).__name__}: give the class of each image, "
+                          "aug(image=img, label=y) or aug.batch(images, label=[...])")
 
-    sample = apply = _refuse
+    def sample(self, rng, state):
+        if "label" not in state:
+            raise self._no_label()
+        model = _loaded(self.model)
+        label = np.asarray(state["label"])
+        if label.ndim == 1:  # one-hot / soft vector: its largest entry
+            label = label.argmax()
+        return {"label": class_index(self, model, label),
+                "noise_seed": int(rng.integers(0, SEED_MAX))}
+
+    def apply(self, state, params):
+        if len(state) > 1 and any(k in state for k in ("mask", "masks", "bboxes", "keypoints")):
+            raise ValueError(f"{type(self).__name__} replaces whole images; masks, boxes and "
+                             "keypoints cannot follow (give images and label= only)")
+        new = _loaded(self.model).sample_one(params["label"], params["noise_seed"])
+        out = dict(state)
+        out["image"] = conform(self, new, state["image"], 0)
+        return out
 
     def sample_batch(self, rng, batch):
         applied = self.applied_mask(rng, batch["_n"])
         if not applied.any():
             return [None] * batch["_n"]
         if "label" not in batch:
-            raise ValueError(f"{type(self).__name__}: give the class of each image, "
-                             ".batch(images, label=[...])")
+            raise self._no_label()
         labels = np.asarray(batch["label"])
         if labels.ndim == 2:  # one-hot / soft vectors: their largest entry
             labels = labels.argmax(1)
@@ -151,6 +169,8 @@ def conform(owner: Any, new: np.ndarray, like: np.ndarray, i: int) -> np.ndarray
 class SeriesGenerativeAugment(SeriesTransform):
     """Replace each series (with probability ``p``) by a generated series of its class
     (``labels=``) from the GAN in folder ``model``; per-step labels cannot follow."""
+
+    needs_labels = True  # the runner passes each series' class
 
     def __init__(self, model: Any, p: float = 0.5):
         super().__init__(p=p)

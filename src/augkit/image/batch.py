@@ -165,15 +165,19 @@ class BatchImageAdapter(ImageAdapter):
 
     def split_batch(self, batch: dict[str, Any]) -> list[dict[str, Any]]:
         images, targets = batch["image"], batch["_targets"]
-        if targets is None:
-            return [{"image": img} for img in images]
-        return [{"image": img, **t} for img, t in zip(images, targets, strict=True)]
+        states = ([{"image": img} for img in images] if targets is None else
+                  [{"image": img, **t} for img, t in zip(images, targets, strict=True)])
+        if "label" in batch:  # each sample's class, for the ops that read it
+            for state, label in zip(states, batch["label"], strict=True):
+                state["label"] = label
+        return states
 
     def join_batch(self, states: list[dict[str, Any]], like: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in like.items() if k not in ("image", "_targets")}
         out["image"] = _stack([st["image"] for st in states])
         out["_targets"] = (None if like["_targets"] is None else
-                           [{k: v for k, v in st.items() if k != "image"} for st in states])
+                           [{k: v for k, v in st.items() if k not in ("image", "label")}
+                            for st in states])
         return out
 
     def take_batch(self, batch: dict[str, Any], idx: np.ndarray) -> dict[str, Any]:

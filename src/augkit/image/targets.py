@@ -18,7 +18,7 @@ from augkit.core.limits import short_repr
 from augkit.core.targets import TargetAdapter, register_adapter
 
 BOX_FORMATS = ("pascal_voc", "coco", "yolo", "normalized_xyxy")
-IMAGE_KEYS = ("image", "mask", "masks", "bboxes", "labels", "keypoints")
+IMAGE_KEYS = ("image", "mask", "masks", "bboxes", "labels", "keypoints", "label")
 # OpenCV moves masks of these dtypes as they are. Others (bool, int64, uint32, float16, ...)
 # travel in a carrier dtype that holds each of their values exactly, and come back as given.
 _CV_MASK_DTYPES = frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16,
@@ -190,9 +190,10 @@ class ImageAdapter(TargetAdapter):
     """Keyword targets for images, in the vocabulary CV users know.
 
     ``image`` (required), ``mask`` (HxW[xC]), ``masks`` (list of HxW or (M, H, W) array),
-    ``bboxes`` (N, 4) in ``bbox_format`` with optional per-box ``labels``, and ``keypoints``
-    (K, 2) as x, y pixels. Output adds ``bbox_indices`` (which input boxes survived) and
-    ``keypoints_visible`` when those targets are given.
+    ``bboxes`` (N, 4) in ``bbox_format`` with optional per-box ``labels``, ``keypoints``
+    (K, 2) as x, y pixels, and ``label``: the image's class, for the ops that need it
+    (``GenerativeAugment``), returned unchanged. Output adds ``bbox_indices`` (which input
+    boxes survived) and ``keypoints_visible`` when those targets are given.
     """
 
     modality = "image"
@@ -214,6 +215,13 @@ class ImageAdapter(TargetAdapter):
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(data) == 1 and "image" in data:  # fast path: an image alone
             return _Prepared(image=check_image(data["image"]))
+        if "label" in data:  # the image's class: read by ops that need it, returned as given
+            rest = {k: v for k, v in data.items() if k != "label"}
+            state = self.prepare(rest, options)
+            if type(state) is _Prepared:  # (finalize copies the image from _given instead)
+                state = {"image": state["image"], "_given": [state["image"]]}
+            state["label"] = data["label"]
+            return state
         self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img)")
         image = check_image(data["image"])
         height, width = image.shape[:2]

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.compose import label_keyword
 from augkit.core.validate import check_number, fail
 from augkit.integrations._convert import (
     INPUT_KEY,
@@ -133,6 +134,7 @@ class AugmentedDataset:
             self.class_names = getattr(source, "classes", None)
             self._index = None
         self.source = source
+        self._label_keyword = label_keyword(self.pipeline)
         self.modality = wanted  # None: guessed from the first item read
         self._n = len(source)
 
@@ -149,12 +151,15 @@ class AugmentedDataset:
                 raise ValueError(f"AugmentedDataset: item {j} ({self.source.keys[j]!r}) cannot "
                                  f"be used: {bad}") from None
             label = -1 if sample.label is None else self._index[sample.label]
-            return sample.data, label
+            return sample.data, label, sample.label
         item = self.source[j]
         if not isinstance(item, (tuple, list)) or len(item) != 2:
             raise ValueError(f"AugmentedDataset: source[{j}] gave {describe(item)}; expected an "
                              "(input, label) pair")
-        return item[0], item[1]
+        label = item[1]
+        if is_tensor(label):
+            label = label.item() if label.ndim == 0 else label.cpu().numpy()
+        return item[0], item[1], label
 
     def __getitem__(self, index: int) -> tuple[Any, Any]:
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
@@ -163,10 +168,16 @@ class AugmentedDataset:
         if not -n <= index < n:
             raise IndexError(f"AugmentedDataset: index {index} out of range for {n} items")
         j = int(index) % n % self._n
-        data, label = self._read(j)
+        data, label, class_value = self._read(j)
         modality = self.modality or guess_modality("AugmentedDataset", data)
         value = to_input(modality, data, f"AugmentedDataset: source[{j}]")
-        out = self.pipeline(**{INPUT_KEY[modality]: value})[INPUT_KEY[modality]]
+        inputs = {INPUT_KEY[modality]: value}
+        if self._label_keyword is not None:  # GenerativeAugment: the item's class
+            if class_value is None:
+                raise ValueError(f"AugmentedDataset: the pipeline needs each item's class "
+                                 f"and item {j} has none")
+            inputs[self._label_keyword] = class_value
+        out = self.pipeline(**inputs)[INPUT_KEY[modality]]
         if self.to_tensor and modality == "image":
             out = image_tensor(out)
         elif self.to_tensor and modality == "timeseries":
