@@ -48,7 +48,7 @@ def test_class_folder_layout_originals_and_manifest(tmp_path, capsys):
     assert names == ["cat/000.png", "cat/000__aug0.png", "cat/000__aug1.png", "cat/001.png",
                      "cat/001__aug0.png", "cat/001__aug1.png", "dog/000.png",
                      "dog/000__aug0.png", "dog/000__aug1.png", "manifest.jsonl",
-                     "summary.json"]
+                     "manifest.parquet", "summary.json"]
     assert (dst / "cat" / "000.png").read_bytes() == (src / "cat" / "000.png").read_bytes()
     again = open_dataset(dst)  # training code reads DST as it read SRC
     assert again.class_names == ["cat", "dog"] and len(again) == 9
@@ -59,6 +59,15 @@ def test_class_folder_layout_originals_and_manifest(tmp_path, capsys):
     assert rows[1]["record"]["modality"] == "image" and len(rows[1]["pipeline"]) == 16
     summary = json.loads((dst / "summary.json").read_text())
     assert summary["read"] == 3 and summary["written"] == 6 and summary["skipped"] == []
+    # the Parquet manifest: the same rows, typed columns, nested fields as JSON text
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(dst / "manifest.parquet").to_pylist()
+    assert len(table) == len(rows)
+    for got, want in zip(table, rows, strict=True):
+        assert json.loads(got.pop("record") or "null") == want.pop("record")
+        assert got == {"unchanged": None} | want  # (null where a row has no such field)
+    assert pq.read_schema(dst / "manifest.parquet").field("seed").type == "uint64"
 
 
 def test_replay_regenerates_every_row_bit_for_bit(tmp_path, capsys):

@@ -17,7 +17,8 @@ from augkit.data.imagefile import DEFAULT_MAX_PIXELS, IMAGE_SUFFIXES, BadFile, d
 from augkit.data.paths import TMP_PREFIX, inside, safe_relative
 from augkit.data.sample import Dataset, Skipped
 
-RESERVED = {".augkit", "manifest.jsonl", "summary.json"}  # what a runner adds to a folder
+# what a runner adds to a folder
+RESERVED = {".augkit", "manifest.jsonl", "manifest.parquet", "summary.json"}
 
 
 def _read_file(path: Path) -> bytes:

@@ -225,3 +225,35 @@ def looks_like_series(path: Path, text_column: str = "text") -> bool:
 
 __all__ = ["SeriesParquet", "TextParquet", "looks_like_series", "series_parquet_bytes",
            "text_parquet_bytes"]
+
+
+# the manifest's columns as a table: nested values (record, targets) stay JSON text
+_MANIFEST_COLUMNS = (("output", "string"), ("source", "string"), ("copy", "int64"),
+                     ("seed", "uint64"), ("label", "string"), ("pipeline", "string"),
+                     ("seq", "int64"), ("index", "int64"), ("unchanged", "bool_"),
+                     ("record", "json"), ("targets", "json"))
+
+
+def manifest_parquet_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """``manifest.jsonl``'s rows as one Parquet table (the same rows, in the same order):
+    scalar fields as typed columns (null where a row has none: ``copy`` of an original,
+    ``index`` outside gathered files), ``label`` as text, ``record`` and ``targets`` as
+    their JSON text. Columns no row has are left out."""
+    import json
+
+    pa, pq = pyarrow()
+    arrays, names = [], []
+    for name, kind in _MANIFEST_COLUMNS:
+        values = [row.get(name) for row in rows]
+        if all(v is None for v in values) and name not in ("output", "source", "copy"):
+            continue
+        if kind == "json":
+            values = [None if v is None else json.dumps(v, sort_keys=True) for v in values]
+            kind = "string"
+        elif name == "label":
+            values = [_label_text(v) for v in values]
+        arrays.append(pa.array(values, type=getattr(pa, kind)()))
+        names.append(name)
+    sink = io.BytesIO()
+    pq.write_table(pa.table(arrays, names=names), sink, compression="zstd")
+    return sink.getvalue()

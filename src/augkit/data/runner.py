@@ -481,12 +481,30 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
     }
     if layout.detection:  # boxes the pipeline dropped (min_visibility, crops), by output
         summary["boxes"] = boxes
+    tabled = _manifest_table(manifest)
+    if tabled is None:
+        summary["notes"] = [*summary["notes"], "manifest.parquet not written: pyarrow is not "
+                            "installed (pip install 'augkit[parquet]'); manifest.jsonl has "
+                            "the same rows"]
     atomic_write(dst / "summary.json", json.dumps(summary, indent=1).encode())
     atomic_write(dst / "manifest.jsonl", b"".join(manifest))
+    if tabled is not None:
+        atomic_write(dst / "manifest.parquet", tabled)
     remove_temporaries(dst)
     (dst / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(dst / PARTS, ignore_errors=True)
     return summary
+
+
+def _manifest_table(lines: list[bytes]) -> bytes | None:
+    """The manifest as Parquet bytes, or None without pyarrow."""
+    try:
+        from augkit.data.parquet import manifest_parquet_bytes, pyarrow
+
+        pyarrow()
+    except ImportError:
+        return None
+    return manifest_parquet_bytes([json.loads(line) for line in lines])
 
 
 # -- replay --------------------------------------------------------------------------------
