@@ -41,15 +41,6 @@ needs_ray = pytest.mark.skipif(ray is None, reason="ray is not installed: the Ra
                                "tests need the 'ray' extra (pip install 'augkit[ray]')")
 
 
-@pytest.fixture(scope="session")
-def ray_session():
-    """A local Ray for the session (several seconds to start, once)."""
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
-    yield ray.get_runtime_context().gcs_address
-    ray.shutdown()
-
-
 def _both(tmp_path, src, pipe, **options):
     """Run the job on the local engine (2 processes) and on Ray; returns both DST folders
     and the Ray run's summary."""
