@@ -8,7 +8,7 @@ copied (``--no-originals``), so every configuration decodes, augments, encodes a
 the same images. Each configuration runs in its own process, after ``os.sync()`` (peak RSS from
 ``ru_maxrss``); OpenCV and BLAS threads are set to 1 so "workers" means cores.
 
-    python benchmarks/runner_speed.py --n 2000
+    python benchmarks/runner_speed.py --n 2000 --ray
 
 Writes benchmarks/results/runner_speed.{md,json}.
 """
@@ -57,6 +57,14 @@ def make_folder(root: Path, n: int) -> None:
         cv2.imwrite(str(folder / f"{k:05d}.jpg"), tile, [cv2.IMWRITE_JPEG_QUALITY, 90])
 
 
+def _warm() -> int:
+    """A task that imports what the runner's tasks import (a warm worker process)."""
+    import augkit.data.runner  # noqa: F401
+
+    time.sleep(0.5)  # held, so the warm-up tasks land on both workers
+    return os.getpid()
+
+
 def one(config: str, src: Path, dst: Path) -> dict:
     """Run one configuration in this process; returns seconds and peak RSS."""
     cv2.setNumThreads(1)
@@ -74,6 +82,17 @@ def one(config: str, src: Path, dst: Path) -> dict:
             target.parent.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(target), cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
                         [cv2.IMWRITE_JPEG_QUALITY, 95])
+    elif config.startswith("ray"):
+        from augkit.data.runner import Job, run
+        if config == "ray2-warm":  # Ray (and its 2 worker processes) up before the timer:
+            import ray  # the case of a running cluster, `--address auto`
+
+            os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+            ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+            ray.get([ray.remote(_warm).remote() for _ in range(4)])
+            start = time.perf_counter()
+        run(Job(src=src, dst=dst, pipeline=pipeline(), copies=1, originals=False,
+                workers=2, engine="ray", progress=False))
     else:
         from augkit.data.runner import Job, run
         run(Job(src=src, dst=dst, pipeline=pipeline(), copies=1, originals=False,
@@ -88,6 +107,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="JPEGs in the folder")
     parser.add_argument("--repeats", type=int, default=2, help="best of this many runs")
+    parser.add_argument("--ray", action="store_true", help="also --engine ray at 2 CPUs: "
+                        "ray2 starts its local Ray inside the timed run, ray2-warm joins a "
+                        "Ray started (workers imported) before the timer")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--src", help=argparse.SUPPRESS)
     parser.add_argument("--dst", help=argparse.SUPPRESS)
@@ -102,7 +124,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         src = Path(folder) / "src"
         make_folder(src, args.n)
-        configs = ["plain", "workers1", "workers2"]
+        configs = ["plain", "workers1", "workers2"] + (
+            ["ray2", "ray2-warm"] if args.ray else [])
         for repeat in range(args.repeats):  # in turns, order reversed every other round
             for config in configs if repeat % 2 == 0 else configs[::-1]:
                 dst = Path(folder) / "dst"
@@ -121,12 +144,13 @@ def main() -> int:
              f"of {args.repeats}; OpenCV threads 1; load average before/after "
              f"{load_before:.1f}/{os.getloadavg()[0]:.1f} (other work on the machine skews "
              "the figures)", "",
-             "| configuration | seconds | images/s | vs plain loop | peak RSS MiB "
-             "(main / worker) |", "|---|---|---|---|---|"]
+             "| configuration | seconds | images/s | vs plain loop | vs workers2 | peak RSS MiB "
+             "(main / worker) |", "|---|---|---|---|---|---|"]
+    two = results["workers2"]["seconds"]
     for config, r in results.items():
         lines.append(f"| {config} | {r['seconds']:.2f} | {args.n / r['seconds']:.0f} | "
-                     f"{plain / r['seconds']:.2f}x | {r['peak_rss_mib']:.0f} / "
-                     f"{r['worker_peak_rss_mib']:.0f} |")
+                     f"{plain / r['seconds']:.2f}x | {two / r['seconds']:.2f}x | "
+                     f"{r['peak_rss_mib']:.0f} / {r['worker_peak_rss_mib']:.0f} |")
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)

@@ -12,12 +12,17 @@ class Progress:
 
     def __init__(self, total: int, unit: str, what: str | None = None,
                  enabled: bool | None = True):
-        from tqdm import tqdm
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self.bar = None
+        if enabled:  # (tqdm is imported only for a bar shown: ~60 ms, mostly its version)
+            from tqdm import tqdm
 
-        self.bar = tqdm(total=total, desc=what, unit=unit, file=sys.stderr, leave=False,
-                        disable=None if enabled is None else not enabled)
+            self.bar = tqdm(total=total, desc=what, unit=unit, file=sys.stderr, leave=False)
 
     def step(self, note: str | None = None) -> None:
+        if self.bar is None:
+            return
         if note:
             self.bar.set_postfix_str(note[-40:], refresh=False)
         self.bar.update(1)
@@ -25,4 +30,5 @@ class Progress:
     __call__ = step  # usable as the ``progress(message)`` callback of augkit.quality
 
     def close(self) -> None:
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()

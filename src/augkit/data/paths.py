@@ -16,8 +16,8 @@ file name '../etc/passwd' is unsafe: '..' parts are not allowed
 
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
 from pathlib import Path, PurePosixPath
 
 from augkit.core.limits import short_repr
@@ -70,18 +70,35 @@ def inside(root: Path, rel: str, what: str, checked: set[str] | None = None) -> 
     return path
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_written = itertools.count()  # temporary names: unique per process (with its pid)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and
     ``os.replace``: a reader (or a resumed run) sees the old file, the new one or none,
-    never a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    never a partial file. The temporary name is ``TMP_PREFIX`` + pid + a counter, created
+    exclusively (a leftover of a killed process of the same pid is never written into)."""
+    while True:
+        tmp = os.path.join(path.parent, f"{TMP_PREFIX}{os.getpid()}-{next(_written)}")
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)  # (less the umask, like any new file)
+            break
+        except FileExistsError:
+            continue
+        except FileNotFoundError:  # the folder does not exist yet
+            path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        view = memoryview(data)
+        while view:  # os.write may write less than asked
+            view = view[os.write(fd, view):]
+        os.close(fd)
+        fd = -1
         os.replace(tmp, path)
     except BaseException:
         with _ignored():
+            if fd >= 0:
+                os.close(fd)
             os.unlink(tmp)
         raise
 

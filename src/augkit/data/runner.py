@@ -327,6 +327,7 @@ def _run(job: Job, dataset: Dataset, layout: Layout, dst: Path, config: dict,
     dst.mkdir(parents=True, exist_ok=True)
     remove_temporaries(dst)
     atomic_write(dst / STATE, json.dumps(state, sort_keys=True, indent=1).encode())
+    _preload_pyarrow()
 
     # the plan: every output, in order, with its seed; then what is already done
     counts = copies_per_item(dataset, job.copies, job.balance, job.seed, job.originals)
@@ -496,8 +497,32 @@ def _finish(dst: Path, dataset: Dataset, layout: Layout, plan, rows, skipped, de
     return summary
 
 
+_preloading: list[threading.Thread] = []
+
+
+def _preload_pyarrow() -> None:
+    """Import pyarrow (for manifest.parquet) in a thread while the items are processed:
+    where pandas is installed, pyarrow's first array imports it too, ~0.3 s that would
+    otherwise come at the end of every run. (OpenCV releases the GIL while it works.)"""
+    import importlib.util
+
+    if "pyarrow.parquet" not in sys.modules and importlib.util.find_spec("pyarrow"):
+        def load() -> None:
+            try:
+                from augkit.data.parquet import manifest_parquet_bytes
+
+                manifest_parquet_bytes([{"output": "", "source": "", "copy": None}])
+            except Exception:  # only a warm-up: _manifest_table reports a real failure
+                pass
+        thread = threading.Thread(target=load, name="augkit-pyarrow", daemon=True)
+        thread.start()
+        _preloading.append(thread)
+
+
 def _manifest_table(lines: list[bytes]) -> bytes | None:
     """The manifest as Parquet bytes, or None without pyarrow."""
+    while _preloading:
+        _preloading.pop().join()
     try:
         from augkit.data.parquet import manifest_parquet_bytes, pyarrow
 
