@@ -1,0 +1,365 @@
+"""Geometric kernels of volumes.
+
+Axes are (z, y, x) = (depth, height, width); a trailing channel axis rides along. Label maps
+go through the same functions with ``label=True`` (nearest neighbour, never blended).
+
+The warps (affine, elastic) map every output voxel to a source position and interpolate:
+trilinear for the volume, nearest for labels. Trilinear sampling is done by OpenCV's 2-D
+``remap`` on a *tiled* copy of the volume: every slice is laid out as one tile of a 2-D
+canvas with one row and one column of fill after it (and a fill slice before the first and
+after the last), so a bilinear read at (y, x) in the tile of slice z0 and another in the tile
+of z0 + 1, blended by the fraction of z, is exactly the trilinear value with a constant
+border. Positions outside are clipped into the fill rows, so no read reaches a neighbour tile.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import cv2
+import numpy as np
+
+SHRT_MAX = 32767  # OpenCV's remap takes images and maps below this size on each side
+CHUNK_VOXELS = 1 << 18  # output voxels per remap chunk (keeps temporaries in cache-sized bits)
+
+
+# -- exact moves ----------------------------------------------------------------------------
+def flip(vol: np.ndarray, axes: list[int]) -> np.ndarray:
+    """``vol`` reversed along each axis in ``axes`` (a new contiguous array)."""
+    if not axes:
+        return vol.copy()
+    return np.ascontiguousarray(np.flip(vol, axis=tuple(axes)))
+
+
+def rot90(vol: np.ndarray, k: int, axes: list[int]) -> np.ndarray:
+    """``k`` quarter turns in the plane of ``axes`` (two of 0, 1, 2), as ``np.rot90``."""
+    return np.ascontiguousarray(np.rot90(vol, k, axes=tuple(axes)))
+
+
+def _symmetries() -> list[tuple[tuple[int, int, int], tuple[int, ...], int]]:
+    """The 48 symmetries of the cube as (axis permutation, flipped axes, determinant)."""
+    out = []
+    for perm in itertools.permutations(range(3)):
+        # sign of the permutation: parity of its inversions
+        inversions = sum(perm[i] > perm[j] for i in range(3) for j in range(i + 1, 3))
+        for bits in range(8):
+            flips = tuple(a for a in range(3) if bits >> a & 1)
+            det = (-1) ** (inversions + len(flips))
+            out.append((perm, flips, det))
+    return out
+
+
+SYMMETRIES = _symmetries()  # index 0 is the identity
+PROPER = [i for i, s in enumerate(SYMMETRIES) if s[2] == 1]  # the 24 rotations
+
+
+def cube_symmetry(vol: np.ndarray, index: int) -> np.ndarray:
+    """Symmetry ``index`` of :data:`SYMMETRIES`: axes permuted, then flipped."""
+    perm, flips, _ = SYMMETRIES[index]
+    moved = np.transpose(vol, (*perm, *range(3, vol.ndim)))
+    return np.ascontiguousarray(np.flip(moved, axis=flips) if flips else moved)
+
+
+def crop(vol: np.ndarray, start: list[int], size: list[int]) -> np.ndarray:
+    (z, y, x), (d, h, w) = start, size
+    return vol[z:z + d, y:y + h, x:x + w].copy()
+
+
+PAD_MODES = {"constant": "constant", "edge": "edge", "reflect": "reflect", "symmetric":
+             "symmetric"}
+
+
+def pad(vol: np.ndarray, widths: list[int], mode: str, fill: float) -> np.ndarray:
+    """Pad by ``widths`` = (z0, z1, y0, y1, x0, x1) voxels."""
+    spec = [(widths[0], widths[1]), (widths[2], widths[3]), (widths[4], widths[5])]
+    spec += [(0, 0)] * (vol.ndim - 3)
+    if mode == "constant":
+        out = np.full(tuple(s + a + b for s, (a, b) in zip(vol.shape, spec, strict=True)),
+                      fill, vol.dtype)
+        out[tuple(slice(a, a + s) for s, (a, _) in zip(vol.shape, spec, strict=True))] = vol
+        return out
+    return np.pad(vol, spec, mode=PAD_MODES[mode])
+
+
+# -- resizes (separable) --------------------------------------------------------------------
+def _nearest_index(n_in: int, n_out: int) -> np.ndarray:
+    """Source index of each output index, pixel centres aligned (as OpenCV's linear)."""
+    return np.minimum(((np.arange(n_out) + 0.5) * (n_in / n_out)).astype(np.intp), n_in - 1)
+
+
+def _resize_rows(arr2d: np.ndarray, n_out: int, interpolation: int) -> np.ndarray:
+    """Resize a 2-D array along its first axis (columns untouched); OpenCV takes up to 4
+    channels in one call, so wide rows are split into blocks below SHRT_MAX columns."""
+    n, m = arr2d.shape
+    if m < SHRT_MAX:
+        return cv2.resize(arr2d, (m, n_out), interpolation=interpolation)
+    out = np.empty((n_out, m), arr2d.dtype)
+    step = SHRT_MAX - 1
+    for a in range(0, m, step):
+        out[:, a:a + step] = cv2.resize(np.ascontiguousarray(arr2d[:, a:a + step]),
+                                        (min(step, m - a), n_out), interpolation=interpolation)
+    return out
+
+
+def _resize_plane(plane: np.ndarray, h: int, w: int, interpolation: int) -> np.ndarray:
+    if plane.ndim == 3 and plane.shape[2] > 4:
+        return np.stack([cv2.resize(np.ascontiguousarray(plane[:, :, c]), (w, h),
+                                    interpolation=interpolation)
+                         for c in range(plane.shape[2])], axis=2)
+    out = cv2.resize(plane, (w, h), interpolation=interpolation)
+    return out[:, :, None] if plane.ndim == 3 and out.ndim == 2 else out
+
+
+def resize(vol: np.ndarray, shape: list[int], label: bool = False,
+           interpolation: str = "linear") -> np.ndarray:
+    """``vol`` resized to ``shape`` = (d, h, w): separable linear (in-plane with OpenCV per
+    slice, then along z), or nearest for labels (index gathers, centres aligned)."""
+    D, H, W = vol.shape[:3]
+    d, h, w = shape
+    if label or interpolation == "nearest":
+        return np.ascontiguousarray(vol[_nearest_index(D, d)][:, _nearest_index(H, h)]
+                                    [:, :, _nearest_index(W, w)])
+    flag = cv2.INTER_CUBIC if interpolation == "cubic" else cv2.INTER_LINEAR
+    out = vol
+    if (h, w) != (H, W):
+        out = np.stack([_resize_plane(vol[k], h, w, flag) for k in range(D)])
+    if d != D:
+        rest = out.shape[1:]
+        out = _resize_rows(out.reshape(D, -1), d, flag).reshape(d, *rest)
+    return out if out is not vol else vol.copy()
+
+
+def resize_axis(vol: np.ndarray, axis: int, n_out: int, interpolation: int) -> np.ndarray:
+    """``vol`` resized along one axis only (OpenCV flag ``interpolation``)."""
+    D, H, W = vol.shape[:3]
+    if axis == 0:
+        rest = vol.shape[1:]
+        return _resize_rows(vol.reshape(D, -1), n_out, interpolation).reshape(n_out, *rest)
+    h, w = (n_out, W) if axis == 1 else (H, n_out)
+    return np.stack([_resize_plane(vol[k], h, w, interpolation) for k in range(D)])
+
+
+# -- warps --------------------------------------------------------------------------------------
+def _tiled(vol: np.ndarray, fill: float):
+    """The tiled canvas of ``vol`` (see the module docstring) and its number of tile
+    columns; None where it would not fit OpenCV's size limit."""
+    D, H, W = vol.shape[:3]
+    n, th, tw = D + 2, H + 1, W + 1
+    cols = max(1, min(n, (SHRT_MAX - 1) // tw))
+    rows = math.ceil(n / cols)
+    if rows * th >= SHRT_MAX or tw >= SHRT_MAX:
+        return None
+    extra = vol.shape[3:]
+    canvas = np.full((rows * th, cols * tw, *extra), fill, vol.dtype)
+    view = canvas.reshape(rows, th, cols, tw, *extra)
+    for r in range(rows):
+        lo, hi = max(r * cols, 1), min((r + 1) * cols, D + 1)  # padded slice indices
+        if lo >= hi:
+            continue
+        part = vol[lo - 1:hi - 1]  # (m, H, W, ...)
+        view[r, :H, lo - r * cols:hi - r * cols, :W] = np.swapaxes(part, 0, 1)
+    return canvas, cols
+
+
+def _remap(canvas: np.ndarray, mx: np.ndarray, my: np.ndarray, fill: float) -> np.ndarray:
+    if canvas.ndim == 3 and canvas.shape[2] > 4:
+        return np.stack([_remap(np.ascontiguousarray(canvas[:, :, c]), mx, my, fill)
+                         for c in range(canvas.shape[2])], axis=-1)
+    out = cv2.remap(canvas, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                    borderValue=(fill,) * 4)
+    return out[..., None] if canvas.ndim == 3 and out.ndim == 2 else out
+
+
+def _trilinear_chunk(canvas, cols, shape, sz, sy, sx, fill, dtype):
+    D, H, W = shape
+    k, h, w = sz.shape
+    np.clip(sz, -1.0, float(D), out=sz)
+    z0 = np.floor(sz)
+    np.clip(z0, -1.0, float(D - 1), out=z0)
+    sz -= z0  # the fraction along z
+    t = (z0 + 1.0).astype(np.int32)  # padded slice index of the lower plane
+    np.clip(sy, -1.0, float(H), out=sy)
+    np.clip(sx, -1.0, float(W), out=sx)
+    planes = []
+    for step in (0, 1):
+        ti = t + step if step else t
+        r = ti // cols
+        mx = (sx + ((ti - r * cols) * (W + 1)).astype(np.float32)).reshape(k * h, w)
+        my = (sy + (r * (H + 1)).astype(np.float32)).reshape(k * h, w)
+        planes.append(_remap(canvas, mx, my, fill))
+    lo, hi = planes
+    frac = sz.reshape(k * h, w)
+    if lo.ndim == 3:
+        frac = frac[:, :, None]
+    if dtype == np.float32:
+        hi -= lo
+        hi *= frac
+        hi += lo
+        out = hi
+    else:
+        out = lo.astype(np.float32)
+        out += frac * (hi.astype(np.float32) - out)
+        info = np.iinfo(dtype)
+        np.rint(out, out=out)
+        np.clip(out, info.min, info.max, out=out)
+        out = out.astype(dtype)
+    return out.reshape(k, h, w, *lo.shape[2:])
+
+
+def _trilinear_numpy(vol, sz, sy, sx, fill):
+    """Plain numpy trilinear sampling (for volumes too large for the tiled canvas)."""
+    D, H, W = vol.shape[:3]
+    padded = np.pad(vol.astype(np.float32), [(1, 1)] * 3 + [(0, 0)] * (vol.ndim - 3),
+                    constant_values=fill)
+    z = np.clip(sz, -1, D) + 1
+    y = np.clip(sy, -1, H) + 1
+    x = np.clip(sx, -1, W) + 1
+    z0 = np.clip(np.floor(z), 0, D).astype(np.intp)
+    y0 = np.clip(np.floor(y), 0, H).astype(np.intp)
+    x0 = np.clip(np.floor(x), 0, W).astype(np.intp)
+    fz, fy, fx = z - z0, y - y0, x - x0
+    out = 0.0
+    for dz, wz in ((0, 1 - fz), (1, fz)):
+        for dy, wy in ((0, 1 - fy), (1, fy)):
+            for dx, wx in ((0, 1 - fx), (1, fx)):
+                weight = wz * wy * wx
+                value = padded[z0 + dz, y0 + dy, x0 + dx]
+                out = out + (value * weight[..., None] if value.ndim > weight.ndim
+                             else value * weight)
+    out = np.asarray(out, np.float32)
+    if vol.dtype != np.float32:
+        info = np.iinfo(vol.dtype)
+        out = np.clip(np.rint(out), info.min, info.max).astype(vol.dtype)
+    return out
+
+
+def _nearest_chunk(labels, shape, sz, sy, sx, fills):
+    D, H, W = shape
+    iz = np.rint(sz).astype(np.intp)
+    iy = np.rint(sy).astype(np.intp)
+    ix = np.rint(sx).astype(np.intp)
+    inside = (iz >= 0) & (iz < D) & (iy >= 0) & (iy < H) & (ix >= 0) & (ix < W)
+    flat = (iz * H + iy) * W + ix
+    flat[~inside] = 0
+    outside = None if inside.all() else ~inside
+    out = []
+    for lbl, fill in zip(labels, fills, strict=True):
+        got = lbl.reshape(-1).take(flat)
+        if outside is not None:
+            got[outside] = fill
+        out.append(got)
+    return out
+
+
+def warp(vol: np.ndarray, labels: list[np.ndarray], coords, out_shape: tuple[int, int, int],
+         fill: float = 0.0, label_fills: list | None = None
+         ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Sample ``vol`` (trilinear) and each label map (nearest) at source positions.
+
+    ``coords(z0, z1)`` gives float32 source (z, y, x) arrays of shape (z1 - z0, h, w) for
+    output slices z0..z1 (it may return fresh arrays: they are changed in place).
+    ``label_fills``: the value of each label map outside (default 0).
+    """
+    fills = [0] * len(labels) if label_fills is None else list(label_fills)
+    d, h, w = out_shape
+    shape = vol.shape[:3]
+    tiled = _tiled(vol, fill)
+    out = np.empty((d, h, w, *vol.shape[3:]), vol.dtype)
+    outs = [np.empty((d, h, w), lbl.dtype) for lbl in labels]
+    step = max(1, min(CHUNK_VOXELS // max(1, h * w), (SHRT_MAX - 1) // max(1, h)))
+    for z0 in range(0, d, step):
+        z1 = min(d, z0 + step)
+        sz, sy, sx = coords(z0, z1)
+        if labels:
+            for dst, got in zip(outs, _nearest_chunk(labels, shape, sz, sy, sx, fills),
+                                strict=True):
+                dst[z0:z1] = got
+        if tiled is None:
+            out[z0:z1] = _trilinear_numpy(vol, sz, sy, sx, fill)
+        else:
+            out[z0:z1] = _trilinear_chunk(tiled[0], tiled[1], shape, sz, sy, sx, fill,
+                                          vol.dtype)
+    return out, outs
+
+
+def rotation_matrix(angles_deg: list[float]) -> np.ndarray:
+    """Rotation about the z, y and x axes (in that order of application: x first), in
+    (z, y, x) coordinates."""
+    az, ay, ax = (math.radians(a) for a in angles_deg)
+    cz, sz_, cy, sy_, cx, sx_ = (math.cos(az), math.sin(az), math.cos(ay), math.sin(ay),
+                                 math.cos(ax), math.sin(ax))
+    rz = np.array([[1, 0, 0], [0, cz, -sz_], [0, sz_, cz]])  # turns y towards x
+    ry = np.array([[cy, 0, sy_], [0, 1, 0], [-sy_, 0, cy]])  # turns x towards z
+    rx = np.array([[cx, -sx_, 0], [sx_, cx, 0], [0, 0, 1]])  # turns z towards y
+    return rz @ ry @ rx
+
+
+def affine_matrix(angles: list[float], scales: list[float], shear: list[float]) -> np.ndarray:
+    """The forward map in physical space: rotation @ scale @ shear. ``shear`` = (zy, zx,
+    yx) tangents: z += zy * y + zx * x, y += yx * x."""
+    sh = np.eye(3)
+    sh[0, 1], sh[0, 2], sh[1, 2] = shear
+    return rotation_matrix(angles) @ np.diag(scales) @ sh
+
+
+def affine_coords(shape: tuple[int, int, int], spacing: tuple[float, float, float],
+                  matrix: np.ndarray, translation_mm: list[float]):
+    """The ``coords`` function of :func:`warp` for a forward physical map ``matrix`` about
+    the volume centre followed by ``translation_mm``: an output voxel o reads the source at
+    c + S^-1 M^-1 (S (o - c) - t), S = diag(spacing), c the centre voxel."""
+    s = np.asarray(spacing, np.float64)
+    c = (np.asarray(shape, np.float64) - 1.0) / 2.0
+    inv = np.linalg.inv(matrix)
+    a = (inv * s[None, :]) / s[:, None]  # S^-1 M^-1 S
+    b = c - a @ c - (inv @ np.asarray(translation_mm, np.float64)) / s
+    d, h, w = shape
+    oy = np.arange(h, dtype=np.float64)[:, None]
+    ox = np.arange(w, dtype=np.float64)[None, :]
+    planes = [(a[i, 1] * oy + a[i, 2] * ox + b[i]).astype(np.float32) for i in range(3)]
+
+    def coords(z0: int, z1: int):
+        oz = np.arange(z0, z1, dtype=np.float32)[:, None, None]
+        return tuple(planes[i][None] + np.float32(a[i, 0]) * oz for i in range(3))
+
+    return coords
+
+
+def upsample_field(coarse: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """A (nz, ny, nx) grid of values at cell centres, cubic-interpolated to ``shape``
+    (separable: in-plane per control plane, then along z)."""
+    d, h, w = shape
+    planes = np.stack([cv2.resize(np.ascontiguousarray(p, np.float32), (w, h),
+                                  interpolation=cv2.INTER_CUBIC) for p in coarse])
+    if planes.shape[0] == d:
+        return planes
+    return _resize_rows(planes.reshape(planes.shape[0], -1), d,
+                        cv2.INTER_CUBIC).reshape(d, h, w)
+
+
+def elastic_field(shape: tuple[int, int, int], spacing: tuple[float, float, float],
+                  control_points: list[int], max_displacement_mm: list[float],
+                  noise_seed: int) -> np.ndarray:
+    """A smooth (3, D, H, W) float32 displacement in voxels: uniform control-point
+    displacements in [-max, max] mm per axis (``noise_seed``'s stream), cubic between them,
+    divided by the spacing of that axis."""
+    rng = np.random.default_rng(noise_seed)
+    coarse = rng.uniform(-1.0, 1.0, (3, *control_points))
+    out = np.empty((3, *shape), np.float32)
+    for axis in range(3):
+        scale = max_displacement_mm[axis] / spacing[axis]
+        out[axis] = upsample_field(coarse[axis] * scale, shape)
+    return out
+
+
+def elastic_coords(field: np.ndarray):
+    """The ``coords`` function of :func:`warp` for a displacement ``field`` (3, D, H, W)."""
+    _, d, h, w = field.shape
+    oy = np.arange(h, dtype=np.float32)[:, None]
+    ox = np.arange(w, dtype=np.float32)[None, :]
+
+    def coords(z0: int, z1: int):
+        oz = np.arange(z0, z1, dtype=np.float32)[:, None, None]
+        return field[0, z0:z1] + oz, field[1, z0:z1] + oy, field[2, z0:z1] + ox
+
+    return coords
