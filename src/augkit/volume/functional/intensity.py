@@ -62,8 +62,10 @@ def rician_noise(vol: np.ndarray, std: float, noise_seed: int) -> np.ndarray:
     real += x
     imag = normal(rng, x.shape)
     imag *= np.float32(std)
-    cv2.magnitude(real.reshape(-1), imag.reshape(-1), real.reshape(-1))
-    return from_unit(real, vol)
+    real *= real
+    imag *= imag
+    real += imag
+    return from_unit(np.sqrt(real, out=real), vol)
 
 
 def _range(x: np.ndarray) -> tuple[float, float]:
