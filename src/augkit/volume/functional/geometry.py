@@ -192,14 +192,11 @@ def _trilinear_chunk(canvas, cols, shape, sz, sy, sx, fill, dtype):
     frac = sz.reshape(k * h, w)
     if lo.ndim == 3:
         frac = frac[:, :, None]
-    if dtype == np.float32:
-        hi -= lo
-        hi *= frac
-        hi += lo
-        out = hi
-    else:
-        out = lo.astype(np.float32)
-        out += frac * (hi.astype(np.float32) - out)
+    hi -= lo
+    hi *= frac
+    hi += lo
+    out = hi
+    if dtype != np.float32:  # integer volumes: one rounding, at the end
         info = np.iinfo(dtype)
         np.rint(out, out=out)
         np.clip(out, info.min, info.max, out=out)
@@ -264,7 +261,9 @@ def warp(vol: np.ndarray, labels: list[np.ndarray], coords, out_shape: tuple[int
     fills = [0] * len(labels) if label_fills is None else list(label_fills)
     d, h, w = out_shape
     shape = vol.shape[:3]
-    tiled = _tiled(vol, fill)
+    # integer volumes are sampled on a float32 copy (OpenCV's integer remap rounds each
+    # plane, which the blend along z would double)
+    tiled = _tiled(vol if vol.dtype == np.float32 else vol.astype(np.float32), fill)
     out = np.empty((d, h, w, *vol.shape[3:]), vol.dtype)
     outs = [np.empty((d, h, w), lbl.dtype) for lbl in labels]
     step = max(1, min(CHUNK_VOXELS // max(1, h * w), (SHRT_MAX - 1) // max(1, h)))
@@ -325,16 +324,33 @@ def affine_coords(shape: tuple[int, int, int], spacing: tuple[float, float, floa
     return coords
 
 
+def bspline_matrix(n_out: int, n_ctrl: int) -> np.ndarray:
+    """(n_out, n_ctrl) weights of a uniform cubic B-spline whose ``n_ctrl`` control points
+    span the axis from the first to the last voxel (ends repeated past the last point):
+    each row sums to 1 and is non-negative, so the curve stays within its control values
+    (no overshoot) and is twice continuously differentiable."""
+    t = np.arange(n_out, dtype=np.float64) * ((n_ctrl - 1) / max(1, n_out - 1))
+    out = np.zeros((n_out, n_ctrl))
+    base = np.floor(t).astype(int)
+    for offset in range(-1, 3):
+        j = base + offset
+        u = np.abs(t - j)
+        w = np.where(u < 1, (4 - 6 * u ** 2 + 3 * u ** 3) / 6,
+                     np.where(u < 2, (2 - u) ** 3 / 6, 0.0))
+        np.add.at(out, (np.arange(n_out), np.clip(j, 0, n_ctrl - 1)), w)
+    return out
+
+
 def upsample_field(coarse: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
-    """A (nz, ny, nx) grid of values at cell centres, cubic-interpolated to ``shape``
-    (separable: in-plane per control plane, then along z)."""
+    """A (nz, ny, nx) grid of control values, cubic B-spline interpolated to ``shape``
+    (three small matrix products, one per axis)."""
     d, h, w = shape
-    planes = np.stack([cv2.resize(np.ascontiguousarray(p, np.float32), (w, h),
-                                  interpolation=cv2.INTER_CUBIC) for p in coarse])
-    if planes.shape[0] == d:
-        return planes
-    return _resize_rows(planes.reshape(planes.shape[0], -1), d,
-                        cv2.INTER_CUBIC).reshape(d, h, w)
+    nz, ny, nx = coarse.shape
+    mz, my, mx = (bspline_matrix(n, m).astype(np.float32)
+                  for n, m in ((d, nz), (h, ny), (w, nx)))
+    along_x = coarse.astype(np.float32) @ mx.T  # (nz, ny, w)
+    along_y = np.matmul(my, along_x)  # (nz, h, w)
+    return (mz @ along_y.reshape(nz, h * w)).reshape(d, h, w)
 
 
 def elastic_field(shape: tuple[int, int, int], spacing: tuple[float, float, float],
