@@ -84,7 +84,8 @@ def test_integer_volumes_and_channels_move_like_the_float_one():
         ref = build()(volume=vol.astype(np.float32), mask=mask, seed=1)
         assert out["volume"].dtype == np.uint16 and out["volume"].shape[-1] == 2
         np.testing.assert_array_equal(out["mask"], ref["mask"])
-        np.testing.assert_allclose(out["volume"], ref["volume"], atol=1.0)  # OpenCV resizes integers in fixed point
+        # OpenCV resizes integers in fixed point
+        np.testing.assert_allclose(out["volume"], ref["volume"], atol=1.0)
 
 
 def test_int16_ct_volume_keeps_negative_values():
@@ -115,6 +116,23 @@ def test_tiled_trilinear_sampler_matches_plain_trilinear():
     # OpenCV's bilinear weights are quantised to 1/32 of a voxel in-plane
     np.testing.assert_allclose(fast, plain, atol=2e-2)
     assert np.abs(fast - plain).mean() < 5e-3
+
+
+def test_tiles_over_several_rows_sample_the_same(monkeypatch):
+    """Large volumes lay their tiles out over several canvas rows (OpenCV's size limit):
+    the values and labels are those of the one-row layout."""
+    rng = np.random.default_rng(2)
+    vol = rng.random((9, 13, 11), dtype=np.float32)
+    mask = (vol > 0.5).astype(np.int32) * 300
+    matrix = G.affine_matrix([30.0, -20.0, 10.0], [1.2, 0.9, 1.0], [0.0, 0.0, 0.0])
+    coords = G.affine_coords(vol.shape, (1.0, 1.0, 1.0), matrix, [1.0, -2.0, 0.5])
+    one_row = G.warp(vol, [mask], coords, vol.shape, 0.0, [7])
+    monkeypatch.setattr(G, "SHRT_MAX", 64)
+    assert not G._tiled(vol, 0.0).one_row
+    rows = G.warp(vol, [mask], coords, vol.shape, 0.0, [7])
+    np.testing.assert_allclose(rows[0], one_row[0], atol=1e-5)  # float offsets differ
+    np.testing.assert_array_equal(rows[1][0], one_row[1][0])
+    assert (one_row[1][0] == 7).any()  # outside voxels got the label fill
 
 
 def _physical_moments(mask, spacing):

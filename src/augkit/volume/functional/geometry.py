@@ -141,9 +141,37 @@ def resize_axis(vol: np.ndarray, axis: int, n_out: int, interpolation: int) -> n
 
 
 # -- warps --------------------------------------------------------------------------------------
-def _tiled(vol: np.ndarray, fill: float):
-    """The tiled canvas of ``vol`` (see the module docstring) and its number of tile
-    columns; None where it would not fit OpenCV's size limit."""
+class Tiled:
+    """The tiled canvas of a volume (see the module docstring) with each padded slice's
+    tile offsets (float32 tables indexed by padded slice number)."""
+
+    __slots__ = ("canvas", "offx", "offy", "tile_width", "one_row")
+
+    def __init__(self, canvas: np.ndarray, offx: np.ndarray, offy: np.ndarray,
+                 tile_width: int, one_row: bool):
+        self.canvas, self.offx, self.offy = canvas, offx, offy
+        self.tile_width, self.one_row = tile_width, one_row
+
+    def maps(self, t: np.ndarray, sx: np.ndarray, sy: np.ndarray, shift: int = 0):
+        """OpenCV maps reading (sy, sx) in the tile of padded slice ``t + shift`` (``t`` a
+        float32 array of whole numbers)."""
+        if self.one_row:  # every tile in one row: the x offset is arithmetic, no gather
+            mx = t * np.float32(self.tile_width)
+            mx += sx if not shift else sx + np.float32(shift * self.tile_width)
+            return mx, sy
+        ti = t.astype(np.int32)
+        offx, offy = (self.offx, self.offy) if not shift else (self.offx[shift:],
+                                                                self.offy[shift:])
+        mx = offx.take(ti)
+        mx += sx
+        my = offy.take(ti)
+        my += sy
+        return mx, my
+
+
+def _tiled(vol: np.ndarray, fill: float) -> Tiled | None:
+    """``vol`` laid out as tiles of a 2-D canvas; None where it would not fit OpenCV's
+    size limit."""
     D, H, W = vol.shape[:3]
     n, th, tw = D + 2, H + 1, W + 1
     cols = max(1, min(n, (SHRT_MAX - 1) // tw))
@@ -159,7 +187,9 @@ def _tiled(vol: np.ndarray, fill: float):
             continue
         part = vol[lo - 1:hi - 1]  # (m, H, W, ...)
         view[r, :H, lo - r * cols:hi - r * cols, :W] = np.swapaxes(part, 0, 1)
-    return canvas, cols
+    t = np.arange(n + 1)
+    return Tiled(canvas, (t % cols * tw).astype(np.float32),
+                 (t // cols * th).astype(np.float32), tw, rows == 1)
 
 
 def _remap(canvas: np.ndarray, mx: np.ndarray, my: np.ndarray, fill: float) -> np.ndarray:
@@ -171,23 +201,20 @@ def _remap(canvas: np.ndarray, mx: np.ndarray, my: np.ndarray, fill: float) -> n
     return out[..., None] if canvas.ndim == 3 and out.ndim == 2 else out
 
 
-def _trilinear_chunk(canvas, cols, shape, sz, sy, sx, fill, dtype):
+def _trilinear_chunk(tiled: Tiled, shape, sz, sy, sx, fill, dtype):
     D, H, W = shape
     k, h, w = sz.shape
     np.clip(sz, -1.0, float(D), out=sz)
     z0 = np.floor(sz)
     np.clip(z0, -1.0, float(D - 1), out=z0)
     sz -= z0  # the fraction along z
-    t = (z0 + 1.0).astype(np.int32)  # padded slice index of the lower plane
+    z0 += 1.0  # padded slice index of the lower plane
     np.clip(sy, -1.0, float(H), out=sy)
     np.clip(sx, -1.0, float(W), out=sx)
     planes = []
     for step in (0, 1):
-        ti = t + step if step else t
-        r = ti // cols
-        mx = (sx + ((ti - r * cols) * (W + 1)).astype(np.float32)).reshape(k * h, w)
-        my = (sy + (r * (H + 1)).astype(np.float32)).reshape(k * h, w)
-        planes.append(_remap(canvas, mx, my, fill))
+        mx, my = tiled.maps(z0, sx, sy, step)
+        planes.append(_remap(tiled.canvas, mx.reshape(k * h, w), my.reshape(k * h, w), fill))
     lo, hi = planes
     frac = sz.reshape(k * h, w)
     if lo.ndim == 3:
@@ -232,6 +259,7 @@ def _trilinear_numpy(vol, sz, sy, sx, fill):
 
 
 def _nearest_chunk(labels, shape, sz, sy, sx, fills):
+    """Nearest-neighbour gathers of every label map (numpy; any dtype)."""
     D, H, W = shape
     iz = np.rint(sz).astype(np.intp)
     iy = np.rint(sy).astype(np.intp)
@@ -247,6 +275,37 @@ def _nearest_chunk(labels, shape, sz, sy, sx, fills):
             got[outside] = fill
         out.append(got)
     return out
+
+
+_CV_LABEL = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.int16))
+
+
+def _label_carrier(lbl: np.ndarray, fill: int) -> np.dtype | None:
+    """A dtype OpenCV's remap takes that holds every value of ``lbl`` and ``fill``."""
+    if lbl.dtype in _CV_LABEL:
+        return lbl.dtype if np.can_cast(np.min_scalar_type(fill), lbl.dtype) or (
+            lbl.dtype.kind == "i" and -32768 <= fill <= 32767) else None
+    if lbl.dtype == np.bool_:
+        return np.dtype(np.uint8)
+    lo, hi = int(lbl.min()), int(lbl.max())
+    lo, hi = min(lo, int(fill)), max(hi, int(fill))
+    if 0 <= lo and hi <= 65535:
+        return np.dtype(np.uint16)
+    if -32768 <= lo and hi <= 32767:
+        return np.dtype(np.int16)
+    return None
+
+
+def _nearest_tiled(tiled: Tiled, shape, sz, sy, sx, fill) -> np.ndarray:
+    D, H, W = shape
+    k, h, w = sz.shape
+    t = np.rint(np.clip(sz, -1.0, float(D)))
+    t += 1.0
+    mx, my = tiled.maps(t, np.clip(sx, -1.0, float(W)), np.clip(sy, -1.0, float(H)))
+    out = cv2.remap(tiled.canvas, mx.reshape(k * h, w), my.reshape(k * h, w),
+                    cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT,
+                     borderValue=(int(fill),) * 4)
+    return out.reshape(k, h, w)
 
 
 def warp(vol: np.ndarray, labels: list[np.ndarray], coords, out_shape: tuple[int, int, int],
@@ -266,19 +325,29 @@ def warp(vol: np.ndarray, labels: list[np.ndarray], coords, out_shape: tuple[int
     tiled = _tiled(vol if vol.dtype == np.float32 else vol.astype(np.float32), fill)
     out = np.empty((d, h, w, *vol.shape[3:]), vol.dtype)
     outs = [np.empty((d, h, w), lbl.dtype) for lbl in labels]
+    # label maps OpenCV can move go through tiles of their own (nearest); others, numpy
+    label_tiles = []
+    for lbl, lf in zip(labels, fills, strict=True):
+        carrier = _label_carrier(lbl, lf) if tiled is not None else None
+        label_tiles.append(None if carrier is None else
+                           _tiled(lbl.astype(carrier, copy=False), lf))
+    slow = [i for i, lt in enumerate(label_tiles) if lt is None]
     step = max(1, min(CHUNK_VOXELS // max(1, h * w), (SHRT_MAX - 1) // max(1, h)))
     for z0 in range(0, d, step):
         z1 = min(d, z0 + step)
         sz, sy, sx = coords(z0, z1)
-        if labels:
-            for dst, got in zip(outs, _nearest_chunk(labels, shape, sz, sy, sx, fills),
-                                strict=True):
-                dst[z0:z1] = got
+        if slow:
+            got = _nearest_chunk([labels[i] for i in slow], shape, sz, sy, sx,
+                                 [fills[i] for i in slow])
+            for i, g in zip(slow, got, strict=True):
+                outs[i][z0:z1] = g.reshape(z1 - z0, h, w)
+        for i, lt in enumerate(label_tiles):
+            if lt is not None:
+                outs[i][z0:z1] = _nearest_tiled(lt, shape, sz, sy, sx, fills[i])
         if tiled is None:
             out[z0:z1] = _trilinear_numpy(vol, sz, sy, sx, fill)
         else:
-            out[z0:z1] = _trilinear_chunk(tiled[0], tiled[1], shape, sz, sy, sx, fill,
-                                          vol.dtype)
+            out[z0:z1] = _trilinear_chunk(tiled, shape, sz, sy, sx, fill, vol.dtype)
     return out, outs
 
 

@@ -84,6 +84,16 @@ def gamma(vol: np.ndarray, g: float) -> np.ndarray:
         t = np.clip((levels - lo) / (hi - lo), 0.0, 1.0) ** g
         table = np.clip(np.rint(t * (hi - lo) + lo), 0, 255).astype(np.uint8)
         return table.take(vol)
+    if vol.dtype == np.float32:  # OpenCV: min/max and the map onto [0, 1] in one call
+        flat = vol.reshape(-1, vol.shape[-1])
+        lo, hi = cv2.minMaxLoc(flat)[:2]
+        if not hi > lo:
+            return vol.copy()
+        x = cv2.normalize(flat, None, 0.0, 1.0, cv2.NORM_MINMAX, dtype=cv2.CV_32F)
+        cv2.pow(x, g, x)
+        x *= np.float32(hi - lo)
+        x += np.float32(lo)
+        return x.reshape(vol.shape)
     x = to_unit(vol)
     lo, hi = _range(x)
     if not hi > lo:
