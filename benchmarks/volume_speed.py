@@ -67,9 +67,9 @@ def augkit_ops() -> dict:
 
     return {
         "Flip": V.Flip3D(axes=(0, 1, 2), p=1.0),
-        "Rotate90": V.Rotate90_3D(planes=[(1, 2)], p=1.0),
+        "Rotate90": V.RandomRotate90_3D(planes=[(1, 2)], p=1.0),
         "Affine": V.Affine3D(degrees=10, scale=(0.9, 1.1), p=1.0),
-        "Elastic": V.Elastic3D(control_points=7, max_displacement=7.5, p=1.0),
+        "Elastic": V.ElasticTransform3D(control_points=7, max_displacement=7.5, p=1.0),
         "RandomCrop": V.RandomCrop3D(size=CROP),
         "CenterCrop": V.CenterCrop3D(size=CROP),
         "ForegroundCrop": V.ForegroundCrop3D(size=CROP, pos=1, neg=1),

@@ -51,7 +51,7 @@ def _add(name: str, build, bad_args, random: bool = True) -> None:
 BAD_P = [({"p": -0.1}, ValueError, "'p'")]
 _add("Flip3D", lambda: V.Flip3D(p=1.0), [({"axes": [3]}, ValueError, "'axes'"),
                                          ({"axes": [0, 0]}, ValueError, "'axes'")])
-_add("Rotate90_3D", lambda: V.Rotate90_3D(p=1.0),
+_add("RandomRotate90_3D", lambda: V.RandomRotate90_3D(p=1.0),
      [({"planes": [(0, 0)]}, ValueError, "'planes'"), ({"planes": 3}, TypeError, "'planes'")])
 _add("CubicSymmetry", lambda: V.CubicSymmetry(p=1.0),
      [({"proper_only": 1}, TypeError, "'proper_only'")])
@@ -61,11 +61,14 @@ _add("Affine3D", lambda: V.Affine3D(degrees=20, scale=(0.8, 1.2), translation=3,
                                                     "'scale'"),
       ({"degrees": "x"}, TypeError, "'degrees'"), ({"fill": float("nan")}, ValueError,
                                                    "'fill'")])
-_add("Elastic3D", lambda: V.Elastic3D(control_points=5, max_displacement=3.0, p=1.0),
+_add("ElasticTransform3D",
+     lambda: V.ElasticTransform3D(control_points=5, max_displacement=3.0, p=1.0),
      [({"control_points": 2}, ValueError, "'control_points'"),
       ({"max_displacement": -1}, ValueError, "'max_displacement'")])
 _add("RandomCrop3D", lambda: V.RandomCrop3D(size=(8, 12, 16)),
      [({"size": 0}, ValueError, "'size'"), ({"size": (1, 2)}, ValueError, "'size'")])
+_add("RandomResizedCrop3D", lambda: V.RandomResizedCrop3D(size=(10, 16, 16)),
+     [({"scale": (0, 1)}, ValueError, "'scale'"), ({"ratio": (2, 1)}, ValueError, "'ratio'")])
 _add("CenterCrop3D", lambda: V.CenterCrop3D(size=(8, 12, 16)),
      [({"size": 1.5}, TypeError, "'size'")], random=False)
 _add("ForegroundCrop3D", lambda: V.ForegroundCrop3D(size=(6, 8, 8), pos=1.0, neg=1.0),

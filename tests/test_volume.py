@@ -29,12 +29,14 @@ def blobs(shape=SHAPE, seed=0) -> np.ndarray:
 
 SPATIAL = {
     "Flip3D": lambda: V.Flip3D(p=1.0),
-    "Rotate90_3D": lambda: V.Rotate90_3D(p=1.0),
+    "RandomRotate90_3D": lambda: V.RandomRotate90_3D(p=1.0),
     "CubicSymmetry": lambda: V.CubicSymmetry(p=1.0),
     "Affine3D": lambda: V.Affine3D(degrees=25, scale=(0.8, 1.25), translation=4, shear=0.1,
                                    isotropic=False, p=1.0),
-    "Elastic3D": lambda: V.Elastic3D(control_points=5, max_displacement=4.0, p=1.0),
+    "ElasticTransform3D": lambda: V.ElasticTransform3D(control_points=5, max_displacement=4.0,
+                                                       p=1.0),
     "RandomCrop3D": lambda: V.RandomCrop3D(size=(10, 13, 17)),
+    "RandomResizedCrop3D": lambda: V.RandomResizedCrop3D(size=(12, 20, 14)),
     "CenterCrop3D": lambda: V.CenterCrop3D(size=(9, 12, 20)),
     "ForegroundCrop3D": lambda: V.ForegroundCrop3D(size=(8, 8, 8)),
     "Pad3D": lambda: V.Pad3D(padding=(1, 2, 3, 0, 2, 2)),
@@ -44,7 +46,7 @@ SPATIAL = {
     "CoarseDropout3D": lambda: V.CoarseDropout3D(mask_fill=0, p=1.0),
     "GridShuffle3D": lambda: V.GridShuffle3D(grid=(2, 3, 2), p=1.0),
 }
-EXACT = {"Flip3D", "Rotate90_3D", "CubicSymmetry", "RandomCrop3D", "CenterCrop3D",
+EXACT = {"Flip3D", "RandomRotate90_3D", "CubicSymmetry", "RandomCrop3D", "CenterCrop3D",
          "ForegroundCrop3D", "Pad3D", "PadIfNeeded3D", "CoarseDropout3D", "GridShuffle3D"}
 
 
@@ -92,7 +94,7 @@ def test_int16_ct_volume_keeps_negative_values():
     ct = np.full(SHAPE, -1000, np.int16)
     ct[4:12, 6:18, 6:18] = 400
     for op in (V.Affine3D(degrees=20, p=1.0), V.GaussianNoise3D(std=(0.001, 0.001), p=1.0),
-               V.BiasField3D(p=1.0), V.Anisotropy3D(p=1.0), V.Elastic3D(p=1.0)):
+               V.BiasField3D(p=1.0), V.Anisotropy3D(p=1.0), V.ElasticTransform3D(p=1.0)):
         out = op(volume=ct, seed=0)["volume"]
         assert out.dtype == np.int16 and out.min() < -900 and out.max() > 300
 
@@ -102,7 +104,7 @@ def test_identity_warps_are_exact():
     vol = rng.random(SHAPE, dtype=np.float32)
     still = V.Affine3D(degrees=0, scale=(1, 1), p=1.0)(volume=vol, spacing=(3.0, 1.0, 0.5))
     np.testing.assert_array_equal(still["volume"], vol)
-    calm = V.Elastic3D(max_displacement=0.0, p=1.0)(volume=vol, seed=0)
+    calm = V.ElasticTransform3D(max_displacement=0.0, p=1.0)(volume=vol, seed=0)
     np.testing.assert_array_equal(calm["volume"], vol)
 
 
@@ -199,7 +201,7 @@ def test_resize_and_resample_update_spacing():
     assert out["spacing"] == (1.0, 1.0, 1.0)
     out = V.Resize3D(shape=(5, 40, 30))(volume=vol, spacing=(2.0, 1.0, 0.5))
     assert out["spacing"] == (4.0, 0.5, 0.5)
-    out = V.Rotate90_3D(planes=[(0, 2)], p=1.0)(volume=vol, spacing=(2.0, 1.0, 0.5), seed=0)
+    out = V.RandomRotate90_3D(planes=[(0, 2)], p=1.0)(volume=vol, spacing=(2.0, 1.0, 0.5), seed=0)
     k = 1 if out["volume"].shape == (30, 20, 10) else 2
     assert out["spacing"] == ((0.5, 1.0, 2.0) if k == 1 else (2.0, 1.0, 0.5))
 
@@ -240,7 +242,7 @@ def test_symmetry_moves_labels_values_and_spacing_together(index, shape, sz, sy,
 
 def test_record_replays_on_another_volume_of_the_same_shape():
     mask = blobs()
-    aug = augkit.Compose([V.Affine3D(p=1.0), V.Elastic3D(p=1.0), V.GaussianNoise3D(p=1.0),
+    aug = augkit.Compose([V.Affine3D(p=1.0), V.ElasticTransform3D(p=1.0), V.GaussianNoise3D(p=1.0),
                           V.RandomCrop3D(size=(8, 16, 16))], seed=4)
     first = aug(volume=mask.astype(np.float32), mask=mask, return_record=True)
     record = augkit.Record.from_json(first["record"].to_json())

@@ -33,22 +33,24 @@ from augkit.volume.spatial import (
     CenterCrop3D,
     CoarseDropout3D,
     CubicSymmetry,
-    Elastic3D,
+    ElasticTransform3D,
     Flip3D,
     ForegroundCrop3D,
     GridShuffle3D,
     Pad3D,
     PadIfNeeded3D,
     RandomCrop3D,
+    RandomResizedCrop3D,
+    RandomRotate90_3D,
     Resample3D,
     Resize3D,
-    Rotate90_3D,
 )
 
 __all__ = [
     "Affine3D", "Anisotropy3D", "BiasField3D", "BrightnessContrast3D", "CenterCrop3D",
-    "CoarseDropout3D", "CubicSymmetry", "Elastic3D", "Flip3D", "ForegroundCrop3D",
+    "CoarseDropout3D", "CubicSymmetry", "ElasticTransform3D", "Flip3D", "ForegroundCrop3D",
     "GaussianNoise3D", "Gamma3D", "GridShuffle3D", "Pad3D", "PadIfNeeded3D", "RandomCrop3D",
-    "Resample3D", "RescaleIntensity3D", "Resize3D", "RicianNoise3D", "Rotate90_3D",
+    "RandomResizedCrop3D",
+    "Resample3D", "RescaleIntensity3D", "Resize3D", "RicianNoise3D", "RandomRotate90_3D",
     "SpatialTransform", "VolumeTransform",
 ]

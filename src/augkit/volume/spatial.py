@@ -57,7 +57,7 @@ class Flip3D(SpatialTransform):
 _PLANES = ((1, 2), (0, 2), (0, 1))
 
 
-class Rotate90_3D(SpatialTransform):
+class RandomRotate90_3D(SpatialTransform):
     """``k`` quarter turns (1, 2 or 3, drawn) in a plane drawn from ``planes`` (pairs of
     axes; default all three planes). Odd turns swap the two sides and their spacings."""
 
@@ -177,7 +177,7 @@ class Affine3D(_Warp):
                                params["translation"])
 
 
-class Elastic3D(_Warp):
+class ElasticTransform3D(_Warp):
     """Elastic deformation: a coarse grid of ``control_points`` per axis gets uniform
     displacements up to ``max_displacement`` mm per axis (drawn in the kernel from a sampled
     ``noise_seed``), interpolated cubically to every voxel and divided by its spacing; the
@@ -286,6 +286,39 @@ class ForegroundCrop3D(_Crop):
         start = [int(min(max(c - s // 2, 0), n - s))
                  for c, s, n in zip(centre, self.size, shape, strict=True)]
         return {"start": start, "foreground": kind}
+
+
+class RandomResizedCrop3D(SpatialTransform):
+    """A window holding a fraction of the volume drawn from ``scale`` (each side scaled by
+    its cube root, then by a factor drawn from ``ratio`` per axis, within the volume), at a
+    uniformly drawn position, resized to ``size`` (``interpolation`` for the volume, nearest
+    for labels); the spacing follows the resize."""
+
+    def __init__(self, size=(16, 16, 16), scale: tuple[float, float] = (0.3, 1.0),
+                 ratio: tuple[float, float] = (0.8, 1.25), interpolation: str = "linear",
+                 p: float = 1.0):
+        super().__init__(p=p)
+        self.size = check_triple(self, "size", size, 1, 1 << 16, integer=True)
+        self.scale = check_range(self, "scale", scale, 1e-6, 1)
+        self.ratio = check_range(self, "ratio", ratio, 0.1, 10)
+        self.interpolation = check_choice(self, "interpolation", interpolation,
+                                          _INTERPOLATIONS)
+
+    def sample(self, rng, state):
+        shape = state["volume"].shape[:3]
+        side = float(rng.uniform(*self.scale)) ** (1 / 3)
+        window = [int(min(n, max(1, round(n * side * rng.uniform(*self.ratio)))))
+                  for n in shape]
+        start = [int(rng.integers(0, n - s + 1)) for n, s in zip(shape, window, strict=True)]
+        return {"start": start, "window": window}
+
+    def move(self, array, params, spacing, label=False):
+        part = G.crop(array, params["start"], params["window"])
+        return G.resize(part, list(self.size), label, self.interpolation)
+
+    def new_spacing(self, spacing, shape_in, shape_out, params):
+        return tuple(float(s * a / b) for s, a, b in zip(spacing, params["window"], shape_out,
+                                                        strict=True))
 
 
 def _pad_widths(owner, name, value):
