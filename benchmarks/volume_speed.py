@@ -11,7 +11,8 @@ timing); MONAI a dictionary transform over ``{"image", "label"}`` (1 x D x H x W
 degrees and mm, MONAI's radians). Rows marked ``~`` compare different models of one op
 (MONAI's elastic smooths a full-size random field with a Gaussian; augkit and TorchIO
 interpolate a coarse grid of control points; MONAI's bias field draws coefficients in
-(0, c), the others in (-c, c)).
+(0, c), the others in (-c, c)). Rows marked ``*`` in the table: MONAI hands back a view of
+its input or writes into it, where augkit copies (see the note written with the table).
 
 Threads: ``torch.set_num_threads(1)``, SimpleITK's global default of 1, ``cv2.setNumThreads(1)``
 and OMP/MKL/OpenBLAS at 1. The libraries run ``--rounds`` times, interleaved, keeping each
@@ -45,6 +46,10 @@ PEER_VENV = HERE / ".venv-torchio" / "bin" / "python"
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
               "ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS": "1"}
 APPROXIMATE = {"Elastic/monai", "BiasField/monai"}
+# the peer returns a strided view of its input (crops, torch.rot90's transposed flip) or
+# writes into it (RandCoarseDropout); augkit always returns new contiguous arrays
+NO_COPY = {"Rotate90/monai", "RandomCrop/monai", "CenterCrop/monai",
+           "CoarseDropout/monai"}
 LIBS = ("augkit", "torchio", "monai")
 
 
@@ -246,7 +251,8 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             ratio = ours / theirs
             ratios[peer].append(ratio)
-            mark = "~" if f"{name}/{peer}" in APPROXIMATE else ""
+            key = f"{name}/{peer}"
+            mark = ("~" if key in APPROXIMATE else "") + ("*" if key in NO_COPY else "")
             cells.append(f"| {ratio:.1f}x{mark} ")
         rows.append("".join(cells) + "|")
     geomeans = {p: math.exp(sum(map(math.log, r)) / len(r)) for p, r in ratios.items() if r}
@@ -258,7 +264,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.rounds}` on {cpu_name()} ({os.cpu_count()} cores, shared). Calls per second "
         f"on a {SIZE}^3 float32 volume with its uint8 label map (moved by spatial ops), best "
         "of the rounds; crops and resizes to 96^3, resample from 1 mm to 1.5 mm. `-`: no "
-        "counterpart. `~`: a different model of the same op (see the script). Load average "
+        "counterpart. `~`: a different model of the same op (see the script). `*`: MONAI "
+        "returns a strided view of its input (crops; RandRotate90's flipped, transposed view) "
+        "or writes into it (RandCoarseDropout), where augkit returns new contiguous arrays "
+        "(a copy of 8 + 2 MB is most of augkit's time there). Load average "
         f"(1 min) {load_before:.1f} before, {load_after:.1f} after.",
         "",
         "| op | augkit /s | TorchIO /s | MONAI /s | vs TorchIO | vs MONAI |",

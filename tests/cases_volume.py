@@ -106,3 +106,9 @@ _add("Anisotropy3D", lambda: V.Anisotropy3D(downsampling=(2, 4), axes=(0, 1, 2),
      [({"downsampling": (0.5, 2)}, ValueError, "'downsampling'"),
       ({"axes": [5]}, ValueError, "'axes'"),
       ({"interpolation": "area"}, ValueError, "'interpolation'")])
+_add("GibbsRinging3D", lambda: V.GibbsRinging3D(p=1.0),
+     [({"keep_fraction": (0.5, 2)}, ValueError, "'keep_fraction'"),
+      ({"axis": "z"}, ValueError, "'axis'")])
+_add("Ghosting3D", lambda: V.Ghosting3D(p=1.0),
+     [({"num_ghosts": (0, 3)}, ValueError, "'num_ghosts'"), ({"axis": "z"}, ValueError,
+                                                             "'axis'")])

@@ -325,3 +325,20 @@ def test_bad_inputs_name_the_key_value_and_what_is_allowed(data, key, text):
 def test_crop_larger_than_volume_says_so():
     with pytest.raises(ValueError, match=r"RandomCrop3D.*'size' \[20, 8, 8\].*PadIfNeeded3D"):
         V.RandomCrop3D(size=(20, 8, 8))(volume=np.zeros(SHAPE, np.float32))
+
+
+@pytest.mark.parametrize("name", ["GibbsRinging3D", "Ghosting3D"])
+def test_in_plane_kspace_artifacts_are_the_image_kernels_slice_by_slice(name):
+    from augkit import image as A
+
+    rng = np.random.default_rng(0)
+    vol = rng.random(SHAPE, dtype=np.float32)
+    vol[0, 0, 0], vol[0, 0, 1] = 0.0, 1.0  # min 0 and max 1: the unit mapping is the identity
+    op = getattr(V, name)(axis="y", p=1.0)
+    out = op(volume=vol, seed=0, return_record=True)
+    params = out["record"].steps[0].params
+    image_op = {"GibbsRinging3D": A.GibbsRinging(axis="y", p=1.0),
+                "Ghosting3D": A.Ghosting(axis="y", p=1.0)}[name]
+    for k in (0, 7, 15):
+        ref = image_op.apply({"image": vol[k]}, params)["image"]
+        np.testing.assert_allclose(out["volume"][k], ref, atol=1e-6)

@@ -25,6 +25,8 @@ from augkit.volume.intensity import (
     BrightnessContrast3D,
     Gamma3D,
     GaussianNoise3D,
+    Ghosting3D,
+    GibbsRinging3D,
     RescaleIntensity3D,
     RicianNoise3D,
 )
@@ -49,8 +51,7 @@ from augkit.volume.spatial import (
 __all__ = [
     "Affine3D", "Anisotropy3D", "BiasField3D", "BrightnessContrast3D", "CenterCrop3D",
     "CoarseDropout3D", "CubicSymmetry", "ElasticTransform3D", "Flip3D", "ForegroundCrop3D",
-    "GaussianNoise3D", "Gamma3D", "GridShuffle3D", "Pad3D", "PadIfNeeded3D", "RandomCrop3D",
-    "RandomResizedCrop3D",
-    "Resample3D", "RescaleIntensity3D", "Resize3D", "RicianNoise3D", "RandomRotate90_3D",
-    "SpatialTransform", "VolumeTransform",
+    "Gamma3D", "GaussianNoise3D", "Ghosting3D", "GibbsRinging3D", "GridShuffle3D", "Pad3D",
+    "PadIfNeeded3D", "RandomCrop3D", "RandomResizedCrop3D", "RandomRotate90_3D", "Resample3D",
+    "RescaleIntensity3D", "Resize3D", "RicianNoise3D", "SpatialTransform", "VolumeTransform",
 ]

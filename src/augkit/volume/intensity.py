@@ -8,6 +8,7 @@ fractions of full scale for integer volumes, the values themselves for float32.
 from __future__ import annotations
 
 from augkit.core.validate import check_choice, check_number, check_range
+from augkit.image.functional import medical as M
 from augkit.volume.base import SEED_MAX, VolumeTransform, check_axes
 from augkit.volume.functional import intensity as K
 
@@ -141,3 +142,55 @@ class Anisotropy3D(VolumeTransform):
         return K.anisotropy(volume, params["axis"], params["factor"], self.interpolation)
 
 
+
+
+_IN_PLANE = ("x", "y", "random")
+
+
+def _in_plane(rng, axis: str) -> str:
+    return str(rng.choice(("x", "y"))) if axis == "random" else axis
+
+
+class GibbsRinging3D(VolumeTransform):
+    """Gibbs ringing of a multi-slice acquisition: every z slice's k-space cut to its
+    central fraction (drawn from ``keep_fraction``) along an in-plane ``axis`` ("x", "y",
+    "both" or "random"), through :class:`augkit.image.GibbsRinging`'s kernel on the volume
+    mapped onto [0, 1] by its min..max (and back)."""
+
+    def __init__(self, keep_fraction: tuple[float, float] = (0.3, 0.8), axis: str = "random",
+                 p: float = 0.5):
+        super().__init__(p=p)
+        self.keep_fraction = check_range(self, "keep_fraction", keep_fraction, 0, 1)
+        self.axis = check_choice(self, "axis", axis, (*_IN_PLANE, "both"))
+
+    def sample(self, rng, state):
+        return {"fraction": float(rng.uniform(*self.keep_fraction)),
+                "axis": _in_plane(rng, self.axis)}
+
+    def apply_volume(self, volume, params):
+        return K.per_slice(volume, lambda s: M.gibbs(s, params["fraction"], params["axis"]))
+
+
+class Ghosting3D(VolumeTransform):
+    """Ghosts of periodic motion along an in-plane phase-encoding ``axis``: every
+    ``num_ghosts``-th k-space line of each z slice scaled by ``1 - intensity`` (the centre,
+    ``restore`` of the size, kept), through :class:`augkit.image.Ghosting`'s kernel on the
+    volume mapped onto [0, 1] by its min..max (and back)."""
+
+    def __init__(self, num_ghosts: tuple[int, int] = (4, 10),
+                 intensity: tuple[float, float] = (0.5, 1.0), axis: str = "random",
+                 restore: float = 0.02, p: float = 0.5):
+        super().__init__(p=p)
+        self.num_ghosts = check_range(self, "num_ghosts", num_ghosts, 1, 256, integer=True)
+        self.intensity = check_range(self, "intensity", intensity, 0, 1)
+        self.axis = check_choice(self, "axis", axis, _IN_PLANE)
+        self.restore = check_number(self, "restore", restore, 0, 1)
+
+    def sample(self, rng, state):
+        return {"num_ghosts": int(rng.integers(self.num_ghosts[0], self.num_ghosts[1] + 1)),
+                "intensity": float(rng.uniform(*self.intensity)),
+                "axis": _in_plane(rng, self.axis)}
+
+    def apply_volume(self, volume, params):
+        return K.per_slice(volume, lambda s: M.ghosting(
+            s, params["num_ghosts"], params["intensity"], params["axis"], self.restore))

@@ -25,11 +25,34 @@ CHUNK_VOXELS = 1 << 18  # output voxels per remap chunk (keeps temporaries in ca
 
 
 # -- exact moves ----------------------------------------------------------------------------
+_CV_DTYPES = {np.dtype(t) for t in (np.uint8, np.int8, np.uint16, np.int16, np.int32,
+                                    np.float32, np.float64)}
+
+
+def _cv_view(vol: np.ndarray) -> np.ndarray | None:
+    """``vol`` as an array OpenCV's per-slice kernels take (bool seen as uint8), or None."""
+    if vol.dtype == np.bool_:
+        vol = vol.view(np.uint8)
+    if vol.dtype not in _CV_DTYPES or (vol.ndim == 4 and vol.shape[3] > 4):
+        return None
+    return vol
+
+
 def flip(vol: np.ndarray, axes: list[int]) -> np.ndarray:
-    """``vol`` reversed along each axis in ``axes`` (a new contiguous array)."""
+    """``vol`` reversed along each axis in ``axes`` (a new contiguous array): slices taken
+    in reverse order for z, OpenCV's SIMD flip per slice for y and x."""
     if not axes:
         return vol.copy()
-    return np.ascontiguousarray(np.flip(vol, axis=tuple(axes)))
+    cv = _cv_view(vol) if vol.flags.c_contiguous else None
+    in_plane = tuple(a for a in sorted(axes) if a > 0)
+    if cv is None or not in_plane:
+        return np.ascontiguousarray(np.flip(vol, axis=tuple(axes)))
+    code = {(1,): 0, (2,): 1, (1, 2): -1}[in_plane]
+    out = np.empty_like(cv)
+    src = cv[::-1] if 0 in axes else cv
+    for k in range(cv.shape[0]):
+        cv2.flip(src[k], code, dst=out[k])
+    return out.view(vol.dtype)
 
 
 def rot90(vol: np.ndarray, k: int, axes: list[int]) -> np.ndarray:
@@ -111,6 +134,27 @@ def _resize_plane(plane: np.ndarray, h: int, w: int, interpolation: int) -> np.n
     return out[:, :, None] if plane.ndim == 3 and out.ndim == 2 else out
 
 
+_REMAP_DTYPES = {np.dtype(t) for t in (np.uint8, np.uint16, np.int16, np.float32,
+                                       np.float64)}
+
+
+def _resize_nearest(vol: np.ndarray, d: int, h: int, w: int) -> np.ndarray:
+    """Nearest resize (centres aligned): whole slices picked along z, and in-plane an
+    OpenCV remap at whole-voxel positions (an exact gather) where the dtype allows."""
+    D, H, W = vol.shape[:3]
+    iz, iy, ix = _nearest_index(D, d), _nearest_index(H, h), _nearest_index(W, w)
+    cv = _cv_view(vol)
+    if cv is None or cv.dtype not in _REMAP_DTYPES:
+        return np.ascontiguousarray(vol[iz][:, iy][:, :, ix])
+    mx = np.broadcast_to(ix.astype(np.float32)[None, :], (h, w)).copy()
+    my = np.broadcast_to(iy.astype(np.float32)[:, None], (h, w)).copy()
+    out = np.empty((d, h, w, *vol.shape[3:]), cv.dtype)
+    for k in range(d):
+        got = cv2.remap(cv[iz[k]], mx, my, cv2.INTER_NEAREST)
+        out[k] = got.reshape(out.shape[1:])
+    return out.view(vol.dtype)
+
+
 def resize(vol: np.ndarray, shape: list[int], label: bool = False,
            interpolation: str = "linear") -> np.ndarray:
     """``vol`` resized to ``shape`` = (d, h, w): separable linear (in-plane with OpenCV per
@@ -118,8 +162,7 @@ def resize(vol: np.ndarray, shape: list[int], label: bool = False,
     D, H, W = vol.shape[:3]
     d, h, w = shape
     if label or interpolation == "nearest":
-        return np.ascontiguousarray(vol[_nearest_index(D, d)][:, _nearest_index(H, h)]
-                                    [:, :, _nearest_index(W, w)])
+        return _resize_nearest(vol, d, h, w)
     flag = cv2.INTER_CUBIC if interpolation == "cubic" else cv2.INTER_LINEAR
     out = vol
     if (h, w) != (H, W):

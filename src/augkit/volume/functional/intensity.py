@@ -211,3 +211,21 @@ def grid_shuffle(vol: np.ndarray, grid: list[int], order: list[int]) -> np.ndarr
 
 def n_terms(order: int) -> int:
     return math.comb(order + 3, 3)
+
+
+def per_slice(vol: np.ndarray, kernel) -> np.ndarray:
+    """``kernel`` (a 2-D image kernel on float32 in [0, 1]) run on every z slice, the volume
+    first mapped onto [0, 1] by its own min..max and mapped back after (a constant volume
+    is kept). In-plane k-space artifacts of multi-slice acquisitions are exactly this:
+    the 2-D spectrum of each slice is the 3-D spectrum along y and x."""
+    x = to_unit(vol)
+    lo, hi = _range(x)
+    if not hi > lo:
+        return vol.copy()
+    x -= np.float32(lo)
+    x *= np.float32(1.0 / (hi - lo))
+    for k in range(x.shape[0]):
+        x[k] = kernel(x[k])
+    x *= np.float32(hi - lo)
+    x += np.float32(lo)
+    return from_unit(x, vol)
