@@ -342,3 +342,16 @@ def test_in_plane_kspace_artifacts_are_the_image_kernels_slice_by_slice(name):
     for k in (0, 7, 15):
         ref = image_op.apply({"image": vol[k]}, params)["image"]
         np.testing.assert_allclose(out["volume"][k], ref, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.uint8, np.bool_, np.int64])
+def test_opencv_moves_equal_numpy(dtype):
+    rng = np.random.default_rng(0)
+    vol = (rng.random((5, 7, 9, 3)) * 100).astype(dtype)
+    for axes in ([0], [1], [2], [0, 2], [1, 2], [0, 1, 2]):
+        np.testing.assert_array_equal(G.flip(vol, axes), np.flip(vol, axes))
+    for k in range(4):
+        for plane in ([1, 2], [0, 2], [0, 1]):
+            np.testing.assert_array_equal(G.rot90(vol, k, plane), np.rot90(vol, k, plane))
+    ref = vol[G._nearest_index(5, 8)][:, G._nearest_index(7, 3)][:, :, G._nearest_index(9, 13)]
+    np.testing.assert_array_equal(G.resize(vol, [8, 3, 13], label=True), ref)

@@ -55,9 +55,21 @@ def flip(vol: np.ndarray, axes: list[int]) -> np.ndarray:
     return out.view(vol.dtype)
 
 
+_ROTATE = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_CLOCKWISE}
+
+
 def rot90(vol: np.ndarray, k: int, axes: list[int]) -> np.ndarray:
-    """``k`` quarter turns in the plane of ``axes`` (two of 0, 1, 2), as ``np.rot90``."""
-    return np.ascontiguousarray(np.rot90(vol, k, axes=tuple(axes)))
+    """``k`` quarter turns in the plane of ``axes`` (two of 0, 1, 2), as ``np.rot90``; in
+    the (y, x) plane OpenCV turns each slice."""
+    k %= 4
+    cv = _cv_view(vol) if tuple(axes) == (1, 2) and k and vol.flags.c_contiguous else None
+    if cv is None:
+        return np.ascontiguousarray(np.rot90(vol, k, axes=tuple(axes)))
+    D, H, W = vol.shape[:3]
+    out = np.empty((D, *((W, H) if k % 2 else (H, W)), *vol.shape[3:]), cv.dtype)
+    for z in range(D):
+        cv2.rotate(cv[z], _ROTATE[k], dst=out[z])
+    return out.view(vol.dtype)
 
 
 def _symmetries() -> list[tuple[tuple[int, int, int], tuple[int, ...], int]]:
