@@ -44,8 +44,14 @@ def from_unit(values: np.ndarray, like: np.ndarray) -> np.ndarray:
 
 def gaussian_noise(vol: np.ndarray, mean: float, std: float, noise_seed: int) -> np.ndarray:
     """``vol`` plus normal noise of ``mean`` and ``std`` (unit scale)."""
+    noise = normal(np.random.default_rng(noise_seed), vol.shape)
+    if vol.dtype == np.float32 and vol.flags.c_contiguous:  # std * noise + vol: one pass
+        flat = noise.reshape(-1, vol.shape[-1])
+        cv2.scaleAdd(flat, float(std), vol.reshape(-1, vol.shape[-1]), dst=flat)
+        if mean:
+            noise += np.float32(mean)
+        return noise
     x = to_unit(vol)
-    noise = normal(np.random.default_rng(noise_seed), x.shape)
     noise *= np.float32(std)
     if mean:
         noise += np.float32(mean)
