@@ -44,6 +44,8 @@ class Detection(ImageFolder):
     """Base of the detection readers: per-file images plus objects per item."""
 
     objects: list[list[Obj]]
+    # category -> keypoint rows that swap under a mirror image (COCO: left_* / right_*)
+    flip_pairs: dict[Any, list[tuple[int, int]]] = {}
 
     def _setup(self) -> None:
         self.objects = []
@@ -66,6 +68,15 @@ class Detection(ImageFolder):
         points = [o.keypoints for o in objs if o.keypoints is not None]
         if points:  # x, y move; v rides along as an extra column
             out["keypoints"] = np.concatenate(points)
+            pairs, start = [], 0
+            for obj in objs:  # each object's left/right rows, at its place in the list
+                if obj.keypoints is None:
+                    continue
+                pairs += [(start + a, start + b) for a, b in self.flip_pairs.get(
+                    obj.category, ()) if max(a, b) < len(obj.keypoints)]
+                start += len(obj.keypoints)
+            if pairs:  # a mirroring op relabels them (image targets' keypoint_flip_pairs)
+                out["keypoint_flip_pairs"] = pairs
         return out
 
     # -- what the runner records and writes ------------------------------------------------

@@ -127,10 +127,19 @@ class KeypointState:
     xy: np.ndarray  # (K, 2) float64, x then y
     visible: np.ndarray  # (K,) bool
     extra: np.ndarray | None = None  # (K, E): the caller's further columns, carried unchanged
+    # (K,) row order after a mirror image (keypoint_flip_pairs: left and right swapped)
+    mirror: np.ndarray | None = None
 
     def moved(self, xy: np.ndarray, height: int, width: int) -> KeypointState:
         inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
         return replace(self, xy=xy, visible=self.visible & inside)
+
+    def mirrored(self) -> KeypointState:
+        """After a mirroring move: each row of a left/right pair takes its partner's point
+        (a flipped person's left eye is the point that was the right eye)."""
+        order = self.mirror
+        return replace(self, xy=self.xy[order], visible=self.visible[order],
+                       extra=None if self.extra is None else self.extra[order])
 
     def as_array(self) -> np.ndarray:
         """The caller's layout: x, y, then any extra columns."""
@@ -178,6 +187,35 @@ def check_image(image: Any, key: str = "image") -> np.ndarray:
     return image
 
 
+def _flip_pairs(value: Any) -> tuple[tuple[int, int], ...]:
+    """``keypoint_flip_pairs`` checked: (i, j) rows of keypoints that trade places when the
+    image is mirrored (left / right eye), each row in one pair at most."""
+    allowed = ("expected a list of (i, j) pairs of keypoint rows that swap under a mirror "
+               "image, e.g. [(1, 2), (3, 4)], each row in one pair at most")
+    try:
+        pairs = tuple((int(i), int(j)) for i, j in value)
+        exact = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                    for pair in value for v in pair)
+    except (TypeError, ValueError):
+        _error("keypoint_flip_pairs", value, allowed)
+    rows = [v for pair in pairs for v in pair]
+    if not exact or min(rows, default=0) < 0 or len(set(rows)) != len(rows):
+        _error("keypoint_flip_pairs", value, allowed)
+    return pairs
+
+
+def _mirror_order(pairs, count: int) -> np.ndarray | None:
+    if not pairs:
+        return None
+    order = np.arange(count)
+    for i, j in pairs:
+        if max(i, j) >= count:
+            raise ValueError(f"image targets: 'keypoint_flip_pairs' names row {max(i, j)} but "
+                             f"'keypoints' has {count} rows")
+        order[i], order[j] = j, i
+    return order
+
+
 class _Prepared(dict):
     """The state exactly as ``prepare`` made it. Every applied transform returns a new dict,
     so ``finalize`` receiving this very type means every transform was skipped and the
@@ -197,7 +235,8 @@ class ImageAdapter(TargetAdapter):
     """
 
     modality = "image"
-    option_defaults = {"bbox_format": "pascal_voc", "min_area": 0.0, "min_visibility": 0.0}
+    option_defaults = {"bbox_format": "pascal_voc", "min_area": 0.0, "min_visibility": 0.0,
+                       "keypoint_flip_pairs": None}
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged = super().check_options(options)
@@ -210,6 +249,8 @@ class ImageAdapter(TargetAdapter):
                     0 <= value <= hi):
                 raise ValueError(f"image targets: '{key}' got {value!r}; "
                                  f"expected a number in [0, {hi}]")
+        if merged["keypoint_flip_pairs"] is not None:
+            merged["keypoint_flip_pairs"] = _flip_pairs(merged["keypoint_flip_pairs"])
         return merged
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
@@ -269,7 +310,9 @@ class ImageAdapter(TargetAdapter):
             xy = points[:, :2]
             extra = points[:, 2:] if points.shape[1] > 2 else None
             inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
-            state["keypoints"] = KeypointState(xy=xy, visible=inside, extra=extra)
+            mirror = _mirror_order(options.get("keypoint_flip_pairs"), len(xy))
+            state["keypoints"] = KeypointState(xy=xy, visible=inside, extra=extra,
+                                               mirror=mirror)
         return state
 
     @staticmethod
