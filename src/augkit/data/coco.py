@@ -26,6 +26,7 @@ class CocoDetection(Detection):
     so is an image whose annotations are malformed, and an annotation naming no image."""
 
     format = "coco"
+    holes_as_rle = True
 
     def __init__(self, path: Path, image_root: str | None = None,
                  annotations: str = "annotations.json", max_pixels: int = DEFAULT_MAX_PIXELS):
