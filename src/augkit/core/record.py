@@ -35,11 +35,13 @@ class Record:
     options: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, **data):
+        from augkit.core.group import apply_step  # (group imports Step from here)
+
         adapter = get_adapter(self.modality)
         options = adapter.check_options(self.options)
         state = adapter.prepare(data, options)
         for step in self.steps:
-            state = from_dict(step.transform).apply(state, step.params)
+            state = apply_step(from_dict(step.transform), state, step.params)
         return adapter.finalize(state, options)
 
     def to_dict(self) -> dict[str, Any]:

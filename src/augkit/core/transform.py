@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from augkit.core import registry
+from augkit.core.group import GroupState
 from augkit.core.magnitude import Magnitude
 from augkit.core.random import ProcessLocalGenerator, resolve
 from augkit.core.record import Record, Step
@@ -148,7 +149,10 @@ class Transform:
 
     # -- running ----------------------------------------------------------------------------
     def run(self, state: State, rng: np.random.Generator, steps: list[Step] | None) -> State:
-        """Apply with probability ``p``, appending what was applied to ``steps``."""
+        """Apply with probability ``p``, appending what was applied to ``steps``. A group
+        state (frames, views: :mod:`augkit.core.group`) runs this leaf on every member."""
+        if state.__class__ is not dict and isinstance(state, GroupState):
+            return state.run_leaf(self, rng, steps)
         if self.p < 1.0 and not rng.random() < self.p:
             return state
         params = self.sample(rng, state)

@@ -1,0 +1,110 @@
+"""Groups: several samples moved by one run of a pipeline (a clip's frames, a scene's views).
+
+A :class:`GroupState` is the working state of such a call. Its own dict items are the state of
+its *key member* (the first), which is what a transform's ``sample`` reads, and ``members``
+holds the state of every member. A leaf transform that meets a group (``Transform.run``)
+hands itself to :meth:`GroupState.run_leaf` instead of applying to one state, so containers,
+policies and ``p`` draws run once per group, unchanged:
+
+* ``mode="shared"``: one ``p`` draw and one ``sample`` on the key member; the same parameters
+  are applied to every member (a flip, crop or colour jitter consistent over a clip).
+* ``mode="per_member"``: every member draws its own ``p`` and parameters, one after another
+  from the same generator (temporal jitter, independent views).
+
+A step drawn per member records ``{PER_MEMBER: [params or None, ...]}``; a shared step records
+plain parameters, so a shared record also replays on a single member (one frame). Modalities
+subclass the group to sample differently (image views of different sizes) and to say how the
+members come back (see ``augkit.image.frames``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from augkit.core.record import Step
+
+PER_MEMBER = "_per_member"  # the params key of a step drawn per member
+MODES = ("shared", "per_member")
+
+
+class GroupState(dict):
+    """The state of a group call: the key member's items, plus ``members`` and ``mode``.
+
+    ``info`` is what the modality needs to hand the members back (input layout, kinds);
+    transforms never read it. Subclasses override :meth:`sample_shared` (how one parameter
+    set is drawn for all members) and may override :meth:`apply_shared`.
+    """
+
+    __slots__ = ("members", "mode", "info")
+
+    def __init__(self, members: list[dict[str, Any]], mode: str = "shared",
+                 info: dict[str, Any] | None = None):
+        super().__init__(members[0])
+        self.members = members
+        self.mode = mode
+        self.info = info if info is not None else {}
+
+    def rebuilt(self, members: list[dict[str, Any]]) -> GroupState:
+        return type(self)(members, self.mode, self.info)
+
+    # -- running one leaf transform ---------------------------------------------------------
+    def run_leaf(self, transform, rng: np.random.Generator, steps: list[Step] | None
+                 ) -> GroupState:
+        """``transform.run`` on every member: one draw (shared) or one per member."""
+        if self.mode == "per_member":
+            return self._run_per_member(transform, rng, steps)
+        if transform.p < 1.0 and not rng.random() < transform.p:
+            return self
+        params = self.sample_shared(transform, rng)
+        if steps is not None:
+            steps.append(Step(transform.to_dict(), params))
+        return self.apply_params(transform, params)
+
+    def _run_per_member(self, transform, rng, steps) -> GroupState:
+        drawn: list[Any] = []
+        out = []
+        for member in self.members:
+            if transform.p < 1.0 and not rng.random() < transform.p:
+                drawn.append(None)
+                out.append(member)
+                continue
+            params = transform.sample(rng, member)
+            drawn.append(params)
+            out.append(transform.apply(member, params))
+        if steps is not None and any(d is not None for d in drawn):
+            steps.append(Step(transform.to_dict(), {PER_MEMBER: drawn}))
+        return self.rebuilt(out)
+
+    def sample_shared(self, transform, rng: np.random.Generator) -> dict[str, Any]:
+        """The parameters of a shared step. Default: ``sample`` on the key member (members
+        of one shape, such as frames, would all draw the same)."""
+        return transform.sample(rng, self)
+
+    # -- applying parameters (a run, or a record replayed) ----------------------------------
+    def apply_params(self, transform, params: dict[str, Any]) -> GroupState:
+        per = params.get(PER_MEMBER) if len(params) == 1 else None
+        if per is None:
+            return self.apply_shared(transform, params)
+        if len(per) != len(self.members):
+            raise ValueError(f"record step {transform.to_dict()['type']}: drawn for "
+                             f"{len(per)} members, replayed on {len(self.members)}; replay a "
+                             "record on a group of the size it was drawn for")
+        return self.rebuilt([m if p is None else transform.apply(m, p)
+                             for m, p in zip(self.members, per, strict=True)])
+
+    def apply_shared(self, transform, params: dict[str, Any]) -> GroupState:
+        """``params`` applied to every member."""
+        return self.rebuilt([transform.apply(m, params) for m in self.members])
+
+
+def apply_step(transform, state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """``transform.apply`` of one recorded step, on a group or on a single state."""
+    if isinstance(state, GroupState):
+        return state.apply_params(transform, params)
+    if len(params) == 1 and PER_MEMBER in params:
+        raise ValueError(f"record step {transform.to_dict()['type']} drew parameters per "
+                         "frame or view; replay the record on a group (e.g. "
+                         "record.apply(frames=...) or record.apply(views=...))")
+    return transform.apply(state, params)
