@@ -26,6 +26,8 @@ import numpy as np
 from augkit.core.record import Step
 
 PER_MEMBER = "_per_member"  # the params key of a step drawn per member
+GROUPS = "_groups"  # a batch of groups: the adapter's batch holds them under this key, and
+# Transform.batch runs each as its own call (no vectorised path across groups)
 MODES = ("shared", "per_member")
 
 

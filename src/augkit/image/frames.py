@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from augkit.core.group import PER_MEMBER, GroupState
+from augkit.core.group import GROUPS, PER_MEMBER, GroupState
 from augkit.image.targets import _error, check_image, native
 
 GROUP_KINDS = ("frames", "views")
@@ -171,3 +171,56 @@ def check_frame_mode(value: Any) -> str:
         raise ValueError(f"image targets: 'frame_mode' got {value!r}; expected one of "
                          f"{list(FRAME_MODES)}")
     return value
+
+
+# -- batches of clips / view sets: ``aug.batch(frames=[clip, ...])`` ------------------------------
+def prepare_group_batch(adapter, inputs: Any, data: dict[str, Any],
+                        options: Mapping[str, Any]) -> dict[str, Any]:
+    """A batch of groups: ``frames`` (or ``views``) holds one clip per sample, each target one
+    entry per clip (itself per frame), ``label`` one class label per clip. Each clip runs as
+    its own call (``GROUPS``), with its own parameters."""
+    kinds = [k for k in GROUP_KINDS if k in data]
+    if inputs is not None or len(kinds) != 1:
+        raise ValueError("image batch: give images positionally, aug.batch(images), or a "
+                         "batch of clips / view sets by keyword, aug.batch(frames=[clip, "
+                         "...]) or aug.batch(views=[[left, right], ...]); not both")
+    kind = kinds[0]
+    allowed_keys = (kind, *TARGET_KEYS, "label")
+    unknown = set(data) - set(allowed_keys)
+    if unknown:
+        raise ValueError(f"image targets: unknown batch keyword(s) {sorted(unknown)}; "
+                         f"allowed with {kind}=: {', '.join(allowed_keys)}")
+    value = data[kind]
+    if not (isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray)
+                                                   and value.ndim in (4, 5))) or not len(value):
+        _error(kind, value, f"expected a non-empty list of {kind} sets (one per sample)"
+               + (" or an (N, T, H, W[, C]) array" if kind == "frames" else ""), TypeError)
+    n = len(value)
+    for key in data:
+        if key != kind and (not hasattr(data[key], "__len__") or len(data[key]) != n):
+            _error(key, data[key], f"expected one entry per sample of the batch ({n})")
+    groups = []
+    for i in range(n):
+        item = {k: data[k][i] for k in data if k != "label"}
+        try:
+            groups.append(adapter.prepare(item, options))
+        except (TypeError, ValueError) as exc:  # say which sample
+            raise type(exc)(f"{exc} (sample {i} of the batch)") from None
+    batch: dict[str, Any] = {GROUPS: groups, "_n": n, "_kind": kind}
+    if "label" in data:
+        batch["label"] = np.array(data["label"])
+    return batch
+
+
+def finalize_group_batch(adapter, batch: dict[str, Any], options: Mapping[str, Any]
+                         ) -> dict[str, Any]:
+    from augkit.image.batch import _stack
+
+    finals = [finalize_group(adapter, g, options) for g in batch[GROUPS]]
+    out = {key: [f[key] for f in finals] for key in finals[0]}
+    kind = batch["_kind"]
+    if kind == "frames" and all(isinstance(f, np.ndarray) for f in out[kind]):
+        out[kind] = _stack(out[kind])
+    if "label" in batch:
+        out["label"] = batch["label"]
+    return out
