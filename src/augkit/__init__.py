@@ -28,7 +28,7 @@ from augkit.core.limits import Limits, get_limits, override_limits, set_limits
 __version__ = "0.1.0"
 
 __all__ = [
-    "Compose", "Limits", "MultiView", "OneOf", "RandomOrder", "Record", "SomeOf", "Sometimes", "Transform",
-    "__version__", "from_dict", "get_limits", "load", "override_limits", "registered", "save",
-    "set_limits",
+    "Compose", "Limits", "MultiView", "OneOf", "RandomOrder", "Record", "SomeOf", "Sometimes",
+    "Transform", "__version__", "from_dict", "get_limits", "load", "override_limits",
+    "registered", "save", "set_limits",
 ]
