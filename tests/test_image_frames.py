@@ -391,3 +391,26 @@ def test_record_json_of_a_clip_is_plain():
     out = augkit.Compose(PIPELINE, seed=0)(frames=small_clip(), frame_mode="per_frame",
                                            return_record=True)
     assert json.loads(out["record"].to_json())["options"]["frame_mode"] == "per_frame"
+
+
+# -- PerFrame: temporal jitter for part of a pipeline ---------------------------------------------
+def test_per_frame_container_jitters_only_its_children():
+    frame = small_clip(8, 1)[0]
+    clip = np.stack([frame] * T)
+    aug = augkit.Compose([A.RandomCrop(10, 12), augkit.PerFrame([A.Brightness(p=1.0)])], seed=0)
+    out = aug(frames=clip, return_record=True)
+    crop, brightness = out["record"].steps
+    assert PER_MEMBER not in crop.params and len(brightness.params[PER_MEMBER]) == T
+    assert len({f.tobytes() for f in out["frames"]}) == T  # same crop, own brightness
+    np.testing.assert_array_equal(out["record"].apply(frames=clip)["frames"], out["frames"])
+    # the same pipeline without PerFrame moves every frame alike
+    plain = augkit.Compose([A.RandomCrop(10, 12), A.Brightness(p=1.0)], seed=0)(frames=clip)
+    assert len({f.tobytes() for f in plain["frames"]}) == 1
+    # on one image, and in a config, it is a Compose
+    single = aug(image=frame, seed=1)["image"]
+    assert single.shape == (10, 12, 3)
+    rebuilt = augkit.from_dict(aug.to_dict())
+    assert rebuilt.to_dict() == aug.to_dict()
+    assert_same(rebuilt(frames=clip, seed=4), aug(frames=clip, seed=4))
+    # and it runs in batches (per sample)
+    assert aug.batch(np.stack([frame] * 4), seed=0)["images"].shape == (4, 10, 12, 3)

@@ -13,6 +13,7 @@ from augkit.core import (
     Compose,
     MultiView,
     OneOf,
+    PerFrame,
     RandomOrder,
     Record,
     SomeOf,
@@ -28,7 +29,7 @@ from augkit.core.limits import Limits, get_limits, override_limits, set_limits
 __version__ = "0.1.0"
 
 __all__ = [
-    "Compose", "Limits", "MultiView", "OneOf", "RandomOrder", "Record", "SomeOf", "Sometimes",
-    "Transform", "__version__", "from_dict", "get_limits", "load", "override_limits",
+    "Compose", "Limits", "MultiView", "OneOf", "PerFrame", "RandomOrder", "Record", "SomeOf",
+    "Sometimes", "Transform", "__version__", "from_dict", "get_limits", "load", "override_limits",
     "registered", "save", "set_limits",
 ]

@@ -51,6 +51,9 @@ class GroupState(dict):
     def rebuilt(self, members: list[dict[str, Any]]) -> GroupState:
         return type(self)(members, self.mode, self.info)
 
+    def with_mode(self, mode: str) -> GroupState:
+        return type(self)(self.members, mode, self.info)
+
     # -- running one leaf transform ---------------------------------------------------------
     def run_leaf(self, transform, rng: np.random.Generator, steps: list[Step] | None
                  ) -> GroupState:
