@@ -27,7 +27,8 @@ class Record:
     """The sequence of steps applied by one call.
 
     ``record.apply(image=other, mask=m)`` applies exactly the same operations with the same
-    parameters to other data (a second view, a mask produced later, a paired sample).
+    parameters to other data (a second view, a mask produced later, a paired sample); a
+    clip's record replays with ``record.apply(frames=clip)`` (see :mod:`augkit.core.group`).
     """
 
     steps: list[Step] = field(default_factory=list)
