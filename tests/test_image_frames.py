@@ -414,3 +414,27 @@ def test_per_frame_container_jitters_only_its_children():
     assert_same(rebuilt(frames=clip, seed=4), aug(frames=clip, seed=4))
     # and it runs in batches (per sample)
     assert aug.batch(np.stack([frame] * 4), seed=0)["images"].shape == (4, 10, 12, 3)
+
+
+# -- torch: a dataset of clips --------------------------------------------------------------------
+def test_augmented_clips_dataset():
+    torch = pytest.importorskip("torch", reason="torch is installed by the 'test' extra")
+    from augkit.integrations.torch import AugmentedClips
+
+    clips = [(small_clip(s), s % 2) for s in range(4)]
+    pipeline = augkit.Compose([A.HorizontalFlip(), A.RandomCrop(10, 12)], seed=0)
+    ds = AugmentedClips(clips, pipeline, layout="CTHW", copies=2)
+    assert len(ds) == 8
+    x, y = ds[5]
+    assert tuple(x.shape) == (3, T, 10, 12) and x.dtype == torch.float32 and y == 1
+    assert 0.0 <= float(x.min()) and float(x.max()) <= 1.0
+    frames = AugmentedClips(clips, pipeline, to_tensor=False)[0][0]
+    assert frames.shape == (T, 10, 12, 3) and frames.dtype == np.uint8
+    loader = torch.utils.data.DataLoader(AugmentedClips(clips, pipeline), batch_size=2)
+    batch, labels = next(iter(loader))
+    assert tuple(batch.shape) == (2, T, 3, 10, 12) and labels.tolist() == [0, 1]
+    with pytest.raises(ValueError, match=r"AugmentedClips: argument 'layout' got 'NCHW'"):
+        AugmentedClips(clips, pipeline, layout="NCHW")
+    with pytest.raises(ValueError, match=r"'frames' frame 1 has shape"):
+        AugmentedClips([([np.zeros((4, 4, 3), np.uint8), np.zeros((5, 4, 3), np.uint8)], 0)],
+                       pipeline)[0]
