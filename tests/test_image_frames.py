@@ -438,3 +438,28 @@ def test_augmented_clips_dataset():
     with pytest.raises(ValueError, match=r"'frames' frame 1 has shape"):
         AugmentedClips([([np.zeros((4, 4, 3), np.uint8), np.zeros((5, 4, 3), np.uint8)], 0)],
                        pipeline)[0]
+
+
+@pytest.mark.parametrize("kind", ["uint16", "float32", "rgba", "grey"])
+@pytest.mark.parametrize("op", [A.Rotate(limit=30, p=1.0), A.ColorJitter(p=1.0),
+                                A.GaussianBlur(p=1.0), A.RandomCrop(10, 12),
+                                A.GaussianNoise(p=1.0)], ids=lambda o: type(o).__name__)
+def test_clip_dtypes_and_channels(kind, op):
+    clip = small_clip(9)
+    if kind == "uint16":
+        clip = clip.astype(np.uint16) * 257
+    elif kind == "float32":
+        clip = clip.astype(np.float32) / 255
+        clip[1, 3, 4, 0] = np.nan  # a non-finite pixel stays local, in its frame
+    elif kind == "rgba":
+        clip = np.concatenate([clip, clip[..., :1]], axis=3)
+    else:
+        clip = clip[..., 0]
+        if isinstance(op, A.ColorJitter):
+            with pytest.raises(ValueError, match="needs an RGB"):  # as for a single image
+                op(frames=clip)
+            return
+    out = op(frames=clip, seed=5, return_record=True)
+    assert out["frames"].dtype == clip.dtype and out["frames"].shape[0] == T
+    for t in range(T):
+        assert_same(out["frames"][t], out["record"].apply(image=clip[t])["image"])
