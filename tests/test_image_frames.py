@@ -233,8 +233,8 @@ def test_masks_and_keypoints_arrays_come_back_as_arrays():
      r"'frames', 'image'.*one of image="),
     ({"frames": small_clip(), "views": list(small_clip())}, ValueError, r"one of image="),
     ({"views": []}, ValueError, r"'views' got \[\].*at least one view"),
-    ({"frames": small_clip(), "frame_mode": "smooth"}, ValueError,
-     r"'frame_mode' got 'smooth'.*\['shared', 'per_frame'\]"),
+    ({"frames": small_clip(), "frame_mode": "wobbly"}, ValueError,
+     r"'frame_mode' got 'wobbly'.*\['shared', 'per_frame', 'smooth'\]"),
     ({"frames": small_clip(), "depth": small_clip()}, ValueError, r"unknown keyword.*depth"),
 ])
 def test_bad_clip_inputs_name_the_argument(kwargs, error, pattern):
@@ -463,3 +463,43 @@ def test_clip_dtypes_and_channels(kind, op):
     assert out["frames"].dtype == clip.dtype and out["frames"].shape[0] == T
     for t in range(T):
         assert_same(out["frames"][t], out["record"].apply(image=clip[t])["image"])
+
+
+# -- smooth: parameters that drift over the clip --------------------------------------------------
+def frame_record(record: augkit.Record, t: int) -> augkit.Record:
+    """The steps of frame ``t`` of a clip record, as a single-image record."""
+    steps = []
+    for step in record.steps:
+        params = step.params[PER_MEMBER][t] if PER_MEMBER in step.params else step.params
+        if params is not None:
+            steps.append(Step(step.transform, params))
+    return augkit.Record(steps, record.modality, record.options)
+
+
+def test_smooth_mode_interpolates_floats_only():
+    frame = small_clip(10, 1)[0]
+    clip = np.stack([frame] * 5)
+    aug = augkit.Compose([A.RandomCrop(10, 12), A.Rotate(limit=40, p=1.0),
+                          A.Brightness(p=1.0)], seed=2)
+    out = aug(frames=clip, frame_mode="smooth", return_record=True)
+    crop, rotate, brightness = out["record"].steps
+    assert PER_MEMBER not in crop.params  # integers (offsets) are the first draw's
+    angles = [p["angle"] for p in rotate.params[PER_MEMBER]]
+    steps = np.diff(angles)
+    assert np.allclose(steps, steps[0]) and steps[0] != 0  # a linear drift
+    assert len({p["beta"] for p in brightness.params[PER_MEMBER]}) == 5
+    replayed = augkit.Record.from_json(out["record"].to_json()).apply(frames=clip)
+    np.testing.assert_array_equal(replayed["frames"], out["frames"])
+    with pytest.raises(ValueError, match="'smooth' with views="):
+        aug(views=[frame, frame], frame_mode="smooth")
+
+
+@pytest.mark.parametrize("name", IMAGE_CASES)
+def test_smooth_mode_runs_every_op_and_replays(name):
+    clip, per_frame = clip_data(name)
+    out = CASES[name].build()(**clip, frame_mode="smooth", seed=4, return_record=True)
+    for t in range(T):
+        assert_same(frame_of(out, t), frame_record(out["record"], t).apply(**per_frame[t]),
+                    f"{name} frame {t}")
+        if CASES[name].check is not None:
+            CASES[name].check(per_frame[t], frame_of(out, t))

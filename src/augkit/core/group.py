@@ -10,6 +10,10 @@ policies and ``p`` draws run once per group, unchanged:
   are applied to every member (a flip, crop or colour jitter consistent over a clip).
 * ``mode="per_member"``: every member draws its own ``p`` and parameters, one after another
   from the same generator (temporal jitter, independent views).
+* ``mode="smooth"``: one ``p`` draw and two parameter sets, for the first and the last
+  member; member ``i`` of ``n`` gets their float values interpolated at ``i / (n - 1)``
+  (every other value, integers included, is the first set's): a rotation or a brightness
+  that drifts over a clip.
 
 A step drawn per member records ``{PER_MEMBER: [params or None, ...]}``; a shared step records
 plain parameters, so a shared record also replays on a single member (one frame). Modalities
@@ -28,7 +32,7 @@ from augkit.core.record import Step
 PER_MEMBER = "_per_member"  # the params key of a step drawn per member
 GROUPS = "_groups"  # a batch of groups: the adapter's batch holds them under this key, and
 # Transform.batch runs each as its own call (no vectorised path across groups)
-MODES = ("shared", "per_member")
+MODES = ("shared", "per_member", "smooth")
 
 
 class GroupState(dict):
@@ -63,6 +67,9 @@ class GroupState(dict):
         if transform.p < 1.0 and not rng.random() < transform.p:
             return self
         params = self.sample_shared(transform, rng)
+        if self.mode == "smooth" and len(self.members) > 1:
+            params = smooth_params(params, self.sample_shared(transform, rng),
+                                   len(self.members))
         if steps is not None:
             steps.append(Step(transform.to_dict(), params))
         return self.apply_params(transform, params)
@@ -102,6 +109,26 @@ class GroupState(dict):
     def apply_shared(self, transform, params: dict[str, Any]) -> GroupState:
         """``params`` applied to every member."""
         return self.rebuilt([transform.apply(m, params) for m in self.members])
+
+
+def interpolate(a: Any, b: Any, w: float) -> Any:
+    """``a`` moved ``w`` of the way to ``b``: floats (not bools, not integers) interpolated,
+    lists and dicts of one structure element by element, anything else ``a``."""
+    if type(a) is float and type(b) is float:
+        return a + (b - a) * w
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [interpolate(x, y, w) for x, y in zip(a, b, strict=True)]
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return {k: interpolate(v, b[k], w) for k, v in a.items()}
+    return a
+
+
+def smooth_params(first: dict[str, Any], last: dict[str, Any], n: int) -> dict[str, Any]:
+    """The params of a smooth step over ``n`` members: plain when nothing varies."""
+    drawn = [interpolate(first, last, i / (n - 1)) for i in range(n)]
+    if all(d == first for d in drawn[1:]):
+        return first
+    return {PER_MEMBER: drawn}
 
 
 def apply_step(transform, state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,10 @@ or ``views`` (a list), and each target as one entry per frame / view (``mask``, 
 * ``"per_frame"``: every frame (view) draws its own ``p`` and parameters: temporal jitter,
   or independent views. Containers (``OneOf``, ``SomeOf``, ``Sometimes``) still choose once
   per clip, so the same ops run on every frame with jittered parameters.
+* ``"smooth"`` (clips only): each transform draws ``p`` once and two parameter sets, for the
+  first and the last frame; the float parameters in between are interpolated linearly
+  (angles, factors, scales drift over the clip), integer and other values (crop offsets,
+  flags, noise seeds) are the first frame's.
 
 Records replay the clip exactly (``record.apply(frames=clip, ...)``). A shared step records
 plain parameters (so ``record.apply(image=frame)`` replays one frame); a step drawn per frame
@@ -44,7 +48,7 @@ from augkit.image.targets import _error, check_image, native
 
 GROUP_KINDS = ("frames", "views")
 TARGET_KEYS = ("mask", "masks", "bboxes", "labels", "keypoints")
-FRAME_MODES = ("shared", "per_frame")
+FRAME_MODES = ("shared", "per_frame", "smooth")
 # targets given as one array come back as one array (where the per-frame shapes agree)
 _STACKABLE = ("mask", "masks", "keypoints", "keypoints_visible")
 
@@ -132,7 +136,12 @@ def prepare_group(adapter, data: dict[str, Any], options: Mapping[str, Any]) -> 
             members.append(adapter.prepare(item, options))
         except (TypeError, ValueError) as exc:  # say which frame
             raise type(exc)(f"{exc} ({unit} {i} of '{kind}')") from None
-    mode = "shared" if options["frame_mode"] == "shared" else "per_member"
+    mode = {"shared": "shared", "per_frame": "per_member", "smooth": "smooth"}[
+        options["frame_mode"]]
+    if mode == "smooth" and kind == "views":
+        raise ValueError("image targets: 'frame_mode' got 'smooth' with views=; a smooth "
+                         "change runs over the frames of a clip (frames=): use 'shared' or "
+                         "'per_frame' for views")
     info = {"kind": kind, "arrays": {k for k in (kind, *present)
                                      if isinstance(data[k], np.ndarray)}}
     group = FrameGroup if kind == "frames" else ViewGroup
