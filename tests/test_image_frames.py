@@ -280,6 +280,10 @@ def test_views_of_different_sizes():
     assert PER_MEMBER not in steps["Rotate"] and PER_MEMBER not in steps["ColorJitter"]
     crops = steps["RandomCrop"][PER_MEMBER]
     assert crops[0]["top"] <= H - 10 and crops[1]["top"] <= 2 * H - 10
+    for key, small, large in (("top", H - 10 + 1, 2 * H - 10 + 1),
+                              ("left", W - 12 + 1, 2 * W - 12 + 1)):
+        # one random number scaled onto each view's range: about the same place
+        assert abs(crops[0][key] / small - crops[1][key] / large) <= 1 / small + 1 / large
     replayed = augkit.Record.from_json(out["record"].to_json()).apply(
         views=[left, right], bboxes=boxes, labels=[["a"], ["b"]])
     assert_same({k: v for k, v in out.items() if k != "record"}, replayed)

@@ -21,8 +21,8 @@ or ``views`` (a list), and each target as one entry per frame / view (``mask``, 
   seed), so views of one size (and the same targets) get identical parameters, and the
   draws that do not depend on the size (flips, angles, colour factors, noise seeds) are the
   same for every view; those in pixels (crop offsets, hole positions) are drawn from the same
-  random numbers within each view's own size. Ops with a fixed size in pixels (``RandomCrop``,
-  ``Resize``) use that size in every view.
+  random numbers within each view's own range (about the same relative place). Ops with a
+  fixed size in pixels (``RandomCrop``, ``Resize``) use that size in every view.
 * ``"per_frame"``: every frame (view) draws its own ``p`` and parameters: temporal jitter,
   or independent views. Containers (``OneOf``, ``SomeOf``, ``Sometimes``) still choose once
   per clip, so the same ops run on every frame with jittered parameters.
