@@ -507,3 +507,16 @@ def test_smooth_mode_runs_every_op_and_replays(name):
                     f"{name} frame {t}")
         if CASES[name].check is not None:
             CASES[name].check(per_frame[t], frame_of(out, t))
+
+
+def test_per_frame_sizes_may_differ_then_lists_come_back():
+    clip = small_clip(11)
+    mask = (clip[..., 0] > 128).astype(np.uint8)
+    out = A.RandomScale(scale_limit=(-0.5, 0.5), p=1.0)(frames=clip, mask=mask,
+                                                        frame_mode="per_frame", seed=3,
+                                                        return_record=True)
+    shapes = [f.shape for f in out["frames"]]
+    assert isinstance(out["frames"], list) and len(set(shapes)) > 1
+    assert [m.shape for m in out["mask"]] == [s[:2] for s in shapes]
+    replayed = out["record"].apply(frames=clip, mask=mask)
+    assert_same({k: v for k, v in out.items() if k != "record"}, replayed)
