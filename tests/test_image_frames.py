@@ -520,3 +520,11 @@ def test_per_frame_sizes_may_differ_then_lists_come_back():
     assert [m.shape for m in out["mask"]] == [s[:2] for s in shapes]
     replayed = out["record"].apply(frames=clip, mask=mask)
     assert_same({k: v for k, v in out.items() if k != "record"}, replayed)
+
+
+def test_clip_label_is_the_clips_class():
+    out = A.HorizontalFlip(p=1.0)(frames=small_clip(), label=4, return_record=True)
+    assert out["label"] == 4 and out["frames"].shape == (T, H, W, 3)
+    assert out["record"].apply(frames=small_clip(), label=4)["label"] == 4
+    batch = A.HorizontalFlip(p=1.0).batch(frames=[small_clip(), small_clip(1)], label=[2, 5])
+    assert batch["label"].tolist() == [2, 5]

@@ -2,9 +2,10 @@
 
 ``aug(frames=clip)`` takes a clip, a (T, H, W[, C]) array or a list of T images of one shape
 and dtype; ``aug(views=[left, right])`` takes views of one scene, images of any sizes (stereo
-pairs, a scene seen by several cameras). Targets are given per frame / per view, each a
-sequence of T entries: ``mask`` ((T, H, W[, C]) array or a list), ``masks`` (per frame a list
-or an (M, H, W) array; or a (T, M, H, W) array), ``bboxes`` with ``labels`` (per frame
+pairs, a scene seen by several cameras). ``label`` is the class of the whole clip (read by
+the ops that need it, returned as given); targets are given per frame / per view, each a
+sequence of T entries: ``mask`` ((T, H, W[, C]) array or a list), ``masks`` (per frame a
+list or an (M, H, W) array; or a (T, M, H, W) array), ``bboxes`` with ``labels`` (per frame
 (N_t, 4) boxes and their labels) and ``keypoints`` ((T, K, 2) array or per frame (K, 2)).
 
 The result holds ``frames`` (an array when every frame comes out with one shape, else a list)
@@ -116,7 +117,7 @@ def prepare_group(adapter, data: dict[str, Any], options: Mapping[str, Any]) -> 
         raise ValueError(f"image targets: got {', '.join(repr(k) for k in given)}; give one "
                          "of image= (one image), frames= (a clip) or views= (views of a scene)")
     kind = kinds[0]
-    adapter.check_keywords(data, (kind, *TARGET_KEYS), kind, f"'{kind}' is required")
+    adapter.check_keywords(data, (kind, *TARGET_KEYS, "label"), kind, f"'{kind}' is required")
     images, as_array = check_members(kind, data[kind])
     n, unit = len(images), _unit(kind)
     present = [k for k in TARGET_KEYS if k in data]
@@ -129,9 +130,11 @@ def prepare_group(adapter, data: dict[str, Any], options: Mapping[str, Any]) -> 
                    f"{kind}=", TypeError)
         if len(value) != n:
             _error(key, value, f"expected one entry per {unit}: {n} (got {len(value)})")
+    # ``label``: the class of the whole clip (scene), seen by every member, returned once
+    shared = {"label": data["label"]} if "label" in data else {}
     members = []
     for i, image in enumerate(images):
-        item = {"image": image, **{k: data[k][i] for k in present}}
+        item = {"image": image, **{k: data[k][i] for k in present}, **shared}
         try:
             members.append(adapter.prepare(item, options))
         except (TypeError, ValueError) as exc:  # say which frame
@@ -166,6 +169,9 @@ def finalize_group(adapter, state: GroupState, options: Mapping[str, Any]) -> di
     images = [f.pop("image") for f in finals]
     out: dict[str, Any] = {kind: _stack(images) if kind == "frames" else images}
     for key in finals[0]:
+        if key == "label":  # the clip's class, as given
+            out[key] = finals[0][key]
+            continue
         values = [f[key] for f in finals]
         stack = key in _STACKABLE and (key in arrays or (key == "keypoints_visible"
                                                          and "keypoints" in arrays))
@@ -210,7 +216,7 @@ def prepare_group_batch(adapter, inputs: Any, data: dict[str, Any],
             _error(key, data[key], f"expected one entry per sample of the batch ({n})")
     groups = []
     for i in range(n):
-        item = {k: data[k][i] for k in data if k != "label"}
+        item = {k: data[k][i] for k in data}  # (label: the clip's class, seen by its ops)
         try:
             groups.append(adapter.prepare(item, options))
         except (TypeError, ValueError) as exc:  # say which sample

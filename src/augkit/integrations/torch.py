@@ -250,6 +250,7 @@ class AugmentedClips:
                  "pairs (with __len__ and __getitem__)", TypeError)
         self.source = source
         self._n = len(source)
+        self._needs_label = label_keyword(self.pipeline) == "label"
 
     def __len__(self) -> int:
         return self._n * self.copies
@@ -268,7 +269,9 @@ class AugmentedClips:
         clip, label = item
         if is_tensor(clip):  # a (T, H, W[, C]) tensor: its numpy view
             clip = clip.detach().cpu().numpy()
-        out = self.pipeline(frames=clip)["frames"]
+        # a pipeline that reads the class (GenerativeAugment) gets the clip's label
+        extra = {"label": label} if self._needs_label else {}
+        out = self.pipeline(frames=clip, **extra)["frames"]
         return (clip_tensor(out, self.layout) if self.to_tensor else out), label
 
     def __repr__(self) -> str:
