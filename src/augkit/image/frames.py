@@ -118,7 +118,13 @@ def prepare_group(adapter, data: dict[str, Any], options: Mapping[str, Any]) -> 
                          "of image= (one image), frames= (a clip) or views= (views of a scene)")
     kind = kinds[0]
     adapter.check_keywords(data, (kind, *TARGET_KEYS, "label"), kind, f"'{kind}' is required")
-    images, as_array = check_members(kind, data[kind])
+    mode = {"shared": "shared", "per_frame": "per_member", "smooth": "smooth"}[
+        options["frame_mode"]]
+    if mode == "smooth" and kind == "views":
+        raise ValueError("image targets: 'frame_mode' got 'smooth' with views=; a smooth "
+                         "change runs over the frames of a clip (frames=): use 'shared' or "
+                         "'per_frame' for views")
+    images, _ = check_members(kind, data[kind])
     n, unit = len(images), _unit(kind)
     present = [k for k in TARGET_KEYS if k in data]
     for key in present:
@@ -139,12 +145,6 @@ def prepare_group(adapter, data: dict[str, Any], options: Mapping[str, Any]) -> 
             members.append(adapter.prepare(item, options))
         except (TypeError, ValueError) as exc:  # say which frame
             raise type(exc)(f"{exc} ({unit} {i} of '{kind}')") from None
-    mode = {"shared": "shared", "per_frame": "per_member", "smooth": "smooth"}[
-        options["frame_mode"]]
-    if mode == "smooth" and kind == "views":
-        raise ValueError("image targets: 'frame_mode' got 'smooth' with views=; a smooth "
-                         "change runs over the frames of a clip (frames=): use 'shared' or "
-                         "'per_frame' for views")
     info = {"kind": kind, "arrays": {k for k in (kind, *present)
                                      if isinstance(data[k], np.ndarray)}}
     group = FrameGroup if kind == "frames" else ViewGroup
