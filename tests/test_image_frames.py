@@ -271,7 +271,7 @@ def test_views_of_different_sizes():
     rng = np.random.default_rng(6)
     left = rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
     right = rng.integers(0, 256, (2 * H, 2 * W, 3), dtype=np.uint8)
-    aug = augkit.Compose([A.HorizontalFlip(p=1.0), A.Rotate(limit=30), A.ColorJitter(),
+    aug = augkit.Compose([A.HorizontalFlip(p=1.0), A.Rotate(limit=30, p=1.0), A.ColorJitter(p=1.0),
                           A.RandomCrop(10, 12)], seed=2)
     boxes = [[[2, 2, 8, 8]], [[4, 4, 16, 16]]]
     out = aug(views=[left, right], bboxes=boxes, labels=[["a"], ["b"]], return_record=True)
@@ -317,6 +317,9 @@ def test_every_op_runs_on_views_of_two_sizes(name):
             assert out["mask"][i].shape == out["views"][i].shape[:2]
     replayed = out["record"].apply(**views)
     assert_same({k: v for k, v in out.items() if k != "record"}, replayed)
+    # the key view gets what a single call with the same seed gives it
+    key = {("image" if k == "views" else k): v[0] for k, v in views.items()}
+    assert_same(frame_of(out, 0, "views"), CASES[name].build()(**key, seed=3))
 
 
 # -- batches of clips -----------------------------------------------------------------------------

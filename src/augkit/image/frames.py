@@ -18,12 +18,13 @@ or ``views`` (a list), and each target as one entry per frame / view (``mask``, 
   parameters move every frame and its targets. Frames share their shape, so a transform
   samples on the first frame (the *key frame*); samplers that read targets (box-safe crops,
   ``CropNonEmptyMaskIfExists``, ``MaskDropout``) read the key frame's. Views may differ in
-  size: there each transform samples once per view from one shared random stream (the same
-  seed), so views of one size (and the same targets) get identical parameters, and the
-  draws that do not depend on the size (flips, angles, colour factors, noise seeds) are the
-  same for every view; those in pixels (crop offsets, hole positions) are drawn from the same
-  random numbers within each view's own range (about the same relative place). Ops with a
-  fixed size in pixels (``RandomCrop``, ``Resize``) use that size in every view.
+  size: there each transform samples once per view from the same random numbers (the
+  generator's state before the draw; the key view draws what a single call would), so
+  views of one size (and the same targets) get identical parameters, and the draws that do
+  not depend on the size (flips, angles, colour factors, noise seeds) are the same for every
+  view; those in pixels (crop offsets, hole positions) come from the same random numbers
+  within each view's own range (about the same relative place). Ops with a fixed size in
+  pixels (``RandomCrop``, ``Resize``) use that size in every view.
 * ``"per_frame"``: every frame (view) draws its own ``p`` and parameters: temporal jitter,
   or independent views. Containers (``OneOf``, ``SomeOf``, ``Sometimes``) still choose once
   per clip, so the same ops run on every frame with jittered parameters.
@@ -66,11 +67,20 @@ class ViewGroup(GroupState):
     __slots__ = ()
 
     def sample_shared(self, transform, rng: np.random.Generator) -> dict[str, Any]:
+        """Every view samples from the generator as it is now (the same random numbers);
+        the stream then goes on from where the key view's draw left it, so the key view
+        gets what a single call with the same seed would."""
         if len(self.members) == 1:
             return transform.sample(rng, self)
-        seed = int(rng.integers(0, 2**63))
-        drawn = [transform.sample(np.random.default_rng(seed), m) for m in self.members]
-        first = drawn[0]
+        bits = rng.bit_generator
+        start = bits.state
+        first = transform.sample(rng, self)
+        after_key = bits.state
+        drawn = [first]
+        for member in self.members[1:]:
+            bits.state = start
+            drawn.append(transform.sample(rng, member))
+        bits.state = after_key
         if all(d == first for d in drawn[1:]):
             return first
         return {PER_MEMBER: drawn}
