@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import pkgutil
 
 import numpy as np
 import pytest
@@ -19,8 +21,10 @@ from tests.cases_image import EXACT, mask_box
 from tests.conformance_cases import CASES
 from tests.helpers import assert_same
 
-importlib.import_module("tests.cases_image")  # the image cases (and the policies over them)
-importlib.import_module("tests.cases_policies")
+# every modality's cases, as the conformance suite loads them (the image ones are picked)
+for _module in pkgutil.iter_modules([os.path.dirname(__file__)]):
+    if _module.name.startswith("cases_"):
+        importlib.import_module(f"tests.{_module.name}")
 
 IMAGE_CASES = sorted(n for n, c in CASES.items()
                      if not c.batch_only and c.build().modality == "image")
@@ -34,7 +38,11 @@ def clip_data(name: str) -> tuple[dict, list[dict]]:
     per_frame = [CASES[name].data(np.random.default_rng(t)) for t in range(T)]
     clip = {"frames": np.stack([d["image"] for d in per_frame])}
     for key in per_frame[0]:
-        if key != "image":
+        if key == "label":  # the class of the whole clip: the key frame's
+            clip[key] = per_frame[0][key]
+            for d in per_frame:
+                d[key] = clip[key]
+        elif key != "image":
             clip[key] = [d[key] for d in per_frame]
     return clip, per_frame
 
@@ -43,7 +51,9 @@ def frame_of(out: dict, t: int, kind: str = "frames") -> dict:
     """Frame ``t`` of a clip output, in a single call's layout."""
     single = {"image": out[kind][t]}
     for key, value in out.items():
-        if key not in (kind, "record"):
+        if key == "label":  # the clip's class, once
+            single[key] = value
+        elif key not in (kind, "record"):
             single[key] = value[t]
     return single
 
@@ -309,6 +319,12 @@ def test_every_op_runs_on_views_of_two_sizes(name):
     if "bboxes" in data:
         views["bboxes"] = [data["bboxes"], [[2 * v for v in data["bboxes"][0]]]]
         views["labels"] = [data["labels"]] * 2
+    if "label" in data:  # the scene's class
+        views["label"] = data["label"]
+    if name == "GenerativeAugment":  # its model makes images of one size: it says so
+        with pytest.raises(ValueError, match="the model makes 28x28 images; image 0 is 56x56"):
+            CASES[name].build()(**views, seed=3)
+        return
     out = CASES[name].build()(**views, seed=3, return_record=True)
     assert len(out["views"]) == 2
     for i, view in enumerate(views["views"]):
@@ -318,7 +334,8 @@ def test_every_op_runs_on_views_of_two_sizes(name):
     replayed = out["record"].apply(**views)
     assert_same({k: v for k, v in out.items() if k != "record"}, replayed)
     # the key view gets what a single call with the same seed gives it
-    key = {("image" if k == "views" else k): v[0] for k, v in views.items()}
+    key = {("image" if k == "views" else k): (v if k == "label" else v[0])
+           for k, v in views.items()}
     assert_same(frame_of(out, 0, "views"), CASES[name].build()(**key, seed=3))
 
 
