@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 import augkit
 from augkit import image as A
 from augkit.core.group import PER_MEMBER
-from augkit.core.record import Step
 from augkit.image.base import GeometricTransform
 from tests.cases_image import EXACT, mask_box
 from tests.conformance_cases import CASES
@@ -147,17 +146,16 @@ def test_per_frame_mode_keeps_each_frames_targets():
     aug = augkit.Compose([A.Rotate(limit=30, p=1.0), A.Brightness(p=1.0)], seed=1)
     out = aug(frames=clip, bboxes=boxes, labels=[[0], [1], [2]], frame_mode="per_frame",
               return_record=True)
-    for t in range(T):
-        single = out["record"].steps  # per-frame params: replay frame t alone
-        params = [s.params[PER_MEMBER][t] for s in single]
-        ops = [augkit.from_dict(s.transform) for s in single]
-        one = augkit.Record([Step(s.transform, p) for s, p in zip(single, params,
-                                                                          strict=True)],
-                            "image", out["record"].options)
+    for t in range(T):  # frame t alone, from its own parameters
+        one = out["record"].member(t)
+        assert one.names == ["Rotate", "Brightness"]
+        assert all(PER_MEMBER not in s.params for s in one.steps)
         ref = one.apply(image=clip[t], bboxes=boxes[t], labels=[t])
         np.testing.assert_array_equal(out["frames"][t], ref["image"])
         np.testing.assert_allclose(out["bboxes"][t], ref["bboxes"])
-        assert out["labels"][t] == ref["labels"] and len(ops) == 2
+        assert out["labels"][t] == ref["labels"]
+    with pytest.raises(IndexError, match="drawn for 3 members; no member 3"):
+        out["record"].member(3)
 
 
 def test_containers_choose_once_per_clip():
@@ -490,16 +488,6 @@ def test_clip_dtypes_and_channels(kind, op):
 
 
 # -- smooth: parameters that drift over the clip --------------------------------------------------
-def frame_record(record: augkit.Record, t: int) -> augkit.Record:
-    """The steps of frame ``t`` of a clip record, as a single-image record."""
-    steps = []
-    for step in record.steps:
-        params = step.params[PER_MEMBER][t] if PER_MEMBER in step.params else step.params
-        if params is not None:
-            steps.append(Step(step.transform, params))
-    return augkit.Record(steps, record.modality, record.options)
-
-
 def test_smooth_mode_interpolates_floats_only():
     frame = small_clip(10, 1)[0]
     clip = np.stack([frame] * 5)
@@ -523,7 +511,7 @@ def test_smooth_mode_runs_every_op_and_replays(name):
     clip, per_frame = clip_data(name)
     out = CASES[name].build()(**clip, frame_mode="smooth", seed=4, return_record=True)
     for t in range(T):
-        assert_same(frame_of(out, t), frame_record(out["record"], t).apply(**per_frame[t]),
+        assert_same(frame_of(out, t), out["record"].member(t).apply(**per_frame[t]),
                     f"{name} frame {t}")
         if CASES[name].check is not None:
             CASES[name].check(per_frame[t], frame_of(out, t))

@@ -45,6 +45,27 @@ class Record:
             state = apply_step(from_dict(step.transform), state, step.params)
         return adapter.finalize(state, options)
 
+    def member(self, index: int) -> Record:
+        """The record of member ``index`` of a group call (frame ``index`` of a clip, view
+        ``index`` of a scene), as a single-sample record: steps drawn per member give that
+        member's parameters (steps it skipped are left out), shared steps stay as they are.
+        """
+        from augkit.core.group import PER_MEMBER
+
+        steps = []
+        for step in self.steps:
+            params = step.params
+            if len(params) == 1 and PER_MEMBER in params:
+                drawn = params[PER_MEMBER]
+                if not -len(drawn) <= index < len(drawn):
+                    raise IndexError(f"record step {step.transform.get('type')!r} was drawn "
+                                     f"for {len(drawn)} members; no member {index}")
+                params = drawn[index]
+                if params is None:
+                    continue
+            steps.append(Step(step.transform, params))
+        return Record(steps, self.modality, dict(self.options))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "modality": self.modality,
