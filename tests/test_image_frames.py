@@ -357,8 +357,10 @@ def test_batch_of_clips_each_its_own_parameters():
 
 def test_batch_of_clips_errors():
     aug = A.HorizontalFlip()
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="got more than one of them; give images"):
         aug.batch(small_clip(), frames=[small_clip()])
+    with pytest.raises(ValueError, match=r"got no images; .*aug.batch\(frames=\[clip"):
+        aug.batch()
     with pytest.raises(ValueError, match=r"'mask'.*one entry per sample of the batch \(2\)"):
         aug.batch(frames=[small_clip(), small_clip()], mask=[np.zeros((T, H, W))])
     with pytest.raises(ValueError, match=r"frame 1 of 'frames'.*sample 1 of the batch"):

@@ -206,9 +206,11 @@ def prepare_group_batch(adapter, inputs: Any, data: dict[str, Any],
     its own call (``GROUPS``), with its own parameters."""
     kinds = [k for k in GROUP_KINDS if k in data]
     if inputs is not None or len(kinds) != 1:
-        raise ValueError("image batch: give images positionally, aug.batch(images), or a "
-                         "batch of clips / view sets by keyword, aug.batch(frames=[clip, "
-                         "...]) or aug.batch(views=[[left, right], ...]); not both")
+        got = "no images" if inputs is None and not kinds else "more than one of them"
+        raise ValueError(f"image batch: got {got}; give images positionally, "
+                         "aug.batch(images), or a batch of clips / view sets by keyword, "
+                         "aug.batch(frames=[clip, ...]) or aug.batch(views=[[left, right], "
+                         "...])")
     kind = kinds[0]
     allowed_keys = (kind, *TARGET_KEYS, "label")
     unknown = set(data) - set(allowed_keys)
