@@ -256,7 +256,8 @@ class ImageAdapter(TargetAdapter):
                                  f"expected a number in [0, {hi}]")
         if merged["keypoint_flip_pairs"] is not None:
             merged["keypoint_flip_pairs"] = _flip_pairs(merged["keypoint_flip_pairs"])
-        if merged["frame_mode"] != "shared":
+        mode = merged["frame_mode"]
+        if not (isinstance(mode, str) and mode == "shared"):
             from augkit.image.frames import check_frame_mode
 
             check_frame_mode(merged["frame_mode"])
