@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from augkit.core.group import GROUPS, PER_MEMBER, GroupState
+from augkit.core.limits import check_output_bytes, get_limits
 from augkit.image.targets import _error, check_image, native
 
 GROUP_KINDS = ("frames", "views")
@@ -56,9 +57,11 @@ _STACKABLE = ("mask", "masks", "keypoints", "keypoints_visible")
 
 
 class FrameGroup(GroupState):
-    """A clip: frames of one shape; shared parameters are sampled on the key frame."""
+    """A clip: frames of one shape; shared parameters are sampled on the key frame, and the
+    other frames replay the key frame's steps one frame at a time (``lazy``)."""
 
     __slots__ = ()
+    lazy = True
 
 
 class ViewGroup(GroupState):
@@ -161,6 +164,16 @@ def prepare_group(adapter, data: dict[str, Any], options: Mapping[str, Any]) -> 
     return group(members, mode, info)
 
 
+def _clip_array(first: np.ndarray, n: int) -> np.ndarray:
+    """An empty (n, *first.shape) array for a clip's frames (the output size limit checked
+    as for batches)."""
+    nbytes = first.nbytes * n
+    if nbytes > get_limits().max_output_bytes:
+        check_output_bytes("image clip", f"{n} frames of shape {first.shape} and dtype "
+                           f"{first.dtype}", nbytes)
+    return np.empty((n, *first.shape), first.dtype)
+
+
 def _stack_same(values: list) -> np.ndarray | list:
     first = values[0]
     if all(isinstance(v, np.ndarray) and v.shape == first.shape and v.dtype == first.dtype
@@ -172,12 +185,26 @@ def _stack_same(values: list) -> np.ndarray | list:
 def finalize_group(adapter, state: GroupState, options: Mapping[str, Any]) -> dict[str, Any]:
     """The caller's layout: the images under ``frames`` / ``views`` and every target as one
     entry per member."""
-    from augkit.image.batch import _stack
-
-    finals = [adapter.finalize(m, options) for m in state.members]
     kind, arrays = state.info["kind"], state.info["arrays"]
-    images = [f.pop("image") for f in finals]
-    out: dict[str, Any] = {kind: _stack(images) if kind == "frames" else images}
+    finals, images = [], None
+    # one member at a time (a clip's frames catch up on their steps here), each image
+    # written into the clip array as soon as it is made
+    for index, member in enumerate(state.iter_members()):
+        final = adapter.finalize(member, options)
+        image = final.pop("image")
+        finals.append(final)
+        if index == 0:
+            images = _clip_array(image, len(state.members)) if kind == "frames" else None
+            if images is None:
+                images = [image]
+            else:
+                images[0] = image
+        elif isinstance(images, np.ndarray) and (image.shape == images.shape[1:]
+                                                  and image.dtype == images.dtype):
+            images[index] = image
+        else:  # frames of different sizes (drawn per frame): a list
+            images = [*images[:index], image]
+    out: dict[str, Any] = {kind: images}
     for key in finals[0]:
         if key == "label":  # the clip's class, as given
             out[key] = finals[0][key]
