@@ -538,3 +538,22 @@ def test_clip_label_is_the_clips_class():
     assert out["record"].apply(frames=small_clip(), label=4)["label"] == 4
     batch = A.HorizontalFlip(p=1.0).batch(frames=[small_clip(), small_clip(1)], label=[2, 5])
     assert batch["label"].tolist() == [2, 5]
+
+
+@pytest.mark.parametrize("mode", ["shared", "per_frame", "smooth"])
+def test_mixed_pipeline_each_frame_is_its_member_record(mode):
+    """Shared steps (replayed frame by frame), a PerFrame part in the middle and shared steps
+    after it: every frame and its targets equal its own record replayed alone."""
+    clip = small_clip(12)
+    masks = (clip[..., 1] > 120).astype(np.uint8)
+    boxes = [[[2, 2, 9, 8]], [[3, 4, 12, 11]], [[1, 1, 6, 6]]]
+    points = [[[5.0, 5.0]], [[8.0, 6.0]], [[3.0, 2.0]]]
+    aug = augkit.Compose([A.Rotate(limit=20, p=1.0), augkit.PerFrame([A.Brightness(p=1.0)]),
+                          A.RandomCrop(12, 16), A.HorizontalFlip(p=0.5), A.Affine(p=1.0)],
+                         seed=7)
+    out = aug(frames=clip, mask=masks, bboxes=boxes, keypoints=points, frame_mode=mode,
+              return_record=True)
+    for t in range(T):
+        ref = out["record"].member(t).apply(image=clip[t], mask=masks[t], bboxes=boxes[t],
+                                            keypoints=points[t])
+        assert_same(frame_of(out, t), ref, f"{mode} frame {t}")
