@@ -557,3 +557,13 @@ def test_mixed_pipeline_each_frame_is_its_member_record(mode):
         ref = out["record"].member(t).apply(image=clip[t], mask=masks[t], bboxes=boxes[t],
                                             keypoints=points[t])
         assert_same(frame_of(out, t), ref, f"{mode} frame {t}")
+
+
+def test_keypoint_flip_pairs_apply_to_every_frame():
+    points = [[[2.0, 3.0], [15.0, 3.0]], [[4.0, 5.0], [12.0, 6.0]], [[1.0, 1.0], [9.0, 9.0]]]
+    aug = A.HorizontalFlip(p=1.0)
+    out = aug(frames=small_clip(), keypoints=points, keypoint_flip_pairs=[(0, 1)])
+    for t in range(T):
+        single = aug(image=small_clip()[t], keypoints=points[t], keypoint_flip_pairs=[(0, 1)])
+        np.testing.assert_array_equal(out["keypoints"][t], single["keypoints"])
+    assert out["keypoints"][0][0][0] == W - 15.0  # the rows traded places
