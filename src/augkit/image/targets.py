@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.group import GroupState
 from augkit.core.limits import short_repr
 from augkit.core.targets import TargetAdapter, register_adapter
 
@@ -232,11 +233,15 @@ class ImageAdapter(TargetAdapter):
     (K, 2) as x, y pixels, and ``label``: the image's class, for the ops that need it
     (``GenerativeAugment``), returned unchanged. Output adds ``bbox_indices`` (which input
     boxes survived) and ``keypoints_visible`` when those targets are given.
+
+    ``frames=`` (a clip) or ``views=`` (views of one scene) instead of ``image`` run one
+    pipeline over several images with per-frame targets; ``frame_mode`` says whether they
+    share parameters (see :mod:`augkit.image.frames`).
     """
 
     modality = "image"
     option_defaults = {"bbox_format": "pascal_voc", "min_area": 0.0, "min_visibility": 0.0,
-                       "keypoint_flip_pairs": None}
+                       "keypoint_flip_pairs": None, "frame_mode": "shared"}
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged = super().check_options(options)
@@ -251,11 +256,20 @@ class ImageAdapter(TargetAdapter):
                                  f"expected a number in [0, {hi}]")
         if merged["keypoint_flip_pairs"] is not None:
             merged["keypoint_flip_pairs"] = _flip_pairs(merged["keypoint_flip_pairs"])
+        mode = merged["frame_mode"]
+        if not (isinstance(mode, str) and mode == "shared"):
+            from augkit.image.frames import check_frame_mode
+
+            check_frame_mode(merged["frame_mode"])
         return merged
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(data) == 1 and "image" in data:  # fast path: an image alone
             return _Prepared(image=check_image(data["image"]))
+        if "frames" in data or "views" in data:  # a clip, or views of a scene
+            from augkit.image.frames import prepare_group
+
+            return prepare_group(self, data, options)
         if "label" in data:  # the image's class: read by ops that need it, returned as given
             rest = {k: v for k, v in data.items() if k != "label"}
             state = self.prepare(rest, options)
@@ -263,7 +277,8 @@ class ImageAdapter(TargetAdapter):
                 state = {"image": state["image"], "_given": [state["image"]]}
             state["label"] = data["label"]
             return state
-        self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img)")
+        self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img) "
+                            "(a clip: frames=, views of one scene: views=)")
         image = check_image(data["image"])
         height, width = image.shape[:2]
         state: dict[str, Any] = {"image": image}
@@ -353,6 +368,11 @@ class ImageAdapter(TargetAdapter):
         return BoxState(xyxy=clipped, visibility=visibility, index=np.arange(len(raw)))
 
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        cls = state.__class__
+        if cls is not dict and cls is not _Prepared and isinstance(state, GroupState):
+            from augkit.image.frames import finalize_group
+
+            return finalize_group(self, state, options)
         if len(state) == 1:  # fast path: an image alone
             image = state["image"]
             return {"image": image.copy() if type(state) is _Prepared else image}
