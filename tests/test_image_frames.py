@@ -251,7 +251,7 @@ def test_bad_clip_inputs_name_the_argument(kwargs, error, pattern):
 
 
 def test_per_frame_records_refuse_other_groups():
-    out = A.Rotate()(frames=small_clip(), frame_mode="per_frame", return_record=True)
+    out = A.Rotate(p=1.0)(frames=small_clip(), frame_mode="per_frame", return_record=True)
     with pytest.raises(ValueError, match="per frame or view.*frames="):
         out["record"].apply(image=small_clip()[0])
     with pytest.raises(ValueError, match="drawn for 3 members, replayed on 2"):
