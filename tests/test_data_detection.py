@@ -264,3 +264,43 @@ def test_rle_round_trips_and_bad_rle_is_named():
         rle_to_mask({"size": [2, 2], "counts": [1, 4]})
     with pytest.raises(AnnotationError, match="cut short"):
         rle_to_mask({"size": [2, 2], "counts": "o"})
+
+
+def test_coco_left_and_right_keypoints_are_relabelled_by_a_flip(tmp_path):
+    src = coco_set(tmp_path / "src", bad=False)
+    doc = json.loads((src / "annotations.json").read_text())
+    doc["categories"][0]["keypoints"] = ["left_eye", "nose", "right_eye"]
+    (src / "annotations.json").write_text(json.dumps(doc))
+    assert open_dataset(src)[0].targets["keypoint_flip_pairs"] == [(0, 2)]
+    for op, swapped in ((A.HorizontalFlip(p=1.0), True), (A.RandomRotate90(p=1.0), False)):
+        out = tmp_path / type(op).__name__
+        assert _augment(src, "--pipeline", _pipe(tmp_path, [op]), "--out", out, "--copies",
+                        1, "--seed", 2) == 0
+        anns = {(a["image_id"], a["category_id"]): a for a in json.loads(
+            (out / "annotations.json").read_text())["annotations"]}
+        points = anns[(2, 1)]["keypoints"]
+        if swapped:  # the flipped left eye (x = W - 7) is now labelled right_eye (row 2)
+            assert points == [W - 12, 15, 1, 0, 0, 0, W - 7, 12, 2]
+        else:
+            assert points[2::3] == [2, 0, 1]  # rows kept: visibility flags in place
+
+
+def test_a_polygon_object_whose_moved_mask_has_a_hole_is_written_as_rle(tmp_path):
+    from augkit.data.masks import has_holes
+
+    ring = np.zeros((H, W), np.uint8)
+    ring[10:20, 5:15] = 1
+    assert not has_holes(ring)
+    ring[13:16, 8:11] = 0  # a dropout cut into the object
+    assert has_holes(ring)
+    ds = open_dataset(coco_set(tmp_path / "src", bad=False))
+    image = ds[0].data
+    out = {"bboxes": [[5, 10, 15, 20], [30, 2, 38, 8]], "bbox_indices": [0, 1],
+           "masks": [ring, np.zeros((H, W), np.uint8)], "keypoints": ds[0].targets["keypoints"],
+           "keypoints_visible": np.ones(3, bool)}
+    shapes = ds.output_targets(0, out, image)["shapes"]
+    assert isinstance(shapes[0], dict) and isinstance(shapes[0]["counts"], str)
+    np.testing.assert_array_equal(rle_to_mask(shapes[0]), ring)  # the hole is kept exactly
+    out["masks"][0] = (ring > 0).astype(np.uint8)
+    out["masks"][0][13:16, 8:11] = 1
+    assert isinstance(ds.output_targets(0, out, image)["shapes"][0], list)  # no hole: polygon

@@ -109,3 +109,34 @@ def test_augmented_dicom_is_derived_and_reproducible(tmp_path):
     assert first["lung/x.png"].dtype == np.uint16
     np.testing.assert_array_equal(first["lung/x__aug0.png"], first["lung/x.png"][:, ::-1])
     assert json.loads((png / "summary.json").read_text())["skipped"] == []
+
+
+@pytest.mark.parametrize("op, spacing", [
+    (A.HorizontalFlip(p=1.0), [0.5, 0.8]),  # a flip or crop keeps the pixel size
+    (A.Crop(x_min=2, y_min=3, x_max=18, y_max=21), [0.5, 0.8]),
+    (A.Resize(height=12, width=40), [1.0, 0.4]),  # rows / 2 -> 2x taller, cols x 2 -> half
+    (A.RandomRotate90(p=1.0), [0.8, 0.5]),  # a quarter turn swaps rows and columns
+])
+def test_pixel_spacing_follows_the_move(tmp_path, op, spacing):
+    from augkit.data.dicom import moved_spacing
+
+    src = tmp_path / "src"
+    path = make_dicom(src / "a" / "x.dcm", _ct())
+    ds = pydicom.dcmread(path)
+    ds.PixelSpacing, ds.ImagerPixelSpacing = [0.5, 0.8], [0.5, 0.8]
+    ds.save_as(path, enforce_file_format=True)
+    pipe = tmp_path / "pipe.yaml"
+    augkit.save(augkit.Compose([op], seed=1), pipe)
+    out = tmp_path / "out"
+    assert main(["augment", str(src), "--pipeline", str(pipe), "--out", str(out),
+                 "--quiet"]) == 0
+    made = pydicom.dcmread(out / "a" / "x__aug0.dcm")
+    np.testing.assert_allclose([float(v) for v in made.PixelSpacing], spacing)
+    np.testing.assert_allclose([float(v) for v in made.ImagerPixelSpacing], spacing)
+    assert main(["replay", str(out / "manifest.jsonl"), "--row", "1"]) == 0  # same bytes
+    # a 30-degree turn of non-square pixels: each new pixel edge's length in mm
+    turn = np.radians(30.0)
+    steps = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    np.testing.assert_allclose(moved_spacing([0.5, 0.8], steps), [
+        np.hypot(-np.sin(turn) * 0.8, np.cos(turn) * 0.5),
+        np.hypot(np.cos(turn) * 0.8, np.sin(turn) * 0.5)])

@@ -262,3 +262,31 @@ def test_make_digits_writes_a_stratified_medmnist_style_split(tmp_path):
     np.savez(tmp_path / "digits.npz", **arrays)
     _, labels, names = load_arrays(open_dataset(tmp_path / "digits.npz", "image", split="test"))
     assert names == [str(c) for c in range(10)] and len(labels) == 602
+
+
+def test_back_translation_arm_makes_round_trips_once_and_draws_them_per_epoch(tmp_path):
+    pytest.importorskip("transformers", reason="back-translation needs transformers")
+    from augkit.evaluate.arms import build_arm
+    from tests.text_models import tiny_marian
+
+    model = tiny_marian()
+    texts = ["the film was good", "a dull and slow plot", "the film was good"]
+    built = build_arm("text", f"bt:{model}+{model}", {})
+    assert built.name == "bt:marian+marian" and "3 round trips" in built.description
+    built.arm.transform.max_new_tokens = 6  # a random model never ends a sentence itself
+    calls = []
+    run = built.arm.transform.batch
+    built.arm.transform.batch = lambda batch, **kw: calls.append(list(batch)) or run(batch, **kw)
+    first = built.arm(texts, 5)
+    assert len(first) == 3 and calls == [texts[:2]] * 3  # 3 variants of the 2 distinct texts
+    assert built.arm(texts, 5) == first and len(calls) == 3  # kept: no second model run
+    options = built.arm.paraphrases(texts)
+    assert all(out == t or out in opts for out, t, opts in zip(first, texts, options,
+                                                                strict=True))
+    folder = tmp_path / "pair"
+    (folder / "forward").mkdir(parents=True)
+    with pytest.raises(ValueError, match="the forward translation model .* is not a local"):
+        build_arm("text", f"bt:{folder}", {})
+    assert arm_names("text", f"none,bt:{model}+{model}") == ["none", f"bt:{model}+{model}"]
+    with pytest.raises(ValueError, match="bt:FORWARD_DIR"):
+        arm_names("text", "none,nope")

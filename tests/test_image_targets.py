@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import augkit
 from augkit import image as A
+from augkit.image.functional.symmetry import D4_ELEMENTS
 from augkit.image.targets import BOX_FORMATS, boxes_from_xyxy, boxes_to_xyxy
 
 IMAGE = np.zeros((50, 80, 3), np.uint8)
@@ -226,3 +227,72 @@ def test_keypoints_need_two_finite_coordinates():
         A.HorizontalFlip(p=1.0)(image=IMAGE, keypoints=[[1.0]])
     out = A.HorizontalFlip(p=1.0)(image=IMAGE, keypoints=[[1.0, 2.0, np.nan]])  # extras: any
     np.testing.assert_array_equal(out["keypoints"], [[79.0, 2.0, np.nan]])
+
+
+# -- keypoint_flip_pairs: left and right keypoints trade rows under a mirror image --------
+_FACE = [[10.0, 8.0, 2.0], [30.0, 8.0, 1.0], [20.0, 16.0, 2.0]]  # left eye, right eye, nose
+_PAIRS = {"keypoint_flip_pairs": [(0, 1)]}
+
+
+@pytest.mark.parametrize("op, mirror", [
+    (A.HorizontalFlip(p=1.0), True), (A.VerticalFlip(p=1.0), True),
+    (A.Transpose(p=1.0), True), (A.RandomRotate90(p=1.0), False),
+    (A.Rotate(limit=40, p=1.0), False), (A.Affine(scale=(0.8, 1.2), p=1.0), False),
+])
+def test_mirroring_moves_swap_the_paired_rows_and_nothing_else(op, mirror):
+    image = np.zeros((24, 40, 3), np.uint8)
+    plain = augkit.Compose([op], seed=4)(image=image, keypoints=_FACE)
+    paired = augkit.Compose([op], seed=4, targets=_PAIRS)(image=image, keypoints=_FACE,
+                                                          return_record=True)
+    order = [1, 0, 2] if mirror else [0, 1, 2]
+    np.testing.assert_allclose(paired["keypoints"], plain["keypoints"][order])
+    np.testing.assert_array_equal(paired["keypoints_visible"], plain["keypoints_visible"][order])
+    # the extra column (COCO visibility) travels with its point
+    assert paired["keypoints"][:, 2].tolist() == ([1.0, 2.0, 2.0] if mirror else [2.0, 1.0, 2.0])
+    replayed = paired["record"].apply(image=image, keypoints=_FACE)  # the option travels
+    np.testing.assert_allclose(replayed["keypoints"], paired["keypoints"])
+
+
+@given(st.lists(st.sampled_from(D4_ELEMENTS), min_size=1, max_size=4))
+@settings(max_examples=30, deadline=None)
+def test_after_any_d4_chain_the_left_eye_is_left_of_the_right_eye_iff_it_was(elements):
+    image = np.zeros((40, 40), np.uint8)
+    face = np.array([[12.0, 20.0], [28.0, 20.0]])  # left eye left of the right one
+    ops = [A.SquareSymmetry(elements=[e], p=1.0) for e in elements]
+    pipe = augkit.Compose(ops, targets=_PAIRS, seed=0)
+    out = pipe(image=image, keypoints=face, return_record=True)
+    # the two eyes' moved positions, from the plain mapping, as a pair (order aside)
+    assert {tuple(p) for p in out["keypoints"].round(6)} == {
+        tuple(p) for p in augkit.Compose(ops, seed=0)(image=image,
+                                                      keypoints=face)["keypoints"].round(6)}
+    # whatever the chain, the face is either rotated or mirrored-and-relabelled: the cross
+    # product of (right eye - left eye) with the eyes-to-nose direction keeps its sign
+    nose = np.array([[20.0, 30.0]])
+    full = pipe(image=image, keypoints=np.vstack([face, nose]), seed=0)["keypoints"]
+    (lx, ly), (rx, ry), (nx, ny) = full
+    assert (rx - lx) * (ny - ly) - (ry - ly) * (nx - lx) > 0
+
+
+def test_batches_swap_like_single_calls():
+    images = np.zeros((3, 24, 40), np.uint8)
+    pipe = augkit.Compose([A.HorizontalFlip(p=0.5), A.Transpose(p=0.5)], seed=1, targets=_PAIRS)
+    out = pipe.batch(images, keypoints=[_FACE] * 3, seed=7, return_records=True)
+    for i, record in enumerate(out["records"]):
+        np.testing.assert_allclose(record.apply(image=images[i], keypoints=_FACE)["keypoints"],
+                                   out["keypoints"][i])
+
+
+@pytest.mark.parametrize("pairs, said", [
+    ([(0, 0)], "each row in one pair at most"), ([(0, 1), (1, 2)], "each row in one pair"),
+    ([(0, -1)], "keypoint_flip_pairs"), ("01", "keypoint_flip_pairs"),
+    ([(0.5, 1)], "keypoint_flip_pairs"),
+])
+def test_bad_flip_pairs_are_refused_with_the_value(pairs, said):
+    with pytest.raises(ValueError, match=said):
+        augkit.Compose([A.HorizontalFlip()], targets={"keypoint_flip_pairs": pairs})
+
+
+def test_flip_pairs_naming_a_missing_row_are_refused():
+    pipe = augkit.Compose([A.HorizontalFlip(p=1.0)], targets={"keypoint_flip_pairs": [(0, 5)]})
+    with pytest.raises(ValueError, match="names row 5 but 'keypoints' has 3 rows"):
+        pipe(image=np.zeros((8, 8), np.uint8), keypoints=_FACE)

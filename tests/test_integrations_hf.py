@@ -80,6 +80,24 @@ def test_text_column():
     assert out["label"] == [0, 1]
 
 
+def test_label_column_goes_in_and_mixed_labels_come_back():
+    images = np.stack(_arrays(4))
+    mix = augkit.Compose([A.MixUp(num_classes=2, p=1.0)], seed=0)
+    fn = hf_transform(mix, "image", output="numpy", label_column="label")
+    out = _image_dataset().with_transform(fn)[:4]
+    want = augkit.Compose([A.MixUp(num_classes=2, p=1.0)], seed=0).batch(
+        images, label=np.array([0, 1, 0, 1]))
+    np.testing.assert_allclose(np.array(out["label"]), want["label"])
+    np.testing.assert_array_equal(np.stack(out["image"]), want["images"])
+    kept = hf_transform(_pipeline(), "image", label_column="label")(
+        {"image": _arrays(2), "label": [1, 0]})
+    assert kept["label"] == [1, 0]
+    with pytest.raises(KeyError, match="no column 'y'"):
+        hf_transform(_pipeline(), "image", label_column="y")({"image": _arrays(1)})
+    with pytest.raises(TypeError, match="'label_column'"):
+        hf_transform(_pipeline(), "image", label_column=3)
+
+
 def test_errors():
     with pytest.raises(TypeError, match="'pipeline'"):
         hf_transform(None, "image")

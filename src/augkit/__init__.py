@@ -11,7 +11,9 @@
 
 from augkit.core import (
     Compose,
+    MultiView,
     OneOf,
+    PerFrame,
     RandomOrder,
     Record,
     SomeOf,
@@ -27,7 +29,7 @@ from augkit.core.limits import Limits, get_limits, override_limits, set_limits
 __version__ = "0.1.0"
 
 __all__ = [
-    "Compose", "Limits", "OneOf", "RandomOrder", "Record", "SomeOf", "Sometimes", "Transform",
-    "__version__", "from_dict", "get_limits", "load", "override_limits", "registered", "save",
-    "set_limits",
+    "Compose", "Limits", "MultiView", "OneOf", "PerFrame", "RandomOrder", "Record", "SomeOf",
+    "Sometimes", "Transform", "__version__", "from_dict", "get_limits", "load", "override_limits",
+    "registered", "save", "set_limits",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.group import GroupState
 from augkit.core.random import ProcessLocalGenerator
 from augkit.core.record import Step
 from augkit.core.targets import get_adapter
@@ -210,6 +211,30 @@ class Sometimes(Container):
         for child in branch:
             state = child.run(state, rng, steps)
         return state
+
+
+class PerFrame(Container):
+    """Apply transforms in order, each drawing its parameters per frame (or view) of a group.
+
+    In a clip call (``frames=``, shared parameters by default) this is temporal jitter for
+    part of a pipeline: ``Compose([RandomCrop(...), PerFrame([ColorJitter(...)])])`` crops
+    every frame alike and jitters each frame's colour on its own. On a single sample (or a
+    group already drawn per frame) it runs like ``Compose``.
+    """
+
+    def __init__(self, transforms: Sequence[Transform], p: float = 1.0):
+        super().__init__(p=p)
+        self._set_children(transforms)
+
+    def run(self, state: State, rng: np.random.Generator, steps: list[Step] | None) -> State:
+        if not isinstance(state, GroupState) or state.mode == "per_member":
+            return super().run(state, rng, steps)
+        if self.p < 1.0 and not rng.random() < self.p:
+            return state
+        group = state.with_mode("per_member")
+        for child in self.transforms:
+            group = child.run(group, rng, steps)
+        return group.with_mode(state.mode)
 
 
 def label_keyword(transform: Transform) -> str | None:

@@ -27,7 +27,8 @@ class Record:
     """The sequence of steps applied by one call.
 
     ``record.apply(image=other, mask=m)`` applies exactly the same operations with the same
-    parameters to other data (a second view, a mask produced later, a paired sample).
+    parameters to other data (a second view, a mask produced later, a paired sample); a
+    clip's record replays with ``record.apply(frames=clip)`` (see :mod:`augkit.core.group`).
     """
 
     steps: list[Step] = field(default_factory=list)
@@ -35,12 +36,35 @@ class Record:
     options: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, **data):
+        from augkit.core.group import apply_step  # (group imports Step from here)
+
         adapter = get_adapter(self.modality)
         options = adapter.check_options(self.options)
         state = adapter.prepare(data, options)
         for step in self.steps:
-            state = from_dict(step.transform).apply(state, step.params)
+            state = apply_step(from_dict(step.transform), state, step.params)
         return adapter.finalize(state, options)
+
+    def member(self, index: int) -> Record:
+        """The record of member ``index`` of a group call (frame ``index`` of a clip, view
+        ``index`` of a scene), as a single-sample record: steps drawn per member give that
+        member's parameters (steps it skipped are left out), shared steps stay as they are.
+        """
+        from augkit.core.group import PER_MEMBER
+
+        steps = []
+        for step in self.steps:
+            params = step.params
+            if len(params) == 1 and PER_MEMBER in params:
+                drawn = params[PER_MEMBER]
+                if not -len(drawn) <= index < len(drawn):
+                    raise IndexError(f"record step {step.transform.get('type')!r} was drawn "
+                                     f"for {len(drawn)} members; no member {index}")
+                params = drawn[index]
+                if params is None:
+                    continue
+            steps.append(Step(step.transform, params))
+        return Record(steps, self.modality, dict(self.options))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from augkit.core import registry
+from augkit.core.group import GROUPS, GroupState
 from augkit.core.magnitude import Magnitude
 from augkit.core.random import ProcessLocalGenerator, resolve
 from augkit.core.record import Record, Step
@@ -148,7 +149,10 @@ class Transform:
 
     # -- running ----------------------------------------------------------------------------
     def run(self, state: State, rng: np.random.Generator, steps: list[Step] | None) -> State:
-        """Apply with probability ``p``, appending what was applied to ``steps``."""
+        """Apply with probability ``p``, appending what was applied to ``steps``. A group
+        state (frames, views: :mod:`augkit.core.group`) runs this leaf on every member."""
+        if state.__class__ is not dict and isinstance(state, GroupState):
+            return state.run_leaf(self, rng, steps)
         if self.p < 1.0 and not rng.random() < self.p:
             return state
         params = self.sample(rng, state)
@@ -212,20 +216,27 @@ class Transform:
             return batch
         return self.apply_batch(batch, params)
 
-    def batch(self, inputs: Any, *, seed: int | None = None,
+    def batch(self, inputs: Any = None, *, seed: int | None = None,
               rng: np.random.Generator | None = None, return_records: bool = False,
               **data: Any) -> dict[str, Any]:
         """Augment a batch, drawing independent parameters for every sample.
 
         For images ``inputs`` is an (N, H, W[, C]) array (or a list of images) and targets
-        are given per sample by keyword (see :mod:`augkit.image.batch`). ``seed``/``rng`` as
-        in ``__call__``; ``return_records=True`` adds ``"records"``, one per sample.
+        are given per sample by keyword (see :mod:`augkit.image.batch`); a batch of clips
+        comes as ``frames=[clip, ...]`` (see :mod:`augkit.image.frames`). ``seed``/``rng``
+        as in ``__call__``; ``return_records=True`` adds ``"records"``, one per sample.
         """
         adapter = _batch_adapter(self.modality)
         options = _call_options(adapter, self.target_options, data, return_records)
         batch = adapter.prepare_batch(inputs, data, options)
         steps = [[] for _ in range(adapter.batch_size(batch))] if return_records else None
-        batch = self.run_batch(batch, resolve(seed, rng, self._rng), steps)
+        generator = resolve(seed, rng, self._rng)
+        groups = batch.get(GROUPS) if isinstance(batch, dict) else None
+        if groups is None:
+            batch = self.run_batch(batch, generator, steps)
+        else:  # a batch of groups (clips, views): each one as its own call, in order
+            batch = {**batch, GROUPS: [self.run(g, generator, None if steps is None
+                                                else steps[i]) for i, g in enumerate(groups)]}
         out = adapter.finalize_batch(batch, options)
         if return_records:
             # an adapter may replay one sample with other options than the batch's

@@ -26,6 +26,7 @@ class CocoDetection(Detection):
     so is an image whose annotations are malformed, and an annotation naming no image."""
 
     format = "coco"
+    holes_as_rle = True
 
     def __init__(self, path: Path, image_root: str | None = None,
                  annotations: str = "annotations.json", max_pixels: int = DEFAULT_MAX_PIXELS):
@@ -50,6 +51,8 @@ class CocoDetection(Detection):
                              "'annotations' list")
         self.doc = {k: v for k, v in doc.items() if k not in ("images", "annotations")}
         categories = {c.get("id") for c in doc.get("categories", []) if isinstance(c, dict)}
+        self.flip_pairs = {c.get("id"): side_pairs(c.get("keypoints"))
+                           for c in doc.get("categories", []) if isinstance(c, dict)}
         self.image_entries: list[dict[str, Any]] = []
         by_id: dict[Any, int] = {}
         bad: dict[int, str] = {}
@@ -166,6 +169,24 @@ class CocoDetection(Detection):
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+
+
+_SIDES = (("left", "right"), ("Left", "Right"), ("LEFT", "RIGHT"))
+
+
+def side_pairs(names: Any) -> list[tuple[int, int]]:
+    """Rows of a category's keypoint ``names`` that trade places under a mirror image: a
+    name with "left" and the same name with "right" (COCO person: left_eye / right_eye)."""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return []
+    row = {name: k for k, name in enumerate(names)}
+    pairs = []
+    for k, name in enumerate(names):
+        for left, right in _SIDES:
+            if left in name and name.replace(left, right) in row:
+                pairs.append((k, row[name.replace(left, right)]))
+                break
+    return pairs
 
 
 def _coco_object(ann: dict[str, Any], categories: set) -> Obj:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from augkit.data.images import ImageFolder
-from augkit.data.masks import mask_to_polygons, mask_to_rle
+from augkit.data.masks import has_holes, mask_to_polygons, mask_to_rle
 
 ROUND = 3  # decimals of pixel coordinates written to COCO JSON and kept in manifest rows
 
@@ -44,6 +44,11 @@ class Detection(ImageFolder):
     """Base of the detection readers: per-file images plus objects per item."""
 
     objects: list[list[Obj]]
+    # a polygon object whose moved mask has a hole is written as RLE (COCO can; YOLO's one
+    # polygon per line cannot, and keeps the outer boundary)
+    holes_as_rle = False
+    # category -> keypoint rows that swap under a mirror image (COCO: left_* / right_*)
+    flip_pairs: dict[Any, list[tuple[int, int]]] = {}
 
     def _setup(self) -> None:
         self.objects = []
@@ -66,6 +71,15 @@ class Detection(ImageFolder):
         points = [o.keypoints for o in objs if o.keypoints is not None]
         if points:  # x, y move; v rides along as an extra column
             out["keypoints"] = np.concatenate(points)
+            pairs, start = [], 0
+            for obj in objs:  # each object's left/right rows, at its place in the list
+                if obj.keypoints is None:
+                    continue
+                pairs += [(start + a, start + b) for a, b in self.flip_pairs.get(
+                    obj.category, ()) if max(a, b) < len(obj.keypoints)]
+                start += len(obj.keypoints)
+            if pairs:  # a mirroring op relabels them (image targets' keypoint_flip_pairs)
+                out["keypoint_flip_pairs"] = pairs
         return out
 
     # -- what the runner records and writes ------------------------------------------------
@@ -91,11 +105,11 @@ class Detection(ImageFolder):
                 np.count_nonzero(masks[k])))
             if kind is None or masks is None:
                 shapes.append(None)
-            elif kind == "polygon":
+            elif kind == "polygon" and not (self.holes_as_rle and has_holes(masks[k])):
                 shapes.append([[round(v, ROUND) for v in p] for p in mask_to_polygons(
                     masks[k])])
-            else:
-                shapes.append(mask_to_rle(masks[k], compressed=kind == "rle-string"))
+            else:  # RLE as it came; a polygon object whose moved mask has a hole: RLE
+                shapes.append(mask_to_rle(masks[k], compressed=kind != "rle"))
         gone = sorted(set(range(len(objs))) - set(kept))
         result = {"size": [height, width], "kept": kept,
                   "boxes": np.round(np.asarray(out["bboxes"], np.float64).reshape(-1, 4),

@@ -132,9 +132,26 @@ def derived_uid(source_uid: str, copy: int | None, stored: np.ndarray) -> str:
     return f"2.25.{int.from_bytes(digest[:16], 'big')}"
 
 
-def encode_like(source: bytes, image: np.ndarray, copy: int | None) -> bytes:
+SPACING_TAGS = ("PixelSpacing", "ImagerPixelSpacing", "NominalScannedPixelSpacing")
+
+
+def moved_spacing(spacing, steps: np.ndarray) -> list[float]:
+    """``[row, column]`` spacing (mm) of output pixels whose steps along x and y are the
+    columns of ``steps`` in source pixels: each step's physical length. A crop or flip keeps
+    it, a resize by s divides it by s, a 90-degree turn swaps it; a general rotation of
+    non-square pixels gives the lengths of the rotated pixel edges."""
+    row_mm, col_mm = float(spacing[0]), float(spacing[1])
+    (xx, xy), (yx, yy) = steps[:, 0], steps[:, 1]
+    return [round(float(np.hypot(yx * col_mm, yy * row_mm)), 9),
+            round(float(np.hypot(xx * col_mm, xy * row_mm)), 9)]
+
+
+def encode_like(source: bytes, image: np.ndarray, copy: int | None,
+                pixel_steps: np.ndarray | None = None) -> bytes:
     """A derived DICOM file: ``source``'s header with ``image`` (augkit pixels, as
-    :func:`decode_dicom` gives them) as its pixel data (see the module docstring)."""
+    :func:`decode_dicom` gives them) as its pixel data (see the module docstring).
+    ``pixel_steps`` (the move's output pixel steps in source pixels): PixelSpacing,
+    ImagerPixelSpacing and NominalScannedPixelSpacing are rescaled to the new pixels."""
     dicom = pydicom()
     from pydicom.dataset import Dataset
     from pydicom.uid import ExplicitVRLittleEndian
@@ -171,6 +188,11 @@ def encode_like(source: bytes, image: np.ndarray, copy: int | None) -> bytes:
     old_type = list(ds.get("ImageType", []))
     ds.ImageType = ["DERIVED", "SECONDARY"] + [str(v) for v in old_type[2:]]
     ds.DerivationDescription = "augkit augmentation" + ("" if copy is None else f" (copy {copy})")
+    if pixel_steps is not None and not np.allclose(pixel_steps, np.eye(2), atol=1e-12):
+        for tag in SPACING_TAGS:
+            value = ds.get(tag)
+            if value is not None and len(value) == 2:
+                setattr(ds, tag, moved_spacing(value, pixel_steps))
     if source_uid and "SOPClassUID" in ds:
         ref = Dataset()
         ref.ReferencedSOPClassUID = ds.SOPClassUID
@@ -181,4 +203,4 @@ def encode_like(source: bytes, image: np.ndarray, copy: int | None) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["Scale", "decode_dicom", "encode_like", "is_dicom", "scale_of"]
+__all__ = ["Scale", "decode_dicom", "encode_like", "is_dicom", "moved_spacing", "scale_of"]

@@ -199,15 +199,24 @@ class Layout:
         suffix = ".png" if self.fmt == "png" else PurePosixPath(ds.keys[i]).suffix
         return _stem_copy(ds.keys[i], copy, suffix)
 
-    def encode_for(self, i: int, copy: int | None, data: Any) -> bytes:
-        """An output's bytes: the file (per-file layouts) or its part (aggregates)."""
+    def probes_geometry(self, i: int) -> bool:
+        """Whether item ``i``'s outputs need the pixel geometry of the move (DICOM: the new
+        PixelSpacing), so the runner moves probe points with the pixels."""
+        return (not self.aggregate and self.dataset.modality == "image"
+                and PurePosixPath(self.name(i, 0)).suffix.lower() == ".dcm")
+
+    def encode_for(self, i: int, copy: int | None, data: Any,
+                   pixel_steps: np.ndarray | None = None) -> bytes:
+        """An output's bytes: the file (per-file layouts) or its part (aggregates).
+        ``pixel_steps``: an output pixel step along x and y in source pixels (columns of a
+        2x2 matrix), for formats that record the pixel size."""
         if self.aggregate:
             return data.encode("utf-8") if isinstance(data, str) else _array_part(data)
         suffix = PurePosixPath(self.name(i, copy)).suffix
         if suffix.lower() == ".dcm":  # the source's header, new pixels and identity
             from augkit.data.dicom import encode_like
 
-            return encode_like(self.dataset.source_bytes(i), data, copy)
+            return encode_like(self.dataset.source_bytes(i), data, copy, pixel_steps)
         return encode_image(data, suffix, self.jpeg_quality)
 
     def decode_part(self, part: bytes) -> Any:

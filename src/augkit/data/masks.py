@@ -50,6 +50,14 @@ def mask_to_polygons(mask: np.ndarray) -> list[list[float]]:
     return [c.reshape(-1).astype(float).tolist() for c in contours if len(c) >= 3]
 
 
+def has_holes(mask: np.ndarray) -> bool:
+    """Whether a region of ``mask`` encloses background (a hole that outer polygons would
+    fill: a dropout cut into an object, a ring)."""
+    _contours, hierarchy = cv2.findContours(np.ascontiguousarray(mask, dtype=np.uint8),
+                                            cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    return hierarchy is not None and bool((hierarchy[0][:, 3] >= 0).any())  # inner contours
+
+
 def rle_to_mask(rle: dict[str, Any]) -> np.ndarray:
     """A COCO RLE (``{"size": [h, w], "counts": list or compressed str}``) as a mask."""
     try:

@@ -185,9 +185,12 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
                         else layout.encode_for(i, None, sample.data))
                 image = sample.data
             else:
-                out = _context["pipeline"](**inputs, seed=seed, return_record=True)
+                probed = layout.probes_geometry(i) and "keypoints" not in inputs and (
+                    _context["label_keyword"] is None)
+                extra = {"keypoints": probe_points(sample.data)} if probed else {}
+                out = _context["pipeline"](**inputs, **extra, seed=seed, return_record=True)
                 image = out[keyword]
-                data = layout.encode_for(i, copy, image)
+                data = layout.encode_for(i, copy, image, pixel_steps(out) if probed else None)
                 record = out["record"].to_dict()
                 unchanged = _same(image, sample.data)
             row = {"output": rel, "source": sample.key, "copy": copy, "seed": seed,
@@ -212,6 +215,21 @@ def _process(i: int, outputs: list[tuple[int, int | None, str, int | None]]):
                 path.parent.rmdir()
         return "skip", ds.keys[i], "augment failed", " ".join(str(err).split())[:300]
     return "ok", rows
+
+
+def probe_points(image: np.ndarray) -> np.ndarray:
+    """Three keypoints at the image centre (it, one pixel right, one down): moved with the
+    pixels, they give the outputs' pixel geometry (DICOM PixelSpacing)."""
+    h, w = image.shape[:2]
+    return np.array([[w / 2, h / 2], [w / 2 + 1, h / 2], [w / 2, h / 2 + 1]])
+
+
+def pixel_steps(out: dict[str, Any]) -> np.ndarray:
+    """From the moved probe points: the 2x2 matrix whose columns are one output pixel step
+    along x and along y, in source pixels (the inverse of the move's local Jacobian)."""
+    p0, px, py = np.asarray(out["keypoints"], np.float64)[:, :2]
+    jacobian = np.column_stack([px - p0, py - p0])
+    return np.linalg.inv(jacobian) if abs(np.linalg.det(jacobian)) > 1e-12 else np.eye(2)
 
 
 def _same(new: Any, old: Any) -> bool:
@@ -558,14 +576,20 @@ def replay(manifest: str | Path, row: int | None = None, output: str | None = No
     i = dataset.keys.index(entry["source"])
     sample = dataset.load(i)
     keyword = KEYWORD[dataset.modality]
+    steps = None
     if entry["record"] is None:
         data = sample.data
     else:
-        data = Record.from_dict(entry["record"]).apply(**{keyword: sample.data})[keyword]
+        record = Record.from_dict(entry["record"])
+        probed = layout.probes_geometry(i) and sample.targets is None and (
+            label_keyword(from_dict(state["pipeline"])) is None)
+        extra = {"keypoints": probe_points(sample.data)} if probed else {}
+        out = record.apply(**{keyword: sample.data}, **extra)
+        data, steps = out[keyword], (pixel_steps(out) if probed else None)
     if not layout.aggregate:
         made = (dataset.source_bytes(i) if entry["copy"] is None
                 and layout.copy_originals_as_bytes else layout.encode_for(i, entry["copy"],
-                                                                         data))
+                                                                         data, steps))
         return entry, made, output_path(dst, entry["output"]).read_bytes()
     stored = _stored(dst, layout, entry)
     if dataset.modality == "text":

@@ -7,7 +7,8 @@ of channels, the training split itself for a searched policy). Every arm is one 
 same-class partners and so need the training labels; the experiment's trainer binds them).
 A name ending in ``.yaml``/``.yml``/``.json`` is a pipeline file loaded with ``augkit.load``;
 ``gan:MODEL_DIR`` (images, series) samples a model written by ``augkit gan train``, and
-``smote`` interpolates within classes (see :mod:`augkit.evaluate.sample_arms`).
+``smote`` interpolates within classes, and ``bt:FORWARD+BACKWARD`` (text) back-translates
+through two local translation models (see :mod:`augkit.evaluate.sample_arms`).
 
 Strengths are the library's defaults unless stated; single ops run with ``p=0.5`` so half of
 each epoch's fresh copy is augmented. The settings are listed by :func:`describe`.
@@ -200,7 +201,8 @@ def arm_names(modality: str, text: str | Sequence[str]) -> list[str]:
                          f"none,{ARMS[modality][2]}")
     names: list[str] = []
     for part in parts:
-        if is_pipeline_file(part) or (part.startswith("gan:") and modality in GAN_MODALITIES):
+        if is_pipeline_file(part) or (part.startswith("gan:") and modality in GAN_MODALITIES
+                                      ) or (part.startswith("bt:") and modality == "text"):
             names.append(part)
         elif part == "basic" and modality != "image":
             names += BASIC[modality]
@@ -210,7 +212,8 @@ def arm_names(modality: str, text: str | Sequence[str]) -> list[str]:
             allowed = dict.fromkeys((*ARMS[modality], "basic"))  # image lists it already
             raise ValueError(f"--arms: {part!r} is not an arm for {modality}; allowed: "
                              f"{', '.join(allowed)}, "
-                             + ("gan:MODEL_DIR, " if modality in GAN_MODALITIES else "")
+                             + ("gan:MODEL_DIR, " if modality in GAN_MODALITIES else
+                                "bt:FORWARD_DIR+BACKWARD_DIR, " if modality == "text" else "")
                              + f"or a pipeline file ({'/'.join(PIPELINE_SUFFIXES)})")
     return ["none", *(n for n in dict.fromkeys(names) if n != "none")]
 
@@ -244,6 +247,14 @@ def build_arm(modality: str, name: str, data_facts: dict[str, Any]) -> Built:
         arm = GanArm(modality, folder, data_facts["class_names"], p=0.5)
         return Built(f"gan:{folder.name}", arm, f"GAN samples of the same class from {folder} "
                      "(augkit gan train), p=0.5")
+    if name.startswith("bt:") and modality == "text":
+        from augkit.evaluate.sample_arms import BackTranslationArm, translation_folders
+
+        forward, backward = translation_folders(name)
+        arm = BackTranslationArm(forward, backward, variants=3, p=0.5)
+        return Built(f"bt:{forward.name}+{backward.name}", arm, f"back-translation through "
+                     f"{forward} and {backward} (sampled, 3 round trips per text made once), "
+                     "p=0.5")
     builders = _BUILDERS[modality]()
     if name not in builders:
         raise ValueError(f"arm {name!r} is not built here; allowed: {', '.join(builders)}")
@@ -260,6 +271,10 @@ def describe(modality: str) -> list[dict[str, str]]:
     if modality in GAN_MODALITIES:
         rows.append({"arm": "gan:MODEL_DIR", "settings": "GAN samples of the same class "
                      "(augkit gan train), p=0.5"})
+    if modality == "text":
+        rows.append({"arm": "bt:FORWARD_DIR+BACKWARD_DIR", "settings": "back-translation "
+                     "through two local translation models (sampled; 3 round trips per text "
+                     "made once), p=0.5"})
     for name, builder in _BUILDERS[modality]().items():
         rows.append({"arm": name, "settings": builder(example)[1]})
     return rows

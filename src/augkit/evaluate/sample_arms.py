@@ -17,7 +17,10 @@ that seed only.
 
 Text has neither: interpolating two sentences has no meaning on words (SMOTE for text works
 in an embedding space, which the hashed n-gram proxy does not have) and the GANs make images
-and series only.
+and series only. Its synthetic arm is ``bt:FORWARD+BACKWARD`` (or ``bt:FOLDER`` holding
+``forward/`` and ``backward/``): :class:`BackTranslationArm`, round trips through two local
+translation models (:class:`augkit.text.BackTranslation`, sampling), made once per text and
+drawn from every epoch.
 """
 
 from __future__ import annotations
@@ -114,3 +117,57 @@ class GanArm(WithLabels):
                                                              seed=seed)["images"]
         return lambda series, seed: self.transform(series=series, labels=list(names),
                                                    seed=seed)["series"]
+
+
+def translation_folders(name: str) -> tuple[Path, Path]:
+    """The two model folders of a ``bt:`` arm name: ``bt:FORWARD+BACKWARD`` or ``bt:FOLDER``
+    with ``FOLDER/forward`` and ``FOLDER/backward``; a missing one is an error naming it."""
+    spec = name[len("bt:"):]
+    if "+" in spec:
+        forward, backward = (Path(part) for part in spec.split("+", 1))
+    else:
+        forward, backward = Path(spec) / "forward", Path(spec) / "backward"
+    for role, folder in (("forward", forward), ("backward", backward)):
+        if not (folder / "config.json").is_file():
+            raise ValueError(f"--arms {name!r}: the {role} translation model {str(folder)!r} "
+                             "is not a local model folder (with config.json); give "
+                             "bt:FORWARD_DIR+BACKWARD_DIR or bt:DIR with DIR/forward and "
+                             "DIR/backward")
+    return forward, backward
+
+
+class BackTranslationArm:
+    """Back-translation as an arm: each text's ``variants`` round trips (sampled, seeds
+    0..variants-1, one batched model run per variant over the texts not seen yet) are made
+    on first sight and kept; every epoch then replaces each text with probability ``p`` by
+    one of its variants, drawn from the epoch's seed. The models run once per text, not
+    once per epoch (a round trip costs far more than a training epoch of the proxy), the way
+    back-translated copies are made offline in the literature."""
+
+    def __init__(self, forward: str | Path, backward: str | Path, variants: int = 3,
+                 p: float = 0.5, batch_size: int = 32):
+        from augkit.text import BackTranslation
+
+        self.transform = BackTranslation(forward_model=str(forward),
+                                         backward_model=str(backward), mode="sample",
+                                         batch_size=batch_size, p=1.0)
+        self.variants, self.p = int(variants), float(p)
+        self._made: dict[str, list[str]] = {}
+
+    def paraphrases(self, texts: Sequence[str]) -> list[list[str]]:
+        """Each text's round trips (made now for texts not seen before)."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._made]
+        if new:
+            runs = [self.transform.batch(new, seed=v)["texts"] for v in range(self.variants)]
+            for k, text in enumerate(new):
+                self._made[text] = [run[k] for run in runs]
+        return [self._made[t] for t in texts]
+
+    def __call__(self, texts: Sequence[str], seed: int) -> list[str]:
+        texts = list(texts)
+        options = self.paraphrases(texts)
+        rng = np.random.default_rng(seed)
+        replaced = rng.random(len(texts)) < self.p
+        picks = rng.integers(0, self.variants, len(texts))
+        return [opts[int(k)] if r else t
+                for t, opts, r, k in zip(texts, options, replaced, picks, strict=True)]

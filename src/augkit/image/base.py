@@ -251,9 +251,20 @@ class GeometricTransform(ImageTransform, register=False):
             out["bboxes"] = boxes.moved(moved, out_h, out_w)
         keypoints: KeypointState | None = state.get("keypoints")
         if keypoints is not None and len(keypoints.xy):
-            out["keypoints"] = keypoints.moved(self.apply_points(keypoints.xy, params, in_hw),
-                                               out_h, out_w)
+            moved = keypoints.moved(self.apply_points(keypoints.xy, params, in_hw), out_h, out_w)
+            if moved.mirror is not None and self.mirrors(params, in_hw):
+                moved = moved.mirrored()
+            out["keypoints"] = moved
         return out
+
+    def mirrors(self, params: Params, in_hw: tuple[int, int]) -> bool:
+        """Whether this move makes a mirror image (reverses orientation) at the image centre:
+        the sign of the moved unit axes' cross product (flips, transposes, negative scales)."""
+        h, w = in_hw
+        corner = np.array([[w / 2, h / 2], [w / 2 + 1, h / 2], [w / 2, h / 2 + 1]])
+        p0, px, py = self.apply_points(corner, params, in_hw)
+        (ax, ay), (bx, by) = px - p0, py - p0
+        return ax * by - ay * bx < 0
 
     def move_targets_batch(self, targets: list, params, in_hw, out_hw) -> list:
         return [t if params[i] is None else self.move_targets(t, params[i], in_hw, out_hw)

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.group import GROUPS
 from augkit.core.limits import check_output_bytes, get_limits
 from augkit.core.targets import register_adapter
 from augkit.image.targets import ImageAdapter, _error, check_image, native
@@ -112,6 +113,10 @@ class BatchImageAdapter(ImageAdapter):
 
     def prepare_batch(self, inputs: Any, data: dict[str, Any],
                       options: Mapping[str, Any]) -> dict[str, Any]:
+        if inputs is None or "frames" in data or "views" in data:  # clips, or view sets
+            from augkit.image.frames import prepare_group_batch
+
+            return prepare_group_batch(self, inputs, data, options)
         unknown = set(data) - set(BATCH_KEYS) if data else None
         if unknown:
             raise ValueError(f"image targets: unknown batch keyword(s) {sorted(unknown)}; "
@@ -244,6 +249,10 @@ class BatchImageAdapter(ImageAdapter):
         return batch, False
 
     def finalize_batch(self, batch: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        if GROUPS in batch:
+            from augkit.image.frames import finalize_group_batch
+
+            return finalize_group_batch(self, batch, options)
         images = batch["image"]
         if "_proxy" in batch:
             out = {"images": images.clone() if images is batch["_given"] else images}

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from augkit.core.group import GroupState
 from augkit.core.limits import short_repr
 from augkit.core.targets import TargetAdapter, register_adapter
 
@@ -127,10 +128,19 @@ class KeypointState:
     xy: np.ndarray  # (K, 2) float64, x then y
     visible: np.ndarray  # (K,) bool
     extra: np.ndarray | None = None  # (K, E): the caller's further columns, carried unchanged
+    # (K,) row order after a mirror image (keypoint_flip_pairs: left and right swapped)
+    mirror: np.ndarray | None = None
 
     def moved(self, xy: np.ndarray, height: int, width: int) -> KeypointState:
         inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
         return replace(self, xy=xy, visible=self.visible & inside)
+
+    def mirrored(self) -> KeypointState:
+        """After a mirroring move: each row of a left/right pair takes its partner's point
+        (a flipped person's left eye is the point that was the right eye)."""
+        order = self.mirror
+        return replace(self, xy=self.xy[order], visible=self.visible[order],
+                       extra=None if self.extra is None else self.extra[order])
 
     def as_array(self) -> np.ndarray:
         """The caller's layout: x, y, then any extra columns."""
@@ -178,6 +188,35 @@ def check_image(image: Any, key: str = "image") -> np.ndarray:
     return image
 
 
+def _flip_pairs(value: Any) -> tuple[tuple[int, int], ...]:
+    """``keypoint_flip_pairs`` checked: (i, j) rows of keypoints that trade places when the
+    image is mirrored (left / right eye), each row in one pair at most."""
+    allowed = ("expected a list of (i, j) pairs of keypoint rows that swap under a mirror "
+               "image, e.g. [(1, 2), (3, 4)], each row in one pair at most")
+    try:
+        pairs = tuple((int(i), int(j)) for i, j in value)
+        exact = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                    for pair in value for v in pair)
+    except (TypeError, ValueError):
+        _error("keypoint_flip_pairs", value, allowed)
+    rows = [v for pair in pairs for v in pair]
+    if not exact or min(rows, default=0) < 0 or len(set(rows)) != len(rows):
+        _error("keypoint_flip_pairs", value, allowed)
+    return pairs
+
+
+def _mirror_order(pairs, count: int) -> np.ndarray | None:
+    if not pairs:
+        return None
+    order = np.arange(count)
+    for i, j in pairs:
+        if max(i, j) >= count:
+            raise ValueError(f"image targets: 'keypoint_flip_pairs' names row {max(i, j)} but "
+                             f"'keypoints' has {count} rows")
+        order[i], order[j] = j, i
+    return order
+
+
 class _Prepared(dict):
     """The state exactly as ``prepare`` made it. Every applied transform returns a new dict,
     so ``finalize`` receiving this very type means every transform was skipped and the
@@ -194,10 +233,15 @@ class ImageAdapter(TargetAdapter):
     (K, 2) as x, y pixels, and ``label``: the image's class, for the ops that need it
     (``GenerativeAugment``), returned unchanged. Output adds ``bbox_indices`` (which input
     boxes survived) and ``keypoints_visible`` when those targets are given.
+
+    ``frames=`` (a clip) or ``views=`` (views of one scene) instead of ``image`` run one
+    pipeline over several images with per-frame targets; ``frame_mode`` says whether they
+    share parameters (see :mod:`augkit.image.frames`).
     """
 
     modality = "image"
-    option_defaults = {"bbox_format": "pascal_voc", "min_area": 0.0, "min_visibility": 0.0}
+    option_defaults = {"bbox_format": "pascal_voc", "min_area": 0.0, "min_visibility": 0.0,
+                       "keypoint_flip_pairs": None, "frame_mode": "shared"}
 
     def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged = super().check_options(options)
@@ -210,11 +254,22 @@ class ImageAdapter(TargetAdapter):
                     0 <= value <= hi):
                 raise ValueError(f"image targets: '{key}' got {value!r}; "
                                  f"expected a number in [0, {hi}]")
+        if merged["keypoint_flip_pairs"] is not None:
+            merged["keypoint_flip_pairs"] = _flip_pairs(merged["keypoint_flip_pairs"])
+        mode = merged["frame_mode"]
+        if not (isinstance(mode, str) and mode == "shared"):
+            from augkit.image.frames import check_frame_mode
+
+            check_frame_mode(merged["frame_mode"])
         return merged
 
     def prepare(self, data: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
         if len(data) == 1 and "image" in data:  # fast path: an image alone
             return _Prepared(image=check_image(data["image"]))
+        if "frames" in data or "views" in data:  # a clip, or views of a scene
+            from augkit.image.frames import prepare_group
+
+            return prepare_group(self, data, options)
         if "label" in data:  # the image's class: read by ops that need it, returned as given
             rest = {k: v for k, v in data.items() if k != "label"}
             state = self.prepare(rest, options)
@@ -222,7 +277,8 @@ class ImageAdapter(TargetAdapter):
                 state = {"image": state["image"], "_given": [state["image"]]}
             state["label"] = data["label"]
             return state
-        self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img)")
+        self.check_keywords(data, IMAGE_KEYS, "image", "'image' is required, e.g. aug(image=img) "
+                            "(a clip: frames=, views of one scene: views=)")
         image = check_image(data["image"])
         height, width = image.shape[:2]
         state: dict[str, Any] = {"image": image}
@@ -269,7 +325,9 @@ class ImageAdapter(TargetAdapter):
             xy = points[:, :2]
             extra = points[:, 2:] if points.shape[1] > 2 else None
             inside = (xy[:, 0] >= 0) & (xy[:, 0] < width) & (xy[:, 1] >= 0) & (xy[:, 1] < height)
-            state["keypoints"] = KeypointState(xy=xy, visible=inside, extra=extra)
+            mirror = _mirror_order(options.get("keypoint_flip_pairs"), len(xy))
+            state["keypoints"] = KeypointState(xy=xy, visible=inside, extra=extra,
+                                               mirror=mirror)
         return state
 
     @staticmethod
@@ -310,6 +368,11 @@ class ImageAdapter(TargetAdapter):
         return BoxState(xyxy=clipped, visibility=visibility, index=np.arange(len(raw)))
 
     def finalize(self, state: dict[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+        cls = state.__class__
+        if cls is not dict and cls is not _Prepared and isinstance(state, GroupState):
+            from augkit.image.frames import finalize_group
+
+            return finalize_group(self, state, options)
         if len(state) == 1:  # fast path: an image alone
             image = state["image"]
             return {"image": image.copy() if type(state) is _Prepared else image}

@@ -42,23 +42,27 @@ OUTPUTS = ("same", "numpy", "pil", "torch")
 
 
 def hf_transform(pipeline, column: str = "image", *, output_column: str | None = None,
-                 output: str = "same", modality: str | None = None) -> Callable[[dict], dict]:
+                 output: str = "same", modality: str | None = None,
+                 label_column: str | None = None) -> Callable[[dict], dict]:
     """A batch transform for ``Dataset.set_transform(fn)`` / ``with_transform(fn)``.
 
     ``output`` says what the augmented images become: ``"same"`` (PIL images stay PIL
     images, arrays stay numpy arrays, tensors become CxHxW tensors of their dtype),
     ``"numpy"`` (HxW[xC] arrays), ``"pil"`` or ``"torch"`` (CxHxW float32 tensors in
     [0, 1], ready for a model). Texts are always str, series numpy arrays. ``modality`` is
-    needed only for a pipeline of modality 'any'.
+    needed only for a pipeline of modality 'any'. ``label_column``: that column's values go
+    to the pipeline as each sample's class (``label=``; ``labels=`` for series), so MixUp /
+    CutMix / Mosaic write their mixed (soft) labels back into it and ``GenerativeAugment``
+    makes samples of the row's class.
     """
     owner = "hf_transform"
     check_pipeline(owner, pipeline)
     if not isinstance(column, str) or not column:
         fail(owner, "column", column, "expected a column name (str), e.g. 'image' or 'text'",
              TypeError)
-    if output_column is not None and (not isinstance(output_column, str) or not output_column):
-        fail(owner, "output_column", output_column, "expected a column name (str) or None",
-             TypeError)
+    for name, value in (("output_column", output_column), ("label_column", label_column)):
+        if value is not None and (not isinstance(value, str) or not value):
+            fail(owner, name, value, "expected a column name (str) or None", TypeError)
     if output not in OUTPUTS:
         fail(owner, "output", output, f"expected one of {', '.join(OUTPUTS)}")
     wanted = check_modality(owner, modality, pipeline)
@@ -68,36 +72,45 @@ def hf_transform(pipeline, column: str = "image", *, output_column: str | None =
         if not isinstance(batch, Mapping):
             raise TypeError(f"{owner}: got {describe(batch)}; expected a batch dict (column -> "
                             "list of values), as Dataset.set_transform passes")
-        if column not in batch:
-            raise KeyError(f"{owner}: the batch has no column {column!r}; columns: "
-                           f"{', '.join(map(repr, batch)) or 'none'}")
+        for name in (column, label_column):
+            if name is not None and name not in batch:
+                raise KeyError(f"{owner}: the batch has no column {name!r}; columns: "
+                               f"{', '.join(map(repr, batch)) or 'none'}")
         values = list(batch[column])
         out = dict(batch)
         if not values:
             out[target] = []
             return out
         kind = wanted or guess_modality(owner, values[0])
+        label_key = "labels" if kind == "timeseries" else "label"
+        keywords = {} if label_column is None else {
+            label_key: np.asarray(list(batch[label_column]))}
         if kind == "text":
             texts = [text_value(t, f"{owner}: {column}[{i}]") for i, t in enumerate(values)]
-            out[target] = pipeline.batch(texts)["texts"]
+            result = pipeline.batch(texts, **keywords)
+            out[target] = result["texts"]
         elif kind == "timeseries":
             arrays = [series_array(s, f"{owner}: {column}[{i}]") for i, s in enumerate(values)]
             result = pipeline.batch(arrays if len({a.shape for a in arrays}) > 1
-                                    else np.stack(arrays))["series"]
-            out[target] = list(result)
+                                    else np.stack(arrays), **keywords)
+            out[target] = list(result["series"])
         else:
-            out[target] = _images(pipeline, values, output, f"{owner}: {column}")
+            result = _images(pipeline, values, output, f"{owner}: {column}", keywords)
+            out[target] = result.pop("images_out")
+        if label_column is not None and label_key in result:  # mixed labels, as lists
+            out[label_column] = np.asarray(result[label_key]).tolist()
         return out
 
     transform.__name__ = transform.__qualname__ = f"hf_transform_{column}"
     return transform
 
 
-def _images(pipeline, values: list, output: str, where: str) -> list:
+def _images(pipeline, values: list, output: str, where: str, keywords: dict) -> dict:
+    """The batch's result, with the images converted as ``output`` asks in "images_out"."""
     arrays = [image_array(v, f"{where}[{i}]") for i, v in enumerate(values)]
     same = all(a.shape == arrays[0].shape and a.dtype == arrays[0].dtype for a in arrays)
-    result = pipeline.batch(np.stack(arrays) if same else arrays)["images"]
-    images = list(result)  # one HxW[xC] array per image (rows of a stacked batch)
+    result = pipeline.batch(np.stack(arrays) if same else arrays, **keywords)
+    images = list(result["images"])  # one HxW[xC] array per image (rows of a stacked batch)
     kinds = [("pil" if is_pil(v) else "tensor" if is_tensor(v) else "numpy") for v in values]
     out = []
     for img, kind in zip(images, kinds, strict=True):
@@ -115,7 +128,7 @@ def _images(pipeline, values: list, output: str, where: str) -> list:
 
             t = torch.from_numpy(np.ascontiguousarray(img))
             out.append(t.unsqueeze(0) if t.ndim == 2 else t.permute(2, 0, 1).contiguous())
-    return out
+    return {**result, "images_out": out}
 
 
 def _to_pil(image: np.ndarray):

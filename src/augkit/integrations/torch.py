@@ -18,6 +18,11 @@ the same ``torch.manual_seed`` or ``DataLoader(generator=...)``. No ``worker_ini
 needed. An unseeded pipeline draws fresh OS entropy in every process: distinct, not
 reproducible. With ``num_workers=0`` the stream is the seeded pipeline's, in call order.
 
+``AugmentedClips(source, pipeline)`` is the same for video: ``(clip, label)`` pairs with
+(T, H, W[, C]) clips, every clip augmented with one ``frames=`` call (one parameter set for
+all its frames; ``frame_mode`` from the pipeline's targets), returned as (T, C, H, W) or
+(C, T, H, W) float32 tensors in [0, 1].
+
 torch is imported when a tensor is made, not when this module is imported.
 
 >>> import numpy as np, augkit
@@ -187,6 +192,91 @@ class AugmentedDataset:
     def __repr__(self) -> str:
         return (f"AugmentedDataset({len(self)} items = {self._n} x {self.copies} copies, "
                 f"modality={self.modality!r}, pipeline={self.pipeline!r})")
+
+
+CLIP_LAYOUTS = ("TCHW", "CTHW")
+
+
+def clip_tensor(clip: np.ndarray, layout: str = "TCHW"):
+    """A (T, H, W[, C]) uint8/float32 clip as a float32 tensor in [0, 1], frames first
+    (``"TCHW"``) or channels first (``"CTHW"``, as 3D video networks take it)."""
+    torch = _torch()
+    t = torch.from_numpy(np.ascontiguousarray(clip))
+    if t.ndim == 3:
+        t = t.unsqueeze(-1)
+    t = t.permute(0, 3, 1, 2) if layout == "TCHW" else t.permute(3, 0, 1, 2)
+    if t.dtype == torch.uint8:
+        return t.to(torch.float32, memory_format=torch.contiguous_format).div_(255.0)
+    return t.to(torch.float32).contiguous()
+
+
+class AugmentedClips:
+    """A map-style dataset of augmented video clips.
+
+    ``source``: any object with ``__len__`` and ``__getitem__`` returning ``(clip, label)``
+    pairs, a clip being a (T, H, W[, C]) uint8/uint16/float32 array or a list of frames of
+    one shape. Each item is ``pipeline(frames=clip)``: one parameter set moves all its frames
+    (``Compose(..., targets={"frame_mode": "per_frame"})`` draws per frame), with the
+    pipeline's own per-worker stream as in :class:`AugmentedDataset`. ``layout``: ``"TCHW"``
+    or ``"CTHW"`` tensors; ``to_tensor=False`` returns the (T, H, W[, C]) array. ``copies``
+    as in :class:`AugmentedDataset`.
+
+    >>> import numpy as np, augkit
+    >>> from augkit import image as A
+    >>> clips = [(np.zeros((4, 8, 8, 3), np.uint8), 1)]
+    >>> ds = AugmentedClips(clips, augkit.Compose([A.RandomCrop(6, 6)], seed=0), layout="CTHW")
+    >>> x, y = ds[0]
+    >>> tuple(x.shape), x.dtype, y
+    ((3, 4, 6, 6), torch.float32, 1)
+    """
+
+    def __init__(self, source: Any, pipeline, *, layout: str = "TCHW", copies: int = 1,
+                 to_tensor: bool = True):
+        owner = "AugmentedClips"
+        self.pipeline = check_pipeline(owner, pipeline)
+        if pipeline.modality not in ("image", "any"):
+            fail(owner, "pipeline", pipeline, "expected an image pipeline (clips are frames "
+                 "of images)")
+        if layout not in CLIP_LAYOUTS:
+            fail(owner, "layout", layout, f"expected one of {', '.join(CLIP_LAYOUTS)}")
+        self.layout = layout
+        self.copies = int(check_number(owner, "copies", copies, 1, 2**31 - 1, integer=True))
+        if not isinstance(to_tensor, bool):
+            fail(owner, "to_tensor", to_tensor, "expected True or False", TypeError)
+        self.to_tensor = to_tensor
+        if (isinstance(source, (str, bytes, Mapping)) or not hasattr(source, "__len__")
+                or not hasattr(source, "__getitem__")):
+            fail(owner, "source", source, "expected an indexable dataset of (clip, label) "
+                 "pairs (with __len__ and __getitem__)", TypeError)
+        self.source = source
+        self._n = len(source)
+        self._needs_label = label_keyword(self.pipeline) == "label"
+
+    def __len__(self) -> int:
+        return self._n * self.copies
+
+    def __getitem__(self, index: int) -> tuple[Any, Any]:
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"AugmentedClips: index {describe(index)}; expected an int")
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"AugmentedClips: index {index} out of range for {n} items")
+        j = int(index) % n % self._n
+        item = self.source[j]
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise ValueError(f"AugmentedClips: source[{j}] gave {describe(item)}; expected a "
+                             "(clip, label) pair")
+        clip, label = item
+        if is_tensor(clip):  # a (T, H, W[, C]) tensor: its numpy view
+            clip = clip.detach().cpu().numpy()
+        # a pipeline that reads the class (GenerativeAugment) gets the clip's label
+        extra = {"label": label} if self._needs_label else {}
+        out = self.pipeline(frames=clip, **extra)["frames"]
+        return (clip_tensor(out, self.layout) if self.to_tensor else out), label
+
+    def __repr__(self) -> str:
+        return (f"AugmentedClips({len(self)} items = {self._n} x {self.copies} copies, "
+                f"layout={self.layout!r}, pipeline={self.pipeline!r})")
 
 
 class BatchAugment:
