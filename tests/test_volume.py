@@ -355,3 +355,11 @@ def test_opencv_moves_equal_numpy(dtype):
             np.testing.assert_array_equal(G.rot90(vol, k, plane), np.rot90(vol, k, plane))
     ref = vol[G._nearest_index(5, 8)][:, G._nearest_index(7, 3)][:, :, G._nearest_index(9, 13)]
     np.testing.assert_array_equal(G.resize(vol, [8, 3, 13], label=True), ref)
+
+
+def test_constant_pad_equals_numpy_pad():
+    vol = np.random.default_rng(0).random((4, 5, 6, 2)).astype(np.float32)
+    for widths in ([0, 0, 0, 0, 0, 0], [1, 2, 0, 3, 2, 0], [3, 0, 1, 1, 0, 4]):
+        spec = [widths[0:2], widths[2:4], widths[4:6], [0, 0]]
+        np.testing.assert_array_equal(G.pad(vol, widths, "constant", 7.0),
+                                      np.pad(vol, spec, constant_values=7.0))

@@ -109,10 +109,18 @@ def pad(vol: np.ndarray, widths: list[int], mode: str, fill: float) -> np.ndarra
     """Pad by ``widths`` = (z0, z1, y0, y1, x0, x1) voxels."""
     spec = [(widths[0], widths[1]), (widths[2], widths[3]), (widths[4], widths[5])]
     spec += [(0, 0)] * (vol.ndim - 3)
-    if mode == "constant":
-        out = np.full(tuple(s + a + b for s, (a, b) in zip(vol.shape, spec, strict=True)),
-                      fill, vol.dtype)
+    if mode == "constant":  # the volume copied in, only the six border slabs filled
+        shape = tuple(s + a + b for s, (a, b) in zip(vol.shape, spec, strict=True))
+        out = np.empty(shape, vol.dtype)
         out[tuple(slice(a, a + s) for s, (a, _) in zip(vol.shape, spec, strict=True))] = vol
+        (z0, z1), (y0, y1), (x0, x1) = spec[:3]
+        D, H, W = shape[:3]
+        out[:z0] = fill
+        out[D - z1:] = fill
+        out[z0:D - z1, :y0] = fill
+        out[z0:D - z1, H - y1:] = fill
+        out[z0:D - z1, y0:H - y1, :x0] = fill
+        out[z0:D - z1, y0:H - y1, W - x1:] = fill
         return out
     return np.pad(vol, spec, mode=PAD_MODES[mode])
 
