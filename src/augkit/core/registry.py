@@ -16,8 +16,8 @@ _REGISTRY: dict[str, type[Transform]] = {}
 
 # augkit's own modality packages. They register their transforms on import; a lookup that
 # misses imports them (a fixed list, never a name taken from user input).
-BUILTIN_PACKAGES = ("augkit.image", "augkit.text", "augkit.timeseries", "augkit.policies",
-                    "augkit.generative")
+BUILTIN_PACKAGES = ("augkit.image", "augkit.text", "augkit.timeseries", "augkit.volume",
+                    "augkit.policies", "augkit.generative")
 
 
 def register(cls: type[Transform]) -> type[Transform]:
