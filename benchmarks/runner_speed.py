@@ -10,7 +10,7 @@ the same images. Each configuration runs in its own process, after ``os.sync()``
 
     python benchmarks/runner_speed.py --n 2000 --ray
 
-Writes benchmarks/results/runner_speed.{md,json}.
+Writes benchmarks/results/runner_speed.{md,json} (runner_speed_nN.* for another --n).
 """
 
 from __future__ import annotations
@@ -154,8 +154,9 @@ def main() -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "runner_speed.md").write_text(text)
-    (RESULTS / "runner_speed.json").write_text(json.dumps({"n": args.n, **results}, indent=1))
+    name = "runner_speed" if args.n == 2000 else f"runner_speed_n{args.n}"
+    (RESULTS / f"{name}.md").write_text(text)
+    (RESULTS / f"{name}.json").write_text(json.dumps({"n": args.n, **results}, indent=1))
     return 0
 
 

@@ -96,7 +96,7 @@ def _chunk(token: str, shared: list, chunk: list) -> tuple[int, str, list]:
 
     if runner._context.get("token") != token:
         runner._context.clear()
-        runner._init(*ray.get(shared[0]))
+        runner._init(*ray.get(shared[0]), worker=True)
         runner._context["token"] = token
     node = ray.get_runtime_context().get_node_id()
     return os.getpid(), node, runner._process_chunk(chunk)
