@@ -129,7 +129,8 @@ _add("GridDistortion", lambda: A.GridDistortion(num_steps=4, distort_limit=0.4, 
      [({"num_steps": 0}, ValueError, "'num_steps'"), ({"distort_limit": 1.5}, ValueError,
                                                       "'distort_limit'")])
 _add("OpticalDistortion", lambda: A.OpticalDistortion(distort_limit=0.3, p=1.0),
-     [({"distort_limit": (-0.5, 0.1)}, ValueError, "'distort_limit'")])
+     [({"distort_limit": (-1.5, 0.1)}, ValueError, "'distort_limit'"),
+      ({"distort_limit": 1.2}, ValueError, "'distort_limit'")])
 _add("ShiftScaleRotate", lambda: A.ShiftScaleRotate(p=1.0),
      [({"scale_limit": (-1.0, 0.1)}, ValueError, "'scale_limit'"),
       ({"shift_limit": 2}, ValueError, "'shift_limit'")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from augkit import image as A
@@ -252,6 +252,27 @@ def test_optical_maps_and_points_agree(k, i, j):
     source = np.array([[map_x[i, j] + 0.5, map_y[i, j] + 0.5]])  # continuous frame
     np.testing.assert_allclose(D.optical_points(source, 48, 64, k), [[j + 0.5, i + 0.5]],
                                atol=1e-3)  # maps are float32
+
+
+@given(k=st.floats(-1.0, -0.34), i=st.integers(0, 47), j=st.integers(0, 63))
+@SETTINGS
+def test_optical_points_keep_the_unfolded_place_below_the_fold(k, i, j):
+    # k < -1/3 (the field's distort_limit=0.5 draws down to -0.5): inside the fold radius
+    # maps and points still agree; beyond it the image repeats radii already shown
+    centre, radius = np.array([32.0, 24.0]), np.hypot(64, 48) / 2
+    r = np.hypot(j + 0.5 - centre[0], i + 0.5 - centre[1]) / radius
+    assume(r < 0.98 / np.sqrt(-3.0 * k))
+    map_x, map_y = D.optical_maps(48, 64, k)
+    source = np.array([[map_x[i, j] + 0.5, map_y[i, j] + 0.5]])
+    np.testing.assert_allclose(D.optical_points(source, 48, 64, k), [[j + 0.5, i + 0.5]],
+                               atol=2e-3)
+
+
+def test_optical_distortion_takes_the_field_convention():
+    t = A.OpticalDistortion(distort_limit=0.5, p=1.0)
+    assert t.distort_limit == (-0.5, 0.5)
+    ks = [t.sample(np.random.default_rng(s), {})["k"] for s in range(200)]
+    assert min(ks) < -0.4 and max(ks) > 0.4
 
 
 def test_curved_warps_bound_boxes_by_their_edges_not_corners():

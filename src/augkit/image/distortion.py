@@ -174,7 +174,11 @@ class GridDistortion(_CurvedWarp):
 class OpticalDistortion(_CurvedWarp):
     """Radial lens distortion: the output point at normalised radius r (1 at the corners)
     shows the source at radius ``r (1 + k r^2)``; k drawn from ``distort_limit``. k > 0 gives
-    barrel distortion (corners filled per ``border_mode``), k < 0 pincushion.
+    barrel distortion (corners filled per ``border_mode``), k < 0 pincushion. This is the
+    fisheye model of Albumentations' ``OpticalDistortion(mode="fisheye")``, with the same
+    ``k``: ``distort_limit=0.5`` draws k from (-0.5, 0.5). Below k = -1/3 the outer ring
+    folds back (it shows radii already seen further in); keypoints there keep the inner,
+    unfolded place.
 
     >>> import numpy as np
     >>> t = OpticalDistortion(distort_limit=(0.5, 0.5), p=1.0)
@@ -186,8 +190,9 @@ class OpticalDistortion(_CurvedWarp):
                  interpolation: str = "linear", border_mode: str = "constant", fill: float = 0,
                  mask_fill: float = 0, p: float = 0.5):
         super().__init__(p=p)
-        # below -1/3 the lens model folds over inside the image
-        self.distort_limit = check_range(self, "distort_limit", distort_limit, -0.3, 1.0,
+        # below -1/3 the model folds over inside the image (allowed, as the field's
+        # benchmarks use (-0.5, 0.5)); at -1 the corners would show the centre
+        self.distort_limit = check_range(self, "distort_limit", distort_limit, -1.0, 1.0,
                                          symmetric=True)
         self._set_warp_args(interpolation, border_mode, fill, mask_fill)
 
