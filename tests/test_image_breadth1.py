@@ -207,6 +207,23 @@ def test_pad_if_needed_places_the_image(position, corner):
     assert A.PadIfNeeded(10, 10)(image=IMG)["image"].shape == IMG.shape
 
 
+def test_crop_and_pad_takes_one_amount_per_side():
+    # Albumentations' four-entry form: (top, right, bottom, left), each fixed or a range
+    img = np.arange(20 * 30, dtype=np.uint16).reshape(20, 30)
+    t = A.CropAndPad(px=(-2, 3, -4, (5, 5)), keep_size=False, fill=7)
+    out = t(image=img, keypoints=[[10.0, 10.0]], seed=0)
+    assert out["image"].shape == (20 - 2 - 4, 30 + 3 + 5)
+    np.testing.assert_array_equal(out["image"][:, 5:35], img[2:16])
+    assert (out["image"][:, :5] == 7).all() and (out["image"][:, 35:] == 7).all()
+    np.testing.assert_allclose(out["keypoints"], [[15.0, 8.0]])
+    again = A.CropAndPad(**{k: v for k, v in t.to_dict().items() if k != "type"})
+    assert again.px == t.px
+    with pytest.raises(ValueError, match=r"argument 'px' got \(1, 2, 3\); .*four entries"):
+        A.CropAndPad(px=(1, 2, 3))
+    with pytest.raises(ValueError, match="argument 'percent'"):
+        A.CropAndPad(percent=(0.1, 0.1, 0.1, 20.0))
+
+
 def test_crop_and_pad_crops_negative_and_pads_positive_sides():
     img = np.arange(20, dtype=np.uint8).reshape(4, 5)
     out = A.CropAndPad(px=(-1, 2), keep_size=False, fill=99)(image=img, seed=0,

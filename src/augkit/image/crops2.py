@@ -157,8 +157,10 @@ class CropAndPad(_WindowBase):
     """Crop (negative values) or pad (positive) each side by an amount drawn from ``px``
     (pixels, integers) or ``percent`` (fractions of that side's length): give one. A scalar
     is the same amount on every side, a (low, high) pair a range drawn for every side
-    independently (``sample_independently``) or once for all four. With ``keep_size`` the
-    result is resized back to the input size. Padding follows ``border_mode``.
+    independently (``sample_independently``) or once for all four, and four entries
+    (top, right, bottom, left; each a number or a (low, high) pair) one amount per side,
+    as in Albumentations. With ``keep_size`` the result is resized back to the input size.
+    Padding follows ``border_mode``.
 
     >>> import numpy as np
     >>> out = CropAndPad(px=-1, keep_size=False)(image=np.ones((4, 5), np.uint8))
@@ -175,10 +177,10 @@ class CropAndPad(_WindowBase):
         if (px is None) == (percent is None):
             fail(self, "px", px, f"give exactly one of 'px' and 'percent' (got percent="
                  f"{percent!r})")
-        self.px = None if px is None else check_range(self, "px", px, -_SIZE_MAX, _SIZE_MAX,
-                                                      integer=True)
-        self.percent = None if percent is None else check_range(self, "percent", percent,
-                                                                -0.49, 10.0)
+        self.px = None if px is None else _amounts(self, "px", px, -_SIZE_MAX, _SIZE_MAX,
+                                                   integer=True)
+        self.percent = None if percent is None else _amounts(self, "percent", percent,
+                                                             -0.49, 10.0)
         self.keep_size = check_bool(self, "keep_size", keep_size)
         self.sample_independently = check_bool(self, "sample_independently",
                                                sample_independently)
@@ -189,10 +191,15 @@ class CropAndPad(_WindowBase):
         h, w = _hw(state)
         count = 4 if self.sample_independently else 1
         if self.px is not None:
-            amounts = rng.integers(self.px[0], self.px[1] + 1, size=count)
+            if _per_side(self.px):
+                amounts = [rng.integers(lo, hi + 1) for lo, hi in self.px]
+            else:
+                amounts = rng.integers(self.px[0], self.px[1] + 1, size=count)
             top, right, bottom, left = (int(v) for v in np.resize(amounts, 4))
         else:
-            f = np.resize(rng.uniform(*self.percent, size=count), 4)
+            f = np.resize([rng.uniform(lo, hi) for lo, hi in self.percent]
+                          if _per_side(self.percent)
+                          else rng.uniform(*self.percent, size=count), 4)
             top, right, bottom, left = (int(round(v * s)) for v, s in zip(f, (h, w, h, w),
                                                                           strict=True))
         height, width = h + top + bottom, w + left + right
@@ -204,6 +211,20 @@ class CropAndPad(_WindowBase):
 
     def _out_hw(self, params):
         return tuple(params["out"])
+
+
+def _amounts(owner, name: str, value, low: float, high: float, integer: bool = False):
+    """A (low, high) range for every side, or four of them (top, right, bottom, left)."""
+    if isinstance(value, (list, tuple)) and len(value) == 4:
+        return tuple(check_range(owner, name, v, low, high, integer=integer) for v in value)
+    if isinstance(value, (list, tuple)) and len(value) != 2:
+        fail(owner, name, value, "expected a number, a (low, high) pair, or four entries "
+             "(top, right, bottom, left), each a number or a (low, high) pair")
+    return check_range(owner, name, value, low, high, integer=integer)
+
+
+def _per_side(amounts) -> bool:
+    return len(amounts) == 4
 
 
 class RandomSizedCrop(_CropResizeBase):
