@@ -100,7 +100,7 @@ from augkit.image.medical import (
     MotionArtifact,
     RicianNoise,
 )
-from augkit.image.mix import CutMix, MixUp, Mosaic
+from augkit.image.mix import CopyAndPaste, CutMix, MixUp, Mosaic
 from augkit.image.noise import ISONoise, ShotNoise
 from augkit.image.occlusion import Cutout, RandomErasing
 from augkit.image.optics import (
@@ -160,7 +160,7 @@ __all__ = [
     "AnnotationBurnIn", "Anisotropy", "BiasField", "Ghosting", "GibbsRinging", "HEStain",
     "KSpaceSpike", "MotionArtifact", "RicianNoise",
     # batch-only mixing (augkit.image.mix)
-    "CutMix", "MixUp", "Mosaic",
+    "CopyAndPaste", "CutMix", "MixUp", "Mosaic",
     # symmetries and grid shuffles (augkit.image.symmetry)
     "RandomGridShuffle", "SquareSymmetry",
     # crops and pads (augkit.image.crops2)

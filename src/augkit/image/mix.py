@@ -1,4 +1,5 @@
-"""Batch mixing: MixUp, CutMix and Mosaic, with label mixing and (CutMix, Mosaic) boxes.
+"""Batch mixing: MixUp, CutMix and Mosaic, with label mixing and (CutMix, Mosaic) boxes, and
+CopyAndPaste, which pastes instances (masks, boxes, labels) from partner samples.
 
 These transforms combine samples of a batch, so they only run through ``.batch(...)``
 (directly or inside a ``Compose`` called with ``.batch``); a single-image call raises a
@@ -28,6 +29,7 @@ from augkit.core.transform import ColumnParams
 from augkit.core.validate import check_choice, check_number, check_range
 from augkit.image._args import check_image_bytes
 from augkit.image.base import ImageTransform
+from augkit.image.functional import geometric as G
 from augkit.image.functional import mix as M
 from augkit.image.functional.finite import all_finite, finite_standin, put_back
 from augkit.image.functional.geometric import INTERPOLATIONS
@@ -298,4 +300,251 @@ class Mosaic(_MixTransform):
         return out
 
 
-__all__ = ["CutMix", "MixUp", "Mosaic"]
+def _binary(mask: np.ndarray) -> np.ndarray:
+    """The pixels of one instance mask: non-zero (in any channel)."""
+    return mask.any(axis=2) if mask.ndim == 3 else mask != 0
+
+
+def _tight_box(binary: np.ndarray) -> list[float]:
+    """x_min, y_min, x_max, y_max (pixel edges) of the set pixels of a non-empty bool map."""
+    ys, xs = np.flatnonzero(binary.any(axis=1)), np.flatnonzero(binary.any(axis=0))
+    return [float(xs[0]), float(ys[0]), float(xs[-1] + 1), float(ys[-1] + 1)]
+
+
+def _mask_dtypes(t: dict) -> list:
+    """The caller's dtype of each instance mask of one sample (its carrier's when the same)."""
+    given = t.get("_mask_dtypes", {}).get("masks")
+    return list(given) if given is not None else [m.dtype for m in t["masks"]]
+
+
+class CopyAndPaste(_MixTransform):
+    """Simple Copy-Paste for instance segmentation (Ghiasi et al. 2021): paste a random subset
+    of the instances of a random partner of the batch onto each image.
+
+    Instances are the instance masks given in ``masks=`` (one mask per instance, its pixels
+    the non-zero ones); with ``bboxes=`` (and ``labels=``) box ``k`` and its label belong to
+    mask ``k``, so a sample must have as many boxes as masks. For each sample drawn (``p``),
+    a partner (another sample) is picked and a random non-empty subset of its non-empty
+    instances is chosen. The partner is resized by a factor drawn from ``scale_range`` and
+    placed on the sample's canvas at a random offset: cropped where it is larger and padded
+    where it is smaller, so images may differ in size (at scale 1 the partner is only
+    cropped or padded). The chosen instances' pixels then replace the sample's, as they are
+    (``blend_mode="hard"``) or through an alpha blurred by a Gaussian of sigma drawn from
+    ``blend_sigma_range`` (``"gaussian"``; targets use the hard masks).
+
+    Targets:
+
+    * ``masks``: the sample's own masks lose the pasted pixels (set to 0); the pasted
+      instances' masks (the partner's, moved like its pixels, values kept) are appended in
+      the partner's order. A pasted instance whose pixels on the canvas number fewer than
+      ``min_paste_area``, or fewer than ``min_visibility_after_paste`` of its resized area
+      (the rest fell off the canvas), is not pasted. An own instance that loses pixels and
+      keeps fewer than ``min_paste_area``, or fewer than ``min_visibility_after_paste`` of
+      what it had, is dropped from the targets (mask, box and label); its remaining pixels
+      stay in the image. Own instances the paste does not touch are kept as they are.
+    * ``bboxes``: boxes of occluded own instances and of pasted ones are the tight boxes of
+      their masks (visibility scaled by the fraction of pixels kept, like CutMix); untouched
+      boxes stay. Boxes (own first, then pasted) are renumbered, so ``bbox_indices`` index
+      the new list.
+    * ``mask`` (one label map): pasted pixels take the partner's label map values there,
+      moved like its pixels (the pasted instances' classes when the map holds them).
+    * ``keypoints``: the sample's keypoints are kept (not removed, not renumbered); those
+      under pasted pixels are marked not visible, as CutMix does. The partner's keypoints are
+      not carried over.
+
+    A sample is left unchanged (its record has no CopyAndPaste step) when the batch holds a
+    single image or its partner has no non-empty instance mask, which includes batches
+    without ``masks=``. ``label=`` (image classes) passes through unchanged. The record
+    names the partner, the chosen partner ``instances`` (indices into its masks), the scale,
+    the offset (y, x) and the blur sigma (0 for hard pasting); it does not list which
+    instances ``min_paste_area`` / ``min_visibility_after_paste`` then dropped.
+
+    >>> import numpy as np
+    >>> images = np.stack([np.full((4, 4), v, np.uint8) for v in (10, 20)])
+    >>> masks = [[np.pad(np.ones((2, 2), np.uint8), ((0, 2), (0, 2)))]] * 2
+    >>> out = CopyAndPaste(min_visibility_after_paste=0.5).batch(images, masks=masks, seed=0)
+    >>> out["images"][0].tolist()
+    [[20, 20, 10, 10], [20, 20, 10, 10], [10, 10, 10, 10], [10, 10, 10, 10]]
+    >>> len(out["masks"][0])  # the own instance was fully covered: dropped; the pasted one
+    1
+    """
+
+    def __init__(self, min_visibility_after_paste: float = 0.05, blend_mode: str = "hard",
+                 blend_sigma_range: tuple[float, float] = (1.0, 3.0),
+                 scale_range: tuple[float, float] = (1.0, 1.0), min_paste_area: int = 1,
+                 p: float = 1.0):
+        super().__init__(p=p)
+        self.min_visibility_after_paste = check_number(
+            self, "min_visibility_after_paste", min_visibility_after_paste, 0.0, 1.0)
+        self.blend_mode = check_choice(self, "blend_mode", blend_mode, ("hard", "gaussian"))
+        self.blend_sigma_range = check_range(self, "blend_sigma_range", blend_sigma_range,
+                                             0.01, 100.0)
+        self.scale_range = check_range(self, "scale_range", scale_range, 0.01, 100.0)
+        self.min_paste_area = check_number(self, "min_paste_area", min_paste_area, 0,
+                                           1 << 40, integer=True)
+
+    def sample_batch(self, rng, batch):
+        images = self._images(batch, same_size=False)
+        targets = batch["_targets"]
+        n = len(images)
+        applied = self.applied_mask(rng, n)
+        if targets is not None:
+            for i, t in enumerate(targets):
+                if "masks" in t and "bboxes" in t and len(t["bboxes"].xyxy) != len(t["masks"]):
+                    raise ValueError(
+                        f"CopyAndPaste: box k belongs to instance mask k, but sample {i} has "
+                        f"{len(t['bboxes'].xyxy)} boxes and {len(t['masks'])} masks; give one "
+                        "box per instance mask")
+        present: dict[int, list[int]] = {}  # non-empty instance masks of each partner
+        params: list = []
+        for i in range(n):
+            if not applied[i] or n < 2 or targets is None:
+                params.append(None)
+                continue
+            j = int((i + rng.integers(1, n)) % n)
+            if j not in present:
+                present[j] = [k for k, m in enumerate(targets[j].get("masks", ()))
+                              if m.any()]
+            scale = float(rng.uniform(*self.scale_range))
+            sigma = (float(rng.uniform(*self.blend_sigma_range))
+                     if self.blend_mode == "gaussian" else 0.0)
+            u = rng.random(2)
+            have = present[j]
+            if not have:
+                params.append(None)
+                continue
+            chosen = rng.choice(len(have), int(rng.integers(1, len(have) + 1)), replace=False)
+            (h, w), (hp, wp) = images[i].shape[:2], images[j].shape[:2]
+            nh, nw = max(1, round(hp * scale)), max(1, round(wp * scale))
+            offset = [int(min(0, h - nh) + u[0] * (abs(h - nh) + 1)),
+                      int(min(0, w - nw) + u[1] * (abs(w - nw) + 1))]
+            params.append({"partner": j, "instances": sorted(have[int(c)] for c in chosen),
+                           "scale": scale, "offset": offset, "sigma": sigma})
+        return params
+
+    def apply_batch(self, batch, params):
+        images = self._images(batch, same_size=False)
+        targets = batch["_targets"]
+        new_images = list(images)
+        new_targets = list(targets)
+        for i, prm in enumerate(params):
+            if prm is not None:
+                j = prm["partner"]
+                new_images[i], new_targets[i] = self._paste(images[i], targets[i], images[j],
+                                                            targets[j], prm)
+        out = dict(batch)
+        out["image"] = (np.stack(new_images) if isinstance(images, np.ndarray)
+                        else new_images)
+        out["_targets"] = new_targets
+        return out
+
+    def _placed_image(self, img: np.ndarray, size, region, offset) -> np.ndarray:
+        """The partner's pixels on the destination rectangle ``region``."""
+        top, left, bottom, right = region
+        (hp, wp), (nh, nw) = img.shape[:2], size
+        if (nh, nw) == (hp, wp):  # no resize: a crop
+            return img[top - offset[0]:bottom - offset[0], left - offset[1]:right - offset[1]]
+        matrix = np.array([[nw / wp, 0.0, offset[1] - left], [0.0, nh / hp, offset[0] - top]])
+        height, width = bottom - top, right - left
+        if all_finite(img):
+            return G.warp_affine(img, matrix, height, width, "linear", "replicate")
+        finite, codes = finite_standin(img)  # NaN / inf: warp stand-ins, put the values back
+        out = G.warp_affine(finite, matrix, height, width, "linear", "replicate")
+        return put_back(out, G.warp_affine(codes, matrix, height, width, "nearest",
+                                           "replicate"))
+
+    def _paste(self, img, own: dict, partner_img, other: dict, prm: dict):
+        h, w = img.shape[:2]
+        hp, wp = partner_img.shape[:2]
+        scale = prm["scale"]
+        size = (max(1, round(hp * scale)), max(1, round(wp * scale)))
+        top, left, bottom, right, rows, cols = M.placement((hp, wp), size, prm["offset"],
+                                                           (h, w))
+        if bottom <= top or right <= left:
+            return img, own
+        grid = np.ix_(rows, cols)
+        pasted = []  # (partner instance k, its mask on the canvas, bool pixels, kept share)
+        for k in prm["instances"]:
+            source = other["masks"][k]
+            whole = M.resized_area(_binary(source), size)
+            mask = np.zeros((h, w) + source.shape[2:], source.dtype)
+            mask[top:bottom, left:right] = source[grid]
+            binary = _binary(mask)
+            area = int(np.count_nonzero(binary[top:bottom, left:right]))
+            if area and area >= self.min_paste_area and (
+                    area >= self.min_visibility_after_paste * whole):
+                pasted.append((k, mask, binary, area / whole))
+        if not pasted:
+            return img, own
+        hard = np.logical_or.reduce([b for _, _, b, _ in pasted])
+        region = hard[top:bottom, left:right]
+        source = self._placed_image(partner_img, size, (top, left, bottom, right),
+                                    prm["offset"])
+        out_img = img.copy()
+        out_img[top:bottom, left:right] = M.blend_region(img[top:bottom, left:right], source,
+                                                         region, prm["sigma"])
+        return out_img, self._targets(own, other, pasted, hard, (top, left, bottom, right),
+                                      (rows, cols))
+
+    def _targets(self, own: dict, other: dict, pasted: list, hard: np.ndarray, rect,
+                 grid) -> dict:
+        top, left, bottom, right = rect
+        out = dict(own)
+        keep, boxes, shares = [], {}, {}  # own instances kept; new boxes and kept shares
+        masks = list(own["masks"])
+        for k, m in enumerate(masks):
+            binary = _binary(m)
+            lost = np.count_nonzero(binary & hard)
+            if not lost:
+                keep.append(k)
+                continue
+            before = int(np.count_nonzero(binary))
+            after = before - lost
+            if after and after >= self.min_paste_area and (
+                    after >= self.min_visibility_after_paste * before):
+                masks[k] = m.copy()
+                masks[k][hard] = 0
+                keep.append(k)
+                boxes[k] = _tight_box(binary & ~hard)
+                shares[k] = after / before
+        out["masks"] = [masks[k] for k in keep] + [m for _, m, _, _ in pasted]
+        dtypes = ([_mask_dtypes(own)[k] for k in keep]
+                  + [_mask_dtypes(other)[k] for k, _, _, _ in pasted])
+        mask_dtypes = {key: v for key, v in own.get("_mask_dtypes", {}).items()
+                       if key != "masks"}
+        if any(m.dtype != d for m, d in zip(out["masks"], dtypes, strict=True)):
+            mask_dtypes["masks"] = dtypes
+        if mask_dtypes:
+            out["_mask_dtypes"] = mask_dtypes
+        else:
+            out.pop("_mask_dtypes", None)
+        if "mask" in own:
+            mask = own["mask"].copy()
+            under = hard[top:bottom, left:right]
+            window = mask[top:bottom, left:right]
+            window[under] = other["mask"][np.ix_(*grid)][under]
+            out["mask"] = mask
+        if "bboxes" in own:
+            mine: BoxState = own["bboxes"]
+            theirs: BoxState = other["bboxes"]
+            xyxy = [boxes.get(k, mine.xyxy[k].tolist()) for k in keep] + [
+                _tight_box(b) for _, _, b, _ in pasted]
+            vis = [mine.visibility[k] * shares.get(k, 1.0) for k in keep] + [
+                theirs.visibility[k] * share for k, _, _, share in pasted]
+            out["bboxes"] = BoxState(np.asarray(xyxy, np.float64).reshape(-1, 4),
+                                     np.asarray(vis, np.float64), np.arange(len(xyxy)))
+            if "labels" in own:
+                out["labels"] = ([own["labels"][mine.index[k]] for k in keep]
+                                 + [other["labels"][theirs.index[k]] for k, _, _, _ in pasted])
+        if "keypoints" in own:
+            kp: KeypointState = own["keypoints"]
+            h, w = hard.shape
+            x, y = np.floor(kp.xy[:, 0]).astype(np.intp), np.floor(kp.xy[:, 1]).astype(np.intp)
+            inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+            under = np.zeros(len(x), bool)
+            under[inside] = hard[y[inside], x[inside]]
+            out["keypoints"] = replace(kp, visible=kp.visible & ~under)
+        return out
+
+
+__all__ = ["CopyAndPaste", "CutMix", "MixUp", "Mosaic"]

@@ -1,10 +1,12 @@
-"""Mixing kernels: samples of a batch blended (MixUp), pasted (CutMix) or tiled (Mosaic).
+"""Mixing kernels: samples of a batch blended (MixUp), pasted (CutMix), tiled (Mosaic) or
+pasted instance by instance (CopyAndPaste).
 
 Pure functions of the batch and the drawn parameters (partners, weights, rectangles).
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from augkit.core.limits import check_output_bytes
@@ -76,3 +78,56 @@ def mosaic_one(arrays: list[np.ndarray], height: int, width: int, cx: int, cy: i
         if b > t and r > left:
             out[t:b, left:r] = resize(src, b - t, r - left, interpolation)
     return out
+
+
+# -- CopyAndPaste ------------------------------------------------------------------------------
+
+def placement(src_hw: tuple[int, int], size: tuple[int, int], offset: tuple[int, int],
+              out_hw: tuple[int, int]) -> tuple[int, int, int, int, np.ndarray, np.ndarray]:
+    """Where a source of ``src_hw`` pixels, resized to ``size`` (h, w) and put with its
+    top-left corner at ``offset`` (y, x), lands on an ``out_hw`` canvas: the destination
+    rectangle (top, left, bottom, right) and, for its rows and columns, the source rows and
+    columns that nearest-neighbour resizing reads there (pixel centres mapped onto pixel
+    centres, the frame OpenCV's bilinear resize uses)."""
+    (hs, ws), (nh, nw), (oy, ox), (h, w) = src_hw, size, offset, out_hw
+    top, left = max(0, oy), max(0, ox)
+    bottom, right = max(top, min(h, oy + nh)), max(left, min(w, ox + nw))
+    rows = np.minimum(((np.arange(top - oy, bottom - oy) + 0.5) * hs / nh).astype(np.intp),
+                      hs - 1)
+    cols = np.minimum(((np.arange(left - ox, right - ox) + 0.5) * ws / nw).astype(np.intp),
+                      ws - 1)
+    return top, left, bottom, right, rows, cols
+
+
+def resized_area(binary: np.ndarray, size: tuple[int, int]) -> int:
+    """The pixel count of bool ``binary`` nearest-resized to ``size`` (without resizing)."""
+    hs, ws = binary.shape
+    nh, nw = size
+    rows = np.minimum(((np.arange(nh) + 0.5) * hs / nh).astype(np.intp), hs - 1)
+    cols = np.minimum(((np.arange(nw) + 0.5) * ws / nw).astype(np.intp), ws - 1)
+    per_row = np.bincount(rows, minlength=hs).astype(np.int64)
+    per_col = np.bincount(cols, minlength=ws).astype(np.int64)
+    return int(per_row @ binary.astype(np.int64) @ per_col)
+
+
+def blend_region(dst: np.ndarray, src: np.ndarray, hard: np.ndarray,
+                 sigma: float) -> np.ndarray:
+    """``src`` over ``dst`` (same shape) where bool ``hard`` is set; with ``sigma`` > 0 the
+    alpha is ``hard`` blurred by a Gaussian of that sigma (values in between blended in
+    float32 and rounded back for integer dtypes). A pixel of alpha 0 keeps ``dst`` and one of
+    alpha 1 takes ``src`` as it is (so NaN or inf stay where they were)."""
+    if sigma <= 0:
+        out = dst.copy()
+        out[hard] = src[hard]
+        return out
+    alpha = cv2.GaussianBlur(hard.astype(np.float32), (0, 0), sigmaX=float(sigma),
+                             borderType=cv2.BORDER_REPLICATE)
+    alpha[hard & (alpha > 1.0 - 1e-6)] = 1.0
+    a = alpha[..., None] if dst.ndim == 3 else alpha
+    mixed = dst.astype(np.float32) * (1.0 - a) + src.astype(np.float32) * a
+    if dst.dtype.kind == "u":
+        mixed = np.clip(np.rint(mixed), 0, np.iinfo(dst.dtype).max)
+    mixed = mixed.astype(dst.dtype)
+    some = np.broadcast_to(a > 0, dst.shape)
+    full = np.broadcast_to(a >= 1.0, dst.shape)
+    return np.where(full, src, np.where(some, mixed, dst))
