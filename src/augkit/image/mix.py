@@ -456,56 +456,76 @@ class CopyAndPaste(_MixTransform):
     def _paste(self, img, own: dict, partner_img, other: dict, prm: dict):
         h, w = img.shape[:2]
         hp, wp = partner_img.shape[:2]
-        scale = prm["scale"]
+        scale, offset = prm["scale"], prm["offset"]
         size = (max(1, round(hp * scale)), max(1, round(wp * scale)))
-        top, left, bottom, right, rows, cols = M.placement((hp, wp), size, prm["offset"],
-                                                           (h, w))
+        top, left, bottom, right, rows, cols = M.placement((hp, wp), size, offset, (h, w))
         if bottom <= top or right <= left:
             return img, own
-        grid = np.ix_(rows, cols)
-        pasted = []  # (partner instance k, its mask on the canvas, bool pixels, kept share)
+        pasted = []  # (partner instance k, its mask on the canvas, its box (t, l, b, r), share)
+        hard = np.zeros((h, w), bool)
         for k in prm["instances"]:
             source = other["masks"][k]
-            whole = M.resized_area(_binary(source), size)
+            binary = _binary(source)
+            ys, xs = np.flatnonzero(binary.any(axis=1)), np.flatnonzero(binary.any(axis=0))
+            # the canvas rows / columns that read the instance's rows / columns
+            r0, r1 = np.searchsorted(rows, [ys[0], ys[-1] + 1])
+            c0, c1 = np.searchsorted(cols, [xs[0], xs[-1] + 1])
+            if r1 <= r0 or c1 <= c0:
+                continue
+            sub = source[np.ix_(rows[r0:r1], cols[c0:c1])]
+            sub_binary = _binary(sub)
+            area = int(np.count_nonzero(sub_binary))
+            whole = M.resized_area(binary, size)
+            if not (area and area >= self.min_paste_area
+                    and area >= self.min_visibility_after_paste * whole):
+                continue
             mask = np.zeros((h, w) + source.shape[2:], source.dtype)
-            mask[top:bottom, left:right] = source[grid]
-            binary = _binary(mask)
-            area = int(np.count_nonzero(binary[top:bottom, left:right]))
-            if area and area >= self.min_paste_area and (
-                    area >= self.min_visibility_after_paste * whole):
-                pasted.append((k, mask, binary, area / whole))
+            window = (slice(top + r0, top + r1), slice(left + c0, left + c1))
+            mask[window] = sub
+            hard[window] |= sub_binary
+            sy, sx = np.flatnonzero(sub_binary.any(axis=1)), np.flatnonzero(
+                sub_binary.any(axis=0))
+            box = (top + r0 + sy[0], left + c0 + sx[0], top + r0 + sy[-1] + 1,
+                   left + c0 + sx[-1] + 1)
+            pasted.append((k, mask, box, area / whole))
         if not pasted:
             return img, own
-        hard = np.logical_or.reduce([b for _, _, b, _ in pasted])
-        region = hard[top:bottom, left:right]
-        source = self._placed_image(partner_img, size, (top, left, bottom, right),
-                                    prm["offset"])
+        boxes = np.array([b for _, _, b, _ in pasted])
+        used = (int(boxes[:, 0].min()), int(boxes[:, 1].min()), int(boxes[:, 2].max()),
+                int(boxes[:, 3].max()))  # the pasted pixels' bounding rectangle
+        reach = int(np.ceil(4 * prm["sigma"])) + 1 if prm["sigma"] > 0 else 0
+        blend = (max(top, used[0] - reach), max(left, used[1] - reach),
+                 min(bottom, used[2] + reach), min(right, used[3] + reach))
+        t, lf, b, r = blend
+        source = self._placed_image(partner_img, size, blend, offset)
         out_img = img.copy()
-        out_img[top:bottom, left:right] = M.blend_region(img[top:bottom, left:right], source,
-                                                         region, prm["sigma"])
-        return out_img, self._targets(own, other, pasted, hard, (top, left, bottom, right),
-                                      (rows, cols))
+        out_img[t:b, lf:r] = M.blend_region(img[t:b, lf:r], source, hard[t:b, lf:r],
+                                            prm["sigma"])
+        return out_img, self._targets(own, other, pasted, hard, used, (top, left, rows, cols))
 
-    def _targets(self, own: dict, other: dict, pasted: list, hard: np.ndarray, rect,
+    def _targets(self, own: dict, other: dict, pasted: list, hard: np.ndarray, used,
                  grid) -> dict:
-        top, left, bottom, right = rect
+        t, lf, b, r = used
+        win = (slice(t, b), slice(lf, r))
+        under = hard[win]
         out = dict(own)
         keep, boxes, shares = [], {}, {}  # own instances kept; new boxes and kept shares
         masks = list(own["masks"])
         for k, m in enumerate(masks):
-            binary = _binary(m)
-            lost = np.count_nonzero(binary & hard)
+            lost = int(np.count_nonzero(_binary(m[win]) & under))
             if not lost:
                 keep.append(k)
                 continue
+            binary = _binary(m)
             before = int(np.count_nonzero(binary))
             after = before - lost
             if after and after >= self.min_paste_area and (
                     after >= self.min_visibility_after_paste * before):
                 masks[k] = m.copy()
-                masks[k][hard] = 0
+                masks[k][win][under] = 0
+                binary[win] &= ~under
                 keep.append(k)
-                boxes[k] = _tight_box(binary & ~hard)
+                boxes[k] = _tight_box(binary)
                 shares[k] = after / before
         out["masks"] = [masks[k] for k in keep] + [m for _, m, _, _ in pasted]
         dtypes = ([_mask_dtypes(own)[k] for k in keep]
@@ -519,31 +539,33 @@ class CopyAndPaste(_MixTransform):
         else:
             out.pop("_mask_dtypes", None)
         if "mask" in own:
+            top, left, rows, cols = grid
             mask = own["mask"].copy()
-            under = hard[top:bottom, left:right]
-            window = mask[top:bottom, left:right]
-            window[under] = other["mask"][np.ix_(*grid)][under]
+            theirs = other["mask"][np.ix_(rows[t - top:b - top], cols[lf - left:r - left])]
+            mask[win][under] = theirs[under]
             out["mask"] = mask
         if "bboxes" in own:
             mine: BoxState = own["bboxes"]
-            theirs: BoxState = other["bboxes"]
+            theirs_boxes: BoxState = other["bboxes"]
             xyxy = [boxes.get(k, mine.xyxy[k].tolist()) for k in keep] + [
-                _tight_box(b) for _, _, b, _ in pasted]
+                [float(x0), float(y0), float(x1), float(y1)]
+                for _, _, (y0, x0, y1, x1), _ in pasted]
             vis = [mine.visibility[k] * shares.get(k, 1.0) for k in keep] + [
-                theirs.visibility[k] * share for k, _, _, share in pasted]
+                theirs_boxes.visibility[k] * share for k, _, _, share in pasted]
             out["bboxes"] = BoxState(np.asarray(xyxy, np.float64).reshape(-1, 4),
                                      np.asarray(vis, np.float64), np.arange(len(xyxy)))
             if "labels" in own:
                 out["labels"] = ([own["labels"][mine.index[k]] for k in keep]
-                                 + [other["labels"][theirs.index[k]] for k, _, _, _ in pasted])
+                                 + [other["labels"][theirs_boxes.index[k]]
+                                    for k, _, _, _ in pasted])
         if "keypoints" in own:
             kp: KeypointState = own["keypoints"]
             h, w = hard.shape
             x, y = np.floor(kp.xy[:, 0]).astype(np.intp), np.floor(kp.xy[:, 1]).astype(np.intp)
             inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-            under = np.zeros(len(x), bool)
-            under[inside] = hard[y[inside], x[inside]]
-            out["keypoints"] = replace(kp, visible=kp.visible & ~under)
+            hidden = np.zeros(len(x), bool)
+            hidden[inside] = hard[y[inside], x[inside]]
+            out["keypoints"] = replace(kp, visible=kp.visible & ~hidden)
         return out
 
 

@@ -103,11 +103,14 @@ def resized_area(binary: np.ndarray, size: tuple[int, int]) -> int:
     """The pixel count of bool ``binary`` nearest-resized to ``size`` (without resizing)."""
     hs, ws = binary.shape
     nh, nw = size
+    if (nh, nw) == (hs, ws):
+        return int(np.count_nonzero(binary))
     rows = np.minimum(((np.arange(nh) + 0.5) * hs / nh).astype(np.intp), hs - 1)
     cols = np.minimum(((np.arange(nw) + 0.5) * ws / nw).astype(np.intp), ws - 1)
-    per_row = np.bincount(rows, minlength=hs).astype(np.int64)
-    per_col = np.bincount(cols, minlength=ws).astype(np.int64)
-    return int(per_row @ binary.astype(np.int64) @ per_col)
+    per_row = np.bincount(rows, minlength=hs).astype(np.float64)
+    per_col = np.bincount(cols, minlength=ws).astype(np.float64)
+    used = np.flatnonzero(binary.any(axis=1))  # only the rows that hold the instance
+    return int(round(float(per_row[used] @ (binary[used].astype(np.float64) @ per_col))))
 
 
 def blend_region(dst: np.ndarray, src: np.ndarray, hard: np.ndarray,
@@ -118,7 +121,7 @@ def blend_region(dst: np.ndarray, src: np.ndarray, hard: np.ndarray,
     alpha 1 takes ``src`` as it is (so NaN or inf stay where they were)."""
     if sigma <= 0:
         out = dst.copy()
-        out[hard] = src[hard]
+        np.copyto(out, src, where=hard[..., None] if dst.ndim == 3 else hard)
         return out
     alpha = cv2.GaussianBlur(hard.astype(np.float32), (0, 0), sigmaX=float(sigma),
                              borderType=cv2.BORDER_REPLICATE)
