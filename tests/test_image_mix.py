@@ -361,3 +361,17 @@ def test_copy_and_paste_is_deterministic_and_refuses_bad_input():
         CopyAndPaste(min_paste_area=1.5)
     with pytest.raises(ValueError, match="sample 1 has 2 boxes and 1 masks"):
         CopyAndPaste().batch(images, masks=masks, bboxes=[boxes[0], boxes[1] * 2])
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("mode", ["hard", "gaussian"])
+def test_copy_and_paste_keeps_nonfinite_pixels_local(mode):
+    images, masks, _ = _two_samples(np.float32)
+    images[1, 5, 10] = np.nan  # under B: pasted onto sample 0
+    images[1, 5, 22] = np.inf  # outside B: stays in sample 1 only
+    out = CopyAndPaste(blend_mode=mode, scale_range=(0.8, 1.25)).batch(images, masks=masks,
+                                                                        seed=1)
+    for i, got in enumerate(out["images"]):
+        bad = (~np.isfinite(got)).any(axis=-1)
+        assert bad.sum() <= 4, (i, bad.sum())  # at most duplicated by the upscale
+        assert not np.isnan(got).any() or i == 0 or np.isnan(images[i]).any()

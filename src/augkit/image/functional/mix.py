@@ -127,7 +127,8 @@ def blend_region(dst: np.ndarray, src: np.ndarray, hard: np.ndarray,
                              borderType=cv2.BORDER_REPLICATE)
     alpha[hard & (alpha > 1.0 - 1e-6)] = 1.0
     a = alpha[..., None] if dst.ndim == 3 else alpha
-    mixed = dst.astype(np.float32) * (1.0 - a) + src.astype(np.float32) * a
+    with np.errstate(invalid="ignore", over="ignore"):  # (inf * 0 where the alpha is 0 or 1:
+        mixed = dst.astype(np.float32) * (1.0 - a) + src.astype(np.float32) * a  # not used)
     if dst.dtype.kind == "u":
         mixed = np.clip(np.rint(mixed), 0, np.iinfo(dst.dtype).max)
     mixed = mixed.astype(dst.dtype)
