@@ -39,6 +39,7 @@ APPROXIMATE = {
     "RandomSunFlare": "augkit's flare and halos",
     "GridDropout": "unit sizes 2-10 px given as fractions of 512",
     "PhotoMetricDistort": "augkit's PhotoMetricDistort, every step applied",
+    "GridMask": "GridDropout (the GridMask paper's op): unit 1/num_grid, ratio = line width",
 }
 
 
@@ -273,6 +274,10 @@ def create_transform(spec: TransformSpec) -> Any:  # noqa: C901, PLR0911, PLR091
         low, high = (v / REFERENCE for v in p["unit_size_range"])
         return A.GridDropout(unit_size=(low, high), ratio=p["ratio"],
                              random_offset=p["random_offset"], p=1.0)
+    if name == "GridMask":  # GridDropout is the GridMask paper's op: units of 1/num_grid
+        low, high = p["num_grid_range"]
+        return A.GridDropout(unit_size=(1 / high, 1 / low), ratio=p["line_width_range"],
+                             p=1.0)
     if name == "PixelDropout":
         return A.PixelDropout(dropout_prob=p["dropout_prob"], per_channel=p["per_channel"],
                               fill=p["drop_value"], p=1.0)
@@ -301,7 +306,8 @@ def create_transform(spec: TransformSpec) -> Any:  # noqa: C901, PLR0911, PLR091
         return A.WaterRefraction(p=1.0)
     # no augkit op (docs/image_coverage.md says why): RandomJigsaw, Colorize, PixelSpread,
     # Superpixels, RandomGravel, ConstrainedCoarseDropout (needs a mask, the spec gives
-    # none), ColorJiggle (Kornia's ColorJitter order), LensFlare, GridMask, CopyAndPaste
+    # none), ColorJiggle (Kornia's ColorJitter order), LensFlare, CopyAndPaste (a batch op
+    # with instance masks; the spec times single images)
     return None
 
 
