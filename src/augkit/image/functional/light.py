@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from augkit.image.functional.noise import normal, to_dtype, unit
+from augkit.image.functional.scratch import scratch
 
 ILLUMINATION_MODES = ("linear", "corner", "gaussian")
 
@@ -46,15 +47,13 @@ def illumination_pattern(h: int, w: int, mode: str, angle: float, corner: int,
 def scale_by(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """``img`` times an HxW ``gain`` (every channel), in [0, 1] units, back to the dtype."""
     if img.dtype == np.uint8 and (img.ndim == 2 or img.shape[2] <= 4):
-        # in 0-255 units (no scaling to [0, 1] and back), the gain spread to the channels
-        # by OpenCV and multiplied there (numpy's broadcast multiply is ~3x slower)
-        x = img.astype(np.float32, order="C")
+        # one OpenCV multiply of the uint8 pixels by the gain spread to the channels (in a
+        # scratch array), rounded and saturated: no full-size float copy of the image
         g = np.ascontiguousarray(gain, np.float32)
-        if x.ndim == 3 and x.shape[2] > 1:
-            g = cv2.merge([g] * x.shape[2])
-        cv2.multiply(x, g.reshape(x.shape), dst=x)
-        np.maximum(x, 0.0, out=x)
-        return cv2.convertScaleAbs(x).reshape(img.shape)
+        src = np.ascontiguousarray(img)
+        if src.ndim == 3 and src.shape[2] > 1:
+            g = cv2.merge([g] * src.shape[2], dst=scratch("gain", src.shape, np.float32))
+        return cv2.multiply(src, g.reshape(src.shape), dtype=cv2.CV_8U).reshape(img.shape)
     x = unit(img)
     x *= gain[:, :, None] if x.ndim == 3 else gain
     return to_dtype(x, img)
@@ -89,7 +88,7 @@ def plasma(h: int, w: int, roughness: float, size: int, noise_seed: int) -> np.n
     field /= max(float(field.max()), 1e-12)
     if (gh, gw) != (h, w):
         field = cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(field, 0.0, 1.0)
+    return np.clip(field, 0.0, 1.0, out=field)
 
 
 def plasma_brightness_contrast(img: np.ndarray, field: np.ndarray, brightness: float,
