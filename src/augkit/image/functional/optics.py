@@ -45,64 +45,79 @@ def defocus(img: np.ndarray, radius: int, alias_sigma: float) -> np.ndarray:
 def zoom_blur(img: np.ndarray, factors: list[float]) -> np.ndarray:
     """The mean of the image and its enlargements about the centre by each of ``factors``
     (> 1): the streaks of a zoom during the exposure. Summed in float32; each copy is a
-    resize of the central span (:func:`_zoom_roi`; float32 resizes run ~2x faster than
+    resize of a central span (:func:`_zoom_roi`; float32 resizes run ~2x faster than
     uint8 ones and ~4x faster than the equivalent warp), or the exact warp where no span
-    places the copy within 0.05 px. The temporaries are per-thread scratch arrays (fresh
-    ones per call cost page faults at these sizes)."""
+    places the copy within ``_ZOOM_TOLERANCE`` px. The temporaries are per-thread scratch
+    arrays (fresh ones per call cost page faults at these sizes)."""
     h, w = img.shape[:2]
-    m = _ZOOM_MARGIN  # spans may start this far outside: more starts to choose from
     rest = img.shape[2:]
-    padded = scratch("zoom_pad", (h + 2 * m, w + 2 * m) + rest, np.float32)
-    edge = cv2.copyMakeBorder(img, m, m, m, m, _BORDER).reshape(padded.shape)
+    x = scratch("zoom_x", img.shape, np.float32)
     if img.dtype == np.uint8:
-        np.multiply(edge, np.float32(1.0 / 255), out=padded, casting="unsafe")
+        np.multiply(img, np.float32(1.0 / 255), out=x, casting="unsafe")
     else:
-        padded[...] = edge
-    x = padded[m:m + h, m:m + w]
+        x[...] = img
     acc = (scratch("zoom_acc", x.shape, np.float32) if img.dtype == np.uint8
            else np.empty(x.shape, np.float32))
     acc[...] = x
-    flat = scratch("zoom_big", ((h + 2 * m + 16) * (w + 2 * m + 16) * math.prod(rest),), np.float32)
-    for z in factors:
-        (y0, y1, oy, ey), (x0, x1, ox, ex) = _zoom_roi(h, z), _zoom_roi(w, z)
+    m = _ZOOM_MARGIN
+    padded = None  # x with a reflected margin, made when a span reaches outside
+    flat = scratch("zoom_big", ((h + 2 * m + 16) * (w + 2 * m + 16) * math.prod(rest),),
+                   np.float32)
+    spans = zip(factors, _zoom_roi(h, factors), _zoom_roi(w, factors), strict=True)
+    for z, (y0, y1, oy, ey), (x0, x1, ox, ex) in spans:
         if max(ey, ex) <= _ZOOM_TOLERANCE:
+            if min(y0, x0) < 0 or y1 > h or x1 > w:
+                if padded is None:
+                    padded = cv2.copyMakeBorder(x, m, m, m, m, _BORDER).reshape(
+                        (h + 2 * m, w + 2 * m) + rest)
+                src = padded[y0 + m:y1 + m, x0 + m:x1 + m]
+            else:
+                src = x[y0:y1, x0:x1]
             shape = (round((y1 - y0) * z), round((x1 - x0) * z)) + rest
             big = (flat[:math.prod(shape)].reshape(shape) if math.prod(shape) <= flat.size
                    else np.empty(shape, np.float32))
-            cv2.resize(padded[y0 + m:y1 + m, x0 + m:x1 + m], (0, 0), dst=big, fx=z, fy=z,
-                       interpolation=cv2.INTER_LINEAR)
+            cv2.resize(src, (0, 0), dst=big, fx=z, fy=z, interpolation=cv2.INTER_LINEAR)
             copy = big[oy:oy + h, ox:ox + w]
         else:
             matrix = np.array([[z, 0.0, w / 2 * (1 - z)], [0.0, z, h / 2 * (1 - z)]])
-            copy = G.warp_affine(np.ascontiguousarray(x), matrix, h, w, "linear",
-                                 "reflect101")
+            copy = G.warp_affine(x, matrix, h, w, "linear", "reflect101")
         cv2.add(acc, copy.reshape(acc.shape), dst=acc)
+    if img.dtype == np.uint8:  # non-negative: the mean scaled, rounded, saturated at once
+        return G.keep_shape(cv2.convertScaleAbs(acc, alpha=255.0 / (len(factors) + 1)), img)
     acc *= np.float32(1.0 / (len(factors) + 1))
     return to_dtype(acc, img)
 
 
-_ZOOM_TOLERANCE = 0.1  # output pixels a resized copy may sit off the exact warp's place
+_ZOOM_TOLERANCE = 0.05  # output pixels a resized copy may sit off the exact warp's place
 _ZOOM_MARGIN = 32
-_ZOOM_STEPS = np.arange(_ZOOM_MARGIN + 1, dtype=np.float64)
 
 
-def _zoom_roi(n: int, z: float) -> tuple[int, int, int, float]:
-    """Along one axis of ``n`` pixels, the enlargement by ``z`` (> 1) about the centre as an
-    OpenCV resize (scale exactly ``z``) of the input span ``[start, stop)``, cropped from
-    ``offset``; the start is chosen among those that fit (up to ``_ZOOM_MARGIN`` before the
-    last, reaching into the reflected margin) so the offset is nearest an integer, and
-    ``error`` is what is left (output pixels the copy sits off)."""
-    first = math.floor(n / 2 * (1 - 1 / z))  # the last start that still covers the output
-    base = z * (n / 2 - first) - n / 2  # the offset for ``first``; each step back adds z
-    frac = (base % 1.0 + z * _ZOOM_STEPS) % 1.0
-    errors = np.minimum(frac, 1.0 - frac)
-    k = int(errors.argmin())
-    best, exact = first - k, base + z * k
-    offset = round(exact)
-    stop = min(n + _ZOOM_MARGIN, math.ceil((offset + n) / z + best) + 2)  # + a neighbour
-    if round((stop - best) * z) < offset + n:  # the resize would come out short
-        return best, stop, offset, math.inf
-    return best, stop, offset, abs(exact - offset)
+def _zoom_roi(n: int, factors: list[float]) -> list[tuple[int, int, int, float]]:
+    """Along one axis of ``n`` pixels, per factor z (> 1), the enlargement by z about the
+    centre as an OpenCV resize (scale exactly z) of the input span ``[start, stop)``,
+    cropped from ``offset``, and ``error``: how far (output pixels) the copy then sits from
+    its exact place. The start is the last that covers the output and brings the error
+    within ``_ZOOM_TOLERANCE``, up to ``_ZOOM_MARGIN`` further back (into the reflected
+    margin; the least error if none does); each step back moves the offset by z. All
+    factors at once (one numpy pass)."""
+    z = np.asarray(factors, np.float64)[:, None]
+    first = np.floor(n / 2 * (1 - 1 / z))  # the last start that still covers the output
+    offsets = z * (n / 2 - first + _ZOOM_STEPS) - n / 2  # (factors, steps back)
+    errors = np.abs(offsets - np.rint(offsets))
+    ok = errors <= _ZOOM_TOLERANCE
+    k = np.where(ok.any(axis=1), ok.argmax(axis=1), errors.argmin(axis=1))
+    rows = np.arange(len(k))
+    starts = (first[:, 0] - k).astype(int)
+    offset = np.rint(offsets[rows, k]).astype(int)
+    error = errors[rows, k]
+    stops = np.minimum(n + _ZOOM_MARGIN, np.ceil((offset + n) / z[:, 0] + starts) + 2)
+    short = np.rint((stops - starts) * z[:, 0]) < offset + n  # the resize would come out short
+    error = np.where(short, np.inf, error)
+    return list(zip(starts.tolist(), stops.astype(int).tolist(), offset.tolist(),
+                    error.tolist(), strict=True))
+
+
+_ZOOM_STEPS = np.arange(_ZOOM_MARGIN + 1, dtype=np.float64)[None, :]
 
 
 def glass_blur(img: np.ndarray, sigma: float, max_delta: int, iterations: int,
