@@ -227,10 +227,42 @@ def ringing_kernel(ksize: int, cutoff: float) -> np.ndarray:
 
 
 def ringing(img: np.ndarray, ksize: int, cutoff: float) -> np.ndarray:
-    out = _filter(img, ringing_kernel(ksize, cutoff))
+    kernel = ringing_kernel(ksize, cutoff)
+    if img.dtype == np.uint8 and (img.ndim == 2 or img.shape[2] <= 4):
+        return _filter_uint8_via_float(img, kernel)
+    out = _filter(img, kernel)
     if out.dtype == np.float32:  # the negative lobes overshoot
         np.clip(out, 0.0, 1.0, out=out)
     return out
+
+
+_DFT_AREA = 130  # OpenCV's float32 filter2D switches to a (here slower) DFT from this many taps
+
+
+def _filter_uint8_via_float(img: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``_filter`` of a uint8 image through OpenCV's float32 direct convolution, ~1.3x
+    faster than its uint8 one at these kernel sizes: the image converted once into a
+    scratch array, a kernel of ``_DFT_AREA`` or more taps split into its top and bottom
+    rows (each anchored where the full kernel's centre falls, below the DFT threshold), the
+    sum rounded and saturated back to uint8 (the uint8 filter's values; a sum on a rounding
+    tie may land one level apart)."""
+    src = scratch("ring_src", img.shape, np.float32)
+    src[...] = img
+    k = kernel.astype(np.float32)
+    r = k.shape[0] // 2
+    if k.size < _DFT_AREA:
+        out = cv2.filter2D(src, -1, k, dst=scratch("ring_out", img.shape, np.float32),
+                           borderType=_BORDER)
+    else:  # rows 0..r with the centre row, then r..end with that row zeroed
+        top, bottom = k[:r + 1], k[r:].copy()
+        bottom[0] = 0.0
+        out = cv2.filter2D(src, -1, top, dst=scratch("ring_out", img.shape, np.float32),
+                           anchor=(r, r), borderType=_BORDER)
+        part = cv2.filter2D(src, -1, bottom, dst=scratch("ring_part", img.shape, np.float32),
+                            anchor=(r, 0), borderType=_BORDER)
+        cv2.add(out, part, dst=out)
+    np.maximum(out, 0.0, out=out)  # the negative lobes undershoot
+    return G.keep_shape(cv2.convertScaleAbs(out), img)
 
 
 _BAYER = np.array([[0]])
