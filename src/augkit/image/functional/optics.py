@@ -47,40 +47,47 @@ def zoom_blur(img: np.ndarray, factors: list[float]) -> np.ndarray:
     (> 1): the streaks of a zoom during the exposure. Summed in float32; each copy is a
     resize of a central span (:func:`_zoom_roi`; float32 resizes run ~2x faster than
     uint8 ones and ~4x faster than the equivalent warp), or the exact warp where no span
-    places the copy within ``_ZOOM_TOLERANCE`` px. The temporaries are per-thread scratch
-    arrays (fresh ones per call cost page faults at these sizes)."""
+    places the copy within ``_ZOOM_TOLERANCE`` px (of the uint8 image for uint8). The
+    image is converted once, with the reflected margin the spans reach into (no wider);
+    the temporaries are per-thread scratch arrays (fresh ones per call cost page faults at
+    these sizes)."""
     h, w = img.shape[:2]
     rest = img.shape[2:]
-    x = scratch("zoom_x", img.shape, np.float32)
+    spans = list(zip(factors, _zoom_roi(h, factors), _zoom_roi(w, factors), strict=True))
+    used = [(ys, xs) for _, ys, xs in spans if max(ys[3], xs[3]) <= _ZOOM_TOLERANCE]
+    m = max([0] + [max(-ys[0], ys[1] - h, -xs[0], xs[1] - w) for ys, xs in used])
+    edge = img if m == 0 else cv2.copyMakeBorder(img, m, m, m, m, _BORDER)
+    shape = (h + 2 * m, w + 2 * m) + rest
+    cap = (h + 2 * _ZOOM_MARGIN) * (w + 2 * _ZOOM_MARGIN) * math.prod(rest)
+    padded = scratch("zoom_x", (cap,), np.float32)[:math.prod(shape)].reshape(shape)
     if img.dtype == np.uint8:
-        np.multiply(img, np.float32(1.0 / 255), out=x, casting="unsafe")
+        np.multiply(edge.reshape(shape), np.float32(1.0 / 255), out=padded, casting="unsafe")
     else:
-        x[...] = img
-    acc = (scratch("zoom_acc", x.shape, np.float32) if img.dtype == np.uint8
-           else np.empty(x.shape, np.float32))
+        padded[...] = edge.reshape(shape)
+    x = padded[m:m + h, m:m + w]
+    acc = (scratch("zoom_acc", img.shape, np.float32) if img.dtype == np.uint8
+           else np.empty(img.shape, np.float32))
     acc[...] = x
-    m = _ZOOM_MARGIN
-    padded = None  # x with a reflected margin, made when a span reaches outside
-    flat = scratch("zoom_big", ((h + 2 * m + 16) * (w + 2 * m + 16) * math.prod(rest),),
-                   np.float32)
-    spans = zip(factors, _zoom_roi(h, factors), _zoom_roi(w, factors), strict=True)
+    flat = scratch("zoom_big", ((h + 2 * _ZOOM_MARGIN + 16) * (w + 2 * _ZOOM_MARGIN + 16)
+                                * math.prod(rest),), np.float32)
     for z, (y0, y1, oy, ey), (x0, x1, ox, ex) in spans:
         if max(ey, ex) <= _ZOOM_TOLERANCE:
-            if min(y0, x0) < 0 or y1 > h or x1 > w:
-                if padded is None:
-                    padded = cv2.copyMakeBorder(x, m, m, m, m, _BORDER).reshape(
-                        (h + 2 * m, w + 2 * m) + rest)
-                src = padded[y0 + m:y1 + m, x0 + m:x1 + m]
-            else:
-                src = x[y0:y1, x0:x1]
-            shape = (round((y1 - y0) * z), round((x1 - x0) * z)) + rest
-            big = (flat[:math.prod(shape)].reshape(shape) if math.prod(shape) <= flat.size
-                   else np.empty(shape, np.float32))
+            src = padded[y0 + m:y1 + m, x0 + m:x1 + m]
+            size = (round((y1 - y0) * z), round((x1 - x0) * z)) + rest
+            big = (flat[:math.prod(size)].reshape(size) if math.prod(size) <= flat.size
+                   else np.empty(size, np.float32))
             cv2.resize(src, (0, 0), dst=big, fx=z, fy=z, interpolation=cv2.INTER_LINEAR)
             copy = big[oy:oy + h, ox:ox + w]
-        else:
+        else:  # the exact warp; of the uint8 image (OpenCV's fast kernel, as before)
             matrix = np.array([[z, 0.0, w / 2 * (1 - z)], [0.0, z, h / 2 * (1 - z)]])
-            copy = G.warp_affine(x, matrix, h, w, "linear", "reflect101")
+            if img.dtype == np.uint8:
+                copy = np.multiply(G.warp_affine(img, matrix, h, w, "linear", "reflect101"),
+                                   np.float32(1.0 / 255), out=scratch("zoom_warp", img.shape,
+                                                                      np.float32),
+                                   casting="unsafe")
+            else:
+                copy = G.warp_affine(np.ascontiguousarray(x), matrix, h, w, "linear",
+                                     "reflect101")
         cv2.add(acc, copy.reshape(acc.shape), dst=acc)
     if img.dtype == np.uint8:  # non-negative: the mean scaled, rounded, saturated at once
         return G.keep_shape(cv2.convertScaleAbs(acc, alpha=255.0 / (len(factors) + 1)), img)
