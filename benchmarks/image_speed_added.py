@@ -13,9 +13,9 @@ both sides, prepared outside the timing: three labelled boxes for the box-safe c
 label map with two objects for the mask ops, one reference image (another photo of the set)
 for the domain-adaptation ops.
 
-Run (about 8 minutes at --rounds 4 on the shared 2-core machine)::
+Run (about 13 minutes at --rounds 6 on the shared 2-core machine)::
 
-    PYTHONPATH=src .venv/bin/python benchmarks/image_speed_added.py --rounds 4
+    PYTHONPATH=src .venv/bin/python benchmarks/image_speed_added.py --rounds 6
 
 writes ``benchmarks/results/image_speed_added.md`` and ``.json`` (per-op ratio, geometric
 mean per size, the rows below 0.9x).
