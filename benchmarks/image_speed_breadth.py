@@ -151,10 +151,11 @@ def work(lib: str, images: dict, seconds: float) -> dict:
     return out
 
 
-def run_all(seconds: float, libs: list[str], rounds: int) -> dict:
+def run_all(seconds: float, libs: list[str], rounds: int, script: str = __file__) -> dict:
     """Each library's worker runs ``rounds`` times, interleaved with the others, and the best
     rate per transform is kept: on a shared machine, load that comes and goes then biases no
-    library in particular."""
+    library in particular. ``script``: the file whose ``--worker`` mode measures (this one,
+    or a companion such as ``image_speed_added.py``)."""
     import numpy as np
 
     results: dict = {}
@@ -169,7 +170,7 @@ def run_all(seconds: float, libs: list[str], rounds: int) -> dict:
                     continue
                 out_path = os.path.join(tmp, f"{lib}.json")
                 print(f"measuring {lib} ...", file=sys.stderr, flush=True)
-                subprocess.run([python, __file__, "--worker", lib, "--images", images_path,
+                subprocess.run([python, script, "--worker", lib, "--images", images_path,
                                 "--out", out_path, "--seconds", str(seconds)], check=True,
                                env={**os.environ, **base.THREAD_ENV})
                 _keep_best(results, lib, json.loads(Path(out_path).read_text()))
@@ -187,10 +188,11 @@ def _keep_best(results: dict, lib: str, new: dict) -> None:
                 old[name] = value
 
 
-def report(results: dict) -> str:
+def report(results: dict, title: str = "the wider set",
+           approximate: set[str] | frozenset[str] = frozenset(APPROXIMATE)) -> str:
     peers = [p for p in PEERS if p in results]
     ours = results["augkit"]
-    lines = ["# Image augmentation speed: the wider set", "",
+    lines = [f"# Image augmentation speed: {title}", "",
              "Versions: " + ", ".join(f"{k} {v['version']}" for k, v in results.items()),
              "", "`~`: same purpose, different algorithm (speed compared, output not equal).",
              ""]
@@ -204,7 +206,7 @@ def report(results: dict) -> str:
             best = max((v for v in theirs if v), default=None)
             if best:
                 ratios.append(mine / best)
-            mark = " ~" if name in APPROXIMATE else ""
+            mark = " ~" if name in approximate else ""
             ratio = f"{mine / best:.2f}" if best else "-"
             if best and mine / best < 0.9:
                 low.append(name)

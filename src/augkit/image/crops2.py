@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from augkit.core.validate import check_choice, check_number, check_range, fail
@@ -365,10 +366,16 @@ class CropNonEmptyMaskIfExists(_FixedCrop):
     def sample(self, rng, state):
         on = self._foreground(state)
         target = None
-        if on is not None and on.any():
-            ys, xs = np.nonzero(on)
-            i = int(rng.integers(0, len(ys)))
-            target = (float(xs[i]), float(ys[i]), xs[i] + 1.0, ys[i] + 1.0)
+        if on is not None:
+            # the i-th foreground pixel in row-major order (as np.nonzero would list them)
+            # from per-row counts: one OpenCV row sum instead of listing every pixel
+            rows = cv2.reduce(on.view(np.uint8), 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+            ends = np.cumsum(rows)
+            if len(ends) and ends[-1] > 0:
+                i = int(rng.integers(0, int(ends[-1])))
+                y = int(np.searchsorted(ends, i, side="right"))
+                x = int(np.flatnonzero(on[y])[i - (int(ends[y - 1]) if y else 0)])
+                target = (float(x), float(y), x + 1.0, y + 1.0)
         return self._window(rng, state, target)
 
 

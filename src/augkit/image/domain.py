@@ -208,11 +208,17 @@ class PixelDistributionAdaptation(_Adapt):
         self._set_references(reference_images)
         self.blend_ratio = check_range(self, "blend_ratio", blend_ratio, 0, 1)
         self.transform_type = check_choice(self, "transform_type", transform_type, K.PDA_TYPES)
+        self._fits: dict = {}
 
     def sample(self, rng, state):
         return {"reference": self._pick(rng, state),
                 "blend": float(rng.uniform(*self.blend_ratio))}
 
     def apply_image(self, image, params):
-        return K.pixel_distribution(image, self._ref_for(image, params),
-                                    self.transform_type, params["blend"])
+        channels = 1 if image.ndim == 2 else image.shape[2]
+        key = (params["reference"], channels)
+        ref = self._ref_for(image, params)
+        if key not in self._fits:  # a reference's fit once per channel count
+            self._fits[key] = K.reference_fit(ref, self.transform_type)
+        return K.pixel_distribution(image, ref, self.transform_type, params["blend"],
+                                    self._fits[key])

@@ -138,10 +138,10 @@ class ConstrainedCoarseDropout(_EraseBase):
         count = int(rng.integers(self.num_holes_range[0], self.num_holes_range[1] + 1))
         centres, sizes = [], []
         if self.mask_indices is not None and "mask" in state:
-            for comp in K.components(K.region_of(state["mask"], self.mask_indices)):
-                side = float(np.sqrt(len(comp)))
-                for i in rng.integers(0, len(comp), count):
-                    centres.append(comp[int(i)] + 0.5)
+            for comp in K.component_pickers(K.region_of(state["mask"], self.mask_indices)):
+                side = float(np.sqrt(comp.area))
+                for i in rng.integers(0, comp.area, count):
+                    centres.append(comp.pixel(int(i)) + 0.5)
                     sizes.append((side, side))
         boxes = state.get("bboxes")
         if self.bbox_labels is not None and boxes is not None and len(boxes.xyxy):

@@ -4,6 +4,8 @@ thickens with a synthetic depth). Pixels only: masks, boxes and keypoints are un
 
 from __future__ import annotations
 
+import numpy as np
+
 from augkit.core.validate import check_choice, check_number, check_range
 from augkit.image._args import SEED_MAX
 from augkit.image.base import ImageTransform
@@ -129,7 +131,10 @@ class PlasmaShadow(_Plasma):
                 "noise_seed": int(rng.integers(0, SEED_MAX))}
 
     def apply_image(self, image, params):
-        return K.scale_by(image, 1.0 - params["intensity"] * self._field(image, params))
+        gain = self._field(image, params)  # a fresh array: 1 - s * P in place
+        gain *= np.float32(-params["intensity"])
+        gain += np.float32(1.0)
+        return K.scale_by(image, gain)
 
 
 class Spatter(ImageTransform):

@@ -81,11 +81,8 @@ class RandomGridShuffle(GeometricTransform):
         if h < rows or w < cols:
             raise ValueError(f"RandomGridShuffle: a grid of {rows} x {cols} tiles needs an "
                              f"image of at least that many pixels; got {h} x {w}")
-        tiles = K.tile_boxes(h, w, rows, cols)
-        shapes = tiles[:, 2:] - tiles[:, :2]
-        order = np.arange(len(tiles))
-        for shape in np.unique(shapes, axis=0):  # permute within each group of one shape
-            group = np.flatnonzero((shapes == shape).all(axis=1))
+        order = np.arange(rows * cols)
+        for group in K.tile_groups(h, w, rows, cols):  # permute within each tile shape
             order[group] = group[rng.permutation(len(group))]
         return {"order": order.tolist()}
 

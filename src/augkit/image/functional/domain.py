@@ -140,21 +140,39 @@ def _fit(pixels: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndar
     return mean, vectors / scale, (vectors * scale).T
 
 
-def pixel_distribution(img: np.ndarray, ref: np.ndarray, kind: str, blend: float
-                       ) -> np.ndarray:
+def reference_fit(ref: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(centre, from_normal) of the fit of :func:`pixel_distribution` to a reference
+    (computed once per reference and kept by the transform)."""
+    r = as_unit(ref)
+    c_ref, _, from_normal = _fit(r.reshape(-1, r.shape[2]), kind)
+    return c_ref, from_normal
+
+
+def pixel_distribution(img: np.ndarray, ref: np.ndarray, kind: str, blend: float,
+                       ref_fit: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """The input's pixels normalised by a fit to themselves ("pca": whitened, "standard":
     per-channel mean and std, "minmax": per-channel range), then mapped back through the
-    same fit to the reference's pixels. The two maps compose into one affine colour map,
-    applied in one OpenCV pass."""
-    x, r = as_unit(img), as_unit(ref)
+    same fit to the reference's pixels (``ref_fit``: :func:`reference_fit` of ``ref``,
+    computed here when not given). The two maps and the blend with the input compose into
+    one affine colour map, applied in one OpenCV pass (uint8 straight to uint8, rounded
+    and saturated)."""
+    x = as_unit(img)
     channels = x.shape[2]
     c_in, to_normal, _ = _fit(x.reshape(-1, channels), kind)
-    c_ref, _, from_normal = _fit(r.reshape(-1, channels), kind)
+    c_ref, from_normal = ref_fit if ref_fit is not None else reference_fit(ref, kind)
     m = to_normal @ from_normal  # p' = p @ m + (c_ref - c_in @ m)
     offset = c_ref - c_in @ m
+    b = float(blend)  # blended: p + b (p' - p) = p @ (b m + (1 - b) I) + b offset
+    m = b * m + (1.0 - b) * np.eye(channels)
+    offset = b * offset
+    if channels <= 4 and img.dtype == np.uint8:
+        src = np.ascontiguousarray(img)
+        out = cv2.transform(src.reshape(src.shape[0], src.shape[1], channels),
+                            np.column_stack([m.T, 255.0 * offset]))
+        return out.reshape(img.shape)
     if channels <= 4:
         out = cv2.transform(x, np.column_stack([m.T, offset])).reshape(x.shape)
     else:
         out = (x.reshape(-1, channels) @ m.astype(np.float32) + offset.astype(np.float32)
                ).reshape(x.shape)
-    return _back(out.astype(np.float32, copy=False), img, blend)
+    return to_dtype(out.astype(np.float32, copy=False), img).reshape(img.shape)

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from augkit.image.functional import geometric as G
-from augkit.image.functional.noise import to_dtype, unit
+from augkit.image.functional.noise import normal, to_dtype, unit
 
 _BORDER = cv2.BORDER_REFLECT_101
 # Pillow's ImageFilter kernels, each summing to 1: EDGE_ENHANCE and DETAIL
@@ -62,10 +62,17 @@ def stochastic_convolution(img: np.ndarray, kernels: list[np.ndarray]) -> np.nda
 
 
 def _draw(rng, kind: str, scale: float, shape: tuple[int, ...]) -> np.ndarray:
+    """float32 noise: uniform from float32 draws, gaussian from the quantile table of
+    :func:`~augkit.image.functional.noise.normal` (~5x faster than float64 draws cast)."""
     if kind == "uniform":  # scale: the half-width
-        return rng.uniform(-scale, scale, shape).astype(np.float32)
+        out = rng.random(shape, dtype=np.float32)
+        out *= np.float32(2.0 * scale)
+        out -= np.float32(scale)
+        return out
     if kind == "gaussian":  # scale: the std
-        return (rng.standard_normal(shape) * scale).astype(np.float32)
+        out = normal(rng, shape)
+        out *= np.float32(scale)
+        return out
     return rng.laplace(0.0, scale / np.sqrt(2.0), shape).astype(np.float32)  # std = scale
 
 
@@ -75,6 +82,14 @@ def additive_noise(img: np.ndarray, kind: str, mode: str, scale: float,
     one value per channel ("constant"), per pixel and channel ("per_pixel") or per pixel
     shared by the channels ("shared")."""
     rng = np.random.default_rng(noise_seed)
+    if img.dtype == np.uint8 and mode != "constant":  # the noise array holds the sum
+        noise = _draw(rng, kind, scale * 255.0, img.shape[:2] if mode == "shared" and
+                      img.ndim == 3 else img.shape)
+        if noise.shape != img.shape:
+            noise = np.repeat(noise[:, :, None], img.shape[2], axis=2)
+        noise += img
+        np.maximum(noise, 0.0, out=noise)
+        return G.keep_shape(cv2.convertScaleAbs(noise), img)
     x = unit(img)
     channels = 1 if x.ndim == 2 else x.shape[2]
     if mode == "constant":

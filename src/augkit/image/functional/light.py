@@ -7,11 +7,13 @@ random fields come from ``np.random.default_rng(noise_seed)``.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import cv2
 import numpy as np
 
 from augkit.image.functional.noise import normal, to_dtype, unit
+from augkit.image.functional.scratch import scratch
 
 ILLUMINATION_MODES = ("linear", "corner", "gaussian")
 
@@ -44,9 +46,32 @@ def illumination_pattern(h: int, w: int, mode: str, angle: float, corner: int,
 
 def scale_by(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """``img`` times an HxW ``gain`` (every channel), in [0, 1] units, back to the dtype."""
+    if img.dtype == np.uint8 and (img.ndim == 2 or img.shape[2] <= 4):
+        # one OpenCV multiply of the uint8 pixels by the gain spread to the channels (in a
+        # scratch array), rounded and saturated: no full-size float copy of the image
+        g = np.ascontiguousarray(gain, np.float32)
+        src = np.ascontiguousarray(img)
+        if src.ndim == 3 and src.shape[2] > 1:
+            g = cv2.merge([g] * src.shape[2], dst=scratch("gain", src.shape, np.float32))
+        return cv2.multiply(src, g.reshape(src.shape), dtype=cv2.CV_8U).reshape(img.shape)
     x = unit(img)
     x *= gain[:, :, None] if x.ndim == 3 else gain
     return to_dtype(x, img)
+
+
+@lru_cache(maxsize=16)
+def _spectral_gain(gh: int, gw: int, roughness: float) -> np.ndarray:
+    """1 / f**roughness on a ``gh`` x ``gw`` DFT grid, 0 at f = 0 (no mean: the stretch in
+    :func:`plasma` sets the range); (gh, gw, 1) read-only float32, cached per grid."""
+    fy = np.fft.fftfreq(gh).astype(np.float32)[:, None]
+    fx = np.fft.fftfreq(gw).astype(np.float32)[None, :]
+    f = np.sqrt(fx * fx + fy * fy)
+    f[0, 0] = 1.0
+    gain = f ** np.float32(-roughness)
+    gain[0, 0] = 0.0
+    gain = gain[:, :, None]
+    gain.flags.writeable = False
+    return gain
 
 
 def plasma(h: int, w: int, roughness: float, size: int, noise_seed: int) -> np.ndarray:
@@ -56,20 +81,14 @@ def plasma(h: int, w: int, roughness: float, size: int, noise_seed: int) -> np.n
     rng = np.random.default_rng(noise_seed)
     scale = min(1.0, size / max(h, w))
     gh, gw = max(2, round(h * scale)), max(2, round(w * scale))
-    fy = np.fft.fftfreq(gh).astype(np.float32)[:, None]
-    fx = np.fft.fftfreq(gw).astype(np.float32)[None, :]
-    f = np.sqrt(fx * fx + fy * fy)
-    f[0, 0] = 1.0
-    gain = f ** np.float32(-roughness)
-    gain[0, 0] = 0.0  # no mean: the stretch below sets the range
     spectrum = cv2.dft(normal(rng, (gh, gw)), flags=cv2.DFT_COMPLEX_OUTPUT)
-    spectrum *= gain[:, :, None]
+    spectrum *= _spectral_gain(gh, gw, float(roughness))
     field = cv2.idft(spectrum, flags=cv2.DFT_REAL_OUTPUT)
     field -= field.min()
     field /= max(float(field.max()), 1e-12)
     if (gh, gw) != (h, w):
         field = cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(field, 0.0, 1.0)
+    return np.clip(field, 0.0, 1.0, out=field)
 
 
 def plasma_brightness_contrast(img: np.ndarray, field: np.ndarray, brightness: float,

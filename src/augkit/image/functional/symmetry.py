@@ -6,6 +6,8 @@ corner at (0, 0), far corner at (width, height)).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from augkit.image.functional import geometric as G
@@ -48,22 +50,43 @@ def grid_edges(size: int, parts: int) -> np.ndarray:
     return (np.arange(parts + 1) * size) // parts
 
 
+@lru_cache(maxsize=64)
 def tile_boxes(height: int, width: int, rows: int, cols: int) -> np.ndarray:
-    """(rows * cols, 4) tiles as ``[top, left, bottom, right]``, row-major."""
+    """(rows * cols, 4) tiles as ``[top, left, bottom, right]``, row-major (cached per
+    layout: a read-only array)."""
     ys, xs = grid_edges(height, rows), grid_edges(width, cols)
     top, left = np.meshgrid(ys[:-1], xs[:-1], indexing="ij")
     bottom, right = np.meshgrid(ys[1:], xs[1:], indexing="ij")
-    return np.stack([top.ravel(), left.ravel(), bottom.ravel(), right.ravel()], axis=1)
+    out = np.stack([top.ravel(), left.ravel(), bottom.ravel(), right.ravel()], axis=1)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=64)
+def tile_groups(height: int, width: int, rows: int, cols: int) -> tuple[np.ndarray, ...]:
+    """The tile indices of each tile shape (tiles swap only within a group), cached."""
+    tiles = tile_boxes(height, width, rows, cols)
+    shapes = tiles[:, 2:] - tiles[:, :2]
+    groups = tuple(np.flatnonzero((shapes == shape).all(axis=1))
+                   for shape in np.unique(shapes, axis=0))
+    for g in groups:
+        g.flags.writeable = False
+    return groups
+
+
+@lru_cache(maxsize=64)
+def _tile_slices(height: int, width: int, rows: int, cols: int) -> list[tuple[slice, slice]]:
+    return [(slice(t, b), slice(lft, r))
+            for t, lft, b, r in tile_boxes(height, width, rows, cols).tolist()]
 
 
 def shuffle_tiles(img: np.ndarray, rows: int, cols: int, order: list[int]) -> np.ndarray:
     """Tile ``order[j]`` of ``img`` written into tile ``j`` (tiles of one shape swap only
     among themselves, so every copy fits)."""
-    tiles = tile_boxes(img.shape[0], img.shape[1], rows, cols)
+    slices = _tile_slices(img.shape[0], img.shape[1], rows, cols)
     out = np.empty_like(img)
-    for (t, lft, b, r), src in zip(tiles.tolist(), order, strict=True):
-        st, sl, sb, sr = tiles[src].tolist()
-        out[t:b, lft:r] = img[st:sb, sl:sr]
+    for dst, src in zip(slices, order, strict=True):
+        out[dst] = img[slices[src]]
     return out
 
 
