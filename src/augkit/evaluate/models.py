@@ -2,7 +2,9 @@
 
 A proxy model answers "does this augmentation help a model learn this data?" cheaply on a
 CPU: a three-block CNN for images, a three-block 1D CNN (in the spirit of Wang et al. 2017's
-FCN) for series, and a fastText-style mean of hashed word uni- and bigram embeddings for text.
+FCN) for series, and for text (``text_model``) a fastText-style mean of hashed word uni- and
+bigram embeddings (``ngram``, the default) or a Kim-style word CNN over random (``cnn``) or
+frozen pretrained (``pretrained``) embeddings (:mod:`augkit.evaluate.text_models`).
 Training is the same for every arm: Adam, a fixed maximum number of epochs, a fresh
 augmentation of the training inputs every epoch, and validation-based stopping inside that
 budget (the weights of the best validation epoch are kept), so an augmented arm is never
@@ -24,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from augkit.evaluate.text_models import LEARNING_RATES, build_text_model, check_text_model
 
 __all__ = ["MODALITIES", "FitResult", "accuracy", "augmenter", "fit_proxy"]
 
@@ -158,7 +162,8 @@ def fit_proxy(modality: str, x_train, y_train, x_val=None, y_val=None, *,
               augment: Augment | None = None, seed: int = 0, max_epochs: int = 30,
               patience: int = 8, batch_size: int | None = None,
               learning_rate: float | None = None,
-              num_classes: int | None = None, threads: int | None = 1) -> FitResult:
+              num_classes: int | None = None, threads: int | None = 1,
+              text_model: str = "ngram") -> FitResult:
     """Train the modality's proxy model; with a validation set, keep the best epoch's weights
     and stop after ``patience`` epochs without a better validation accuracy.
 
@@ -167,11 +172,13 @@ def fit_proxy(modality: str, x_train, y_train, x_val=None, y_val=None, *,
     depend on ``seed`` only, so two arms with the same seed differ only by their augmentation.
     The caller's global torch random state is left as it was. ``threads``: torch threads
     while training (one is fastest for models this small, and several fits can then run in
-    parallel; None keeps torch's setting).
+    parallel; None keeps torch's setting). ``text_model``: the text proxy, "ngram",
+    "cnn" or "pretrained" (see the module text; ignored for images and series).
     """
     import torch
 
     _check_modality(modality)
+    check_text_model("fit_proxy", text_model)
     y_train = np.asarray(y_train, dtype=np.int64)
     if len(x_train) != y_train.size or y_train.size == 0:
         raise ValueError(f"fit_proxy: {len(x_train)} training inputs but {y_train.size} labels")
@@ -191,17 +198,17 @@ def fit_proxy(modality: str, x_train, y_train, x_val=None, y_val=None, *,
         torch.set_num_threads(threads)
     try:
         return _fit(torch, modality, x_train, y_train, x_val, y_val, augment, seed, max_epochs,
-                    patience, batch_size, learning_rate, classes)
+                    patience, batch_size, learning_rate, classes, text_model)
     finally:
         torch.set_num_threads(previous_threads)
 
 
 def _fit(torch, modality, x_train, y_train, x_val, y_val, augment, seed, max_epochs, patience,
-         batch_size, learning_rate, classes) -> FitResult:
+         batch_size, learning_rate, classes, text_model="ngram") -> FitResult:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model, encode = _build(torch, modality, x_train, classes)
-        lr = learning_rate or (5e-3 if modality == "text" else 2e-3)
+        model, encode = _build(torch, modality, x_train, classes, text_model)
+        lr = learning_rate or (LEARNING_RATES[text_model] if modality == "text" else 2e-3)
         optimisers = _optimisers(torch, model, lr)
         order_rng = np.random.default_rng(np.random.SeedSequence([seed, 2**31]))
         loss_fn = torch.nn.CrossEntropyLoss()
@@ -285,7 +292,7 @@ def _take(inputs, idx: np.ndarray):
     return [inputs[i] for i in idx]
 
 
-def _build(torch, modality: str, x_train, classes: int):
+def _build(torch, modality: str, x_train, classes: int, text_model: str = "ngram"):
     if modality == "image":
         channels = _image_tensor(torch, np.asarray(x_train[:1])).shape[1]
         return _image_net(torch, channels, classes), lambda x: (_image_tensor(torch, x),)
@@ -300,4 +307,6 @@ def _build(torch, modality: str, x_train, classes: int):
         return _series_net(torch, train.shape[2], classes), encode
     if not all(isinstance(t, str) for t in x_train):
         raise ValueError("text inputs must be a list of strings")
+    if text_model != "ngram":
+        return build_text_model(torch, text_model, x_train, classes)
     return _TextNet(torch, classes), lambda texts: _text_batch(torch, texts)
