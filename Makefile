@@ -35,8 +35,8 @@ lint: $(STAMP)
 # share an import name). Writes benchmarks/results/image_speed.{md,json}.
 BENCH_VENV := benchmarks/.venv
 bench-image: $(STAMP)
-	test -x $(BENCH_VENV)-albumentations/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-albumentations && $(BENCH_VENV)-albumentations/bin/pip install --quiet "albumentations==2.0.8")
-	test -x $(BENCH_VENV)-albumentationsx/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-albumentationsx && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet "torch==2.13.0" && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet albumentationsx opencv-python-headless)
+	test -x $(BENCH_VENV)-albumentations/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-albumentations && $(BENCH_VENV)-albumentations/bin/pip install --quiet "albumentations==2.0.8" tqdm)
+	test -x $(BENCH_VENV)-albumentationsx/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-albumentationsx && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet "torch==2.13.0" && $(BENCH_VENV)-albumentationsx/bin/pip install --quiet albumentationsx opencv-python-headless tqdm)
 	test -x $(BENCH_VENV)-kornia/bin/python || ($(PYTHON) -m venv $(BENCH_VENV)-kornia && $(BENCH_VENV)-kornia/bin/pip install --quiet "torch==2.13.0" && $(BENCH_VENV)-kornia/bin/pip install --quiet kornia)
 	$(PY) benchmarks/image_speed.py
 

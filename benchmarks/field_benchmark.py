@@ -12,6 +12,8 @@ The peers use the benchmark's own spec files, each in its own virtualenv (albume
     git clone https://github.com/albumentations-team/benchmark ../field-bench   # once
     .venv/bin/python benchmarks/field_benchmark.py --bench-dir ../field-bench
 
+Each peer venv also needs the runner's own dependencies (numpy, tqdm).
+
 The images: ``--n`` JPEGs of 500x375 (the size of a typical ImageNet validation image) cut
 from the bundled photo, unless ``--data-dir`` names a folder of your own. Every library runs
 ``--rounds`` times, in turns, and keeps its best median per transform (the machine may be
