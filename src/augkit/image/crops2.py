@@ -192,15 +192,11 @@ class CropAndPad(_WindowBase):
         h, w = _hw(state)
         count = 4 if self.sample_independently else 1
         if self.px is not None:
-            if _per_side(self.px):
-                amounts = [rng.integers(lo, hi + 1) for lo, hi in self.px]
-            else:
-                amounts = rng.integers(self.px[0], self.px[1] + 1, size=count)
-            top, right, bottom, left = (int(v) for v in np.resize(amounts, 4))
+            amounts = _draw_sides(self.px, count, lambda lo, hi, size=None: rng.integers(
+                lo, hi + 1, size=size))
+            top, right, bottom, left = (int(v) for v in amounts)
         else:
-            f = np.resize([rng.uniform(lo, hi) for lo, hi in self.percent]
-                          if _per_side(self.percent)
-                          else rng.uniform(*self.percent, size=count), 4)
+            f = _draw_sides(self.percent, count, rng.uniform)
             top, right, bottom, left = (int(round(v * s)) for v, s in zip(f, (h, w, h, w),
                                                                           strict=True))
         height, width = h + top + bottom, w + left + right
@@ -224,8 +220,12 @@ def _amounts(owner, name: str, value, low: float, high: float, integer: bool = F
     return check_range(owner, name, value, low, high, integer=integer)
 
 
-def _per_side(amounts) -> bool:
-    return len(amounts) == 4
+def _draw_sides(amounts, count: int, draw) -> np.ndarray:
+    """(top, right, bottom, left): one draw per side from four ranges, or ``count`` draws
+    from the one range repeated over the sides."""
+    if len(amounts) == 4:
+        return np.resize([draw(lo, hi) for lo, hi in amounts], 4)
+    return np.resize(draw(*amounts, size=count), 4)
 
 
 class RandomSizedCrop(_CropResizeBase):
