@@ -19,7 +19,6 @@ integers in ``[0, num_classes)``.
 from __future__ import annotations
 
 import copy
-import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,13 +26,17 @@ from typing import Any
 
 import numpy as np
 
-from augkit.evaluate.text_models import LEARNING_RATES, build_text_model, check_text_model
+from augkit.evaluate.text_models import (
+    LEARNING_RATES,
+    build_text_model,
+    check_text_model,
+    lowercase_words,
+)
 
 __all__ = ["MODALITIES", "FitResult", "accuracy", "augmenter", "fit_proxy"]
 
 MODALITIES = ("image", "text", "timeseries")
 Augment = Callable[[Any, int], Any]  # (inputs, seed) -> augmented inputs of the same kind
-_WORD = re.compile(r"\w+|[^\w\s]")
 TEXT_BUCKETS = 2**18
 
 
@@ -103,7 +106,7 @@ def _series_array(series) -> np.ndarray:
 
 
 def _hashed_ngrams(text: str) -> list[int]:
-    words = _WORD.findall(text.lower()) or [""]
+    words = lowercase_words(text) or [""]
     grams = words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
     return [zlib.crc32(g.encode("utf-8")) % TEXT_BUCKETS for g in grams]
 

@@ -49,7 +49,8 @@ def check_text_model(owner: str, value: Any) -> str:
     return value
 
 
-def _words(text: str) -> list[str]:
+def lowercase_words(text: str) -> list[str]:
+    """Words and punctuation marks, lower-cased: every text proxy's tokens."""
     return _WORD.findall(text.lower())
 
 
@@ -57,7 +58,7 @@ def _vocabulary(texts: Sequence[str]) -> dict[str, int]:
     """Every word of the training texts, in order of first appearance (deterministic)."""
     vocab: dict[str, int] = {}
     for text in texts:
-        for word in _words(text):
+        for word in lowercase_words(text):
             vocab.setdefault(word, len(vocab) + 2)
     return vocab
 
@@ -94,7 +95,7 @@ def _random_cnn(torch, x_train: Sequence[str], classes: int):
     embedding = torch.nn.Embedding(len(vocab) + 2, CNN_DIM, padding_idx=PAD)
 
     def encode(texts):
-        return _padded(torch, [[vocab.get(w, UNKNOWN) for w in _words(t)] for t in texts])
+        return _padded(torch, [[vocab.get(w, UNKNOWN) for w in lowercase_words(t)] for t in texts])
     return _conv_net(torch, embedding, CNN_DIM, classes), encode
 
 
