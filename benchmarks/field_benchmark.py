@@ -80,6 +80,11 @@ def main() -> int:
                      f"({', '.join(str(PYTHONS[m]) for m in missing)}); build it as "
                      "`make bench-image` does, or leave it out of --libraries")
     bench = args.bench_dir.resolve()
+    if not (bench / "benchmark" / "runner.py").is_file():
+        parser.error(f"--bench-dir {str(args.bench_dir)!r} is not a checkout of "
+                     "albumentations-team/benchmark (no benchmark/runner.py there)")
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        parser.error(f"--data-dir {str(args.data_dir)!r} is not a folder")
     best: dict[str, dict[str, float]] = {lib: {} for lib in libs}
     versions: dict[str, str] = {}
     failed: set[str] = set()
